@@ -1,0 +1,392 @@
+"""Tensor factories: ``tensor``, ``ones``, ``zeros``, ``full``, ``eye``, ``arange``,
+the deprecated inclusive ``range``, ``linspace``, ``*_like``, random tensors,
+``from_numpy``/``as_tensor``, and the legacy ``FloatTensor``-style constructors.
+
+Factories make leaves. Their keyword arguments are keyword-only and spelled as in
+PyTorch, so a keyword PyTorch does not have (``volatile=True``) fails the same way:
+``ones() got an unexpected keyword argument 'volatile'``.
+"""
+
+import builtins
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._random import default_generator
+from .tensor import Tensor, Size, device as _device
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
+           "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
+           "full_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+           "randint_like", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor",
+           "BoolTensor", "ByteTensor", "HalfTensor", "legacy_new", "scalar_tensor"]
+
+_RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).")
+_REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
+
+
+def _leaf(data, requires_grad=False, device=None):
+    """A new leaf tensor around ``data``, checking ``requires_grad`` and ``device``."""
+    if device is not None:
+        _device(device)
+    if requires_grad and data.dtype.kind != "f":
+        raise RuntimeError(_REQUIRES_GRAD_DTYPE)
+    t = Tensor._wrap(data)
+    if requires_grad:
+        t._set_leaf_requires_grad(True)
+    return t
+
+
+def _size(size, fname="size"):
+    """Normalise ``f(2, 3)`` / ``f((2, 3))`` / ``f(torch.Size([2, 3]))``."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.__index__()
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, but "
+                            f"found element of type {type(s).__name__} at pos {len(out)}")
+        out.append(int(s))
+    if any(s < 0 for s in out):
+        bad = next(s for s in out if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
+    return tuple(out)
+
+
+def _np_dtype(dtype):
+    if dtype is None:
+        return _dtype.get_default_dtype().np
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
+    return dtype.np
+
+
+# ---------------------------------------------------------------------------------------
+# from data
+# ---------------------------------------------------------------------------------------
+
+def _infer_array(data):
+    """A numpy array with PyTorch's inferred dtype for python data."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, np.ndarray):
+        return data
+    if isinstance(data, np.generic):
+        return np.asarray(data)
+    if isinstance(data, (builtins.bool, np.bool_)):
+        return np.asarray(data, dtype=np.bool_)
+    if isinstance(data, numbers.Integral):
+        return np.asarray(data, dtype=np.int64)
+    if isinstance(data, numbers.Real):
+        return np.asarray(data, dtype=_dtype.get_default_dtype().np)
+    if isinstance(data, (list, tuple, builtins.range)):
+        return _sequence_array(list(data))
+    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def _sequence_array(items):
+    """Nested sequences of numbers (or 0-d tensors) to an array, with PyTorch's errors."""
+    if not items:
+        return np.zeros((0,), _dtype.get_default_dtype().np)
+    parts = [_infer_array(x) for x in items]
+    shape0 = parts[0].shape
+    for p in parts:
+        if p.shape != shape0:
+            raise ValueError(f"expected sequence of length {shape0[0] if shape0 else 0} at dim "
+                             f"1 (got {p.shape[0] if p.shape else 0})")
+    return np.stack([p.astype(_common_dtype(parts, items), copy=False) for p in parts])
+
+
+def _common_dtype(parts, items):
+    """float if any element is a float (the default float, unless every float came from
+    a typed tensor/array, whose dtype then wins), else int64, else bool."""
+    kinds = {p.dtype.kind for p in parts}
+    if "f" in kinds:
+        floats = [(p.dtype, x) for p, x in zip(parts, items) if p.dtype.kind == "f"]
+        if all(isinstance(x, (Tensor, np.ndarray, np.generic)) for _, x in floats):
+            return np.result_type(*(d for d, _ in floats))
+        return _dtype.get_default_dtype().np
+    if kinds & set("iu"):
+        return np.int64
+    return np.bool_
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Make a new leaf tensor by copying ``data`` (numbers, nested lists, numpy arrays).
+
+    Parameters
+    ----------
+    data : array_like
+    dtype : torch.dtype, optional
+        Default: inferred (int64 for integers, float32 for floats, bool for bools;
+        a numpy array keeps its dtype).
+    requires_grad : bool
+        Record operations on the result for backward (floating dtypes only).
+    """
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+                      "requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    arr = _infer_array(data)
+    if isinstance(data, np.ndarray):
+        _dtype.from_numpy_dtype(arr.dtype)
+    arr = np.array(arr, dtype=None if dtype is None else dtype.np, copy=True)
+    return _leaf(arr, requires_grad, device)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return _leaf(np.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like :func:`tensor`, but shares memory with a numpy array or tensor when it can."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype.np == data._data.dtype else data.to(dtype)
+    arr = _infer_array(data)
+    if dtype is not None:
+        arr = arr.astype(dtype.np, copy=False)
+    return _leaf(arr if isinstance(data, np.ndarray) else np.array(arr), False, device)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray`` (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)
+    return _leaf(ndarray)
+
+
+# ---------------------------------------------------------------------------------------
+# filled tensors
+# ---------------------------------------------------------------------------------------
+
+def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
+         out=None):
+    """A tensor of ones of the given size (float32 by default)."""
+    return _leaf(np.ones(_size(size, "ones"), _np_dtype(dtype)), requires_grad, device)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
+          out=None):
+    """A tensor of zeros of the given size (float32 by default)."""
+    return _leaf(np.zeros(_size(size, "zeros"), _np_dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
+          memory_format=None, out=None):
+    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible)."""
+    return _leaf(np.zeros(_size(size, "empty"), _np_dtype(dtype)), requires_grad, device)
+
+
+def _fill_dtype(value, dtype):
+    if dtype is not None:
+        return dtype.np
+    if isinstance(value, (builtins.bool, np.bool_)):
+        return np.bool_
+    if isinstance(value, numbers.Integral):
+        return np.int64
+    return _dtype.get_default_dtype().np
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+         pin_memory=False, out=None):
+    """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    data = np.full(_size((size,), "full"), fill_value, _fill_dtype(fill_value, dtype))
+    return _leaf(data, requires_grad, device)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
+        pin_memory=False, out=None):
+    """The identity matrix (``n`` x ``m``)."""
+    return _leaf(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def _like(t, fill, dtype):
+    return fill(t._data.shape, t._data.dtype if dtype is None else dtype.np)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return _leaf(_like(input, np.ones, dtype), requires_grad, device)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    data = np.full(input._data.shape, fill_value,
+                   input._data.dtype if dtype is None else dtype.np)
+    return _leaf(data, requires_grad, device)
+
+
+# ---------------------------------------------------------------------------------------
+# ranges
+# ---------------------------------------------------------------------------------------
+
+def _range_args(start, end, step):
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if values[2] == 0:
+        raise RuntimeError("step must be nonzero")
+    if (values[1] - values[0]) * values[2] < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    return values
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False,
+           layout=None, pin_memory=False, out=None):
+    """Values from ``start`` up to (not including) ``end``; int64 if all arguments are
+    integers, else float32."""
+    start, end, step = _range_args(start, end, step)
+    ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    np_dtype = dtype.np if dtype is not None else (np.int64 if ints else
+                                                   _dtype.get_default_dtype().np)
+    n = max(0, math.ceil((end - start) / step))
+    data = (start + np.arange(n, dtype=np.float64) * step).astype(np_dtype) if not ints \
+        else np.arange(start, end, step, dtype=np.int64).astype(np_dtype, copy=False)
+    return _leaf(data, requires_grad, device)
+
+
+def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False,
+          layout=None, pin_memory=False, out=None):
+    """Deprecated: values from ``start`` to ``end`` *inclusive*, float32 by default."""
+    warnings.warn(_RANGE_WARNING, UserWarning, stacklevel=2)
+    start, end, step = _range_args(start, end, step)
+    n = int(math.floor((end - start) / step)) + 1
+    data = (start + np.arange(n, dtype=np.float64) * step).astype(_np_dtype(dtype))
+    return _leaf(data, requires_grad, device)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
+             layout=None, out=None):
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    data = np.linspace(start, end, steps, dtype=np.float64).astype(_np_dtype(dtype))
+    return _leaf(data, requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
+             layout=None, out=None):
+    data = (base ** np.linspace(start, end, steps, dtype=np.float64)).astype(_np_dtype(dtype))
+    return _leaf(data, requires_grad, device)
+
+
+# ---------------------------------------------------------------------------------------
+# random
+# ---------------------------------------------------------------------------------------
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+         pin_memory=False, out=None):
+    """Uniform random numbers in [0, 1)."""
+    gen = generator or default_generator
+    return _leaf(gen.uniform(0.0, 1.0, _size(size, "rand")).astype(_np_dtype(dtype)),
+                 requires_grad, device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, out=None):
+    """Standard normal random numbers."""
+    gen = generator or default_generator
+    return _leaf(gen.normal(0.0, 1.0, _size(size, "randn")).astype(_np_dtype(dtype)),
+                 requires_grad, device)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False, layout=None, pin_memory=False, out=None):
+    """Random integers in [low, high) (int64)."""
+    if size is None:
+        low, high, size = 0, low, high
+    gen = generator or default_generator
+    data = gen.integers(low, high, _size((size,), "randint"))
+    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False, out=None):
+    """A random permutation of 0..n-1."""
+    gen = generator or default_generator
+    return _leaf(gen.permutation(n).astype(np.int64 if dtype is None else dtype.np))
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low, high=None, *, dtype=None, device=None, requires_grad=False,
+                 layout=None, memory_format=None):
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+
+
+# ---------------------------------------------------------------------------------------
+# legacy typed constructors
+# ---------------------------------------------------------------------------------------
+
+def legacy_new(cls, name, dtype, args, kwargs):
+    """``torch.FloatTensor(2, 3)`` (uninitialised size) or ``torch.FloatTensor(data)``."""
+    if kwargs:
+        raise TypeError(f"new() received an invalid combination of arguments - got "
+                        f"({', '.join(f'{k}=' for k in kwargs)})")
+    if not args:
+        data = np.zeros((0,), dtype.np)
+    elif builtins.all(isinstance(a, numbers.Integral) and not isinstance(a, builtins.bool)
+                      for a in args) or isinstance(args[0], Size):
+        data = np.zeros(_size(args, name), dtype.np)
+    elif len(args) == 1:
+        data = np.array(_infer_array(args[0]), dtype=dtype.np, copy=True)
+    else:
+        raise TypeError(f"new() received an invalid combination of arguments")
+    t = Tensor._wrap(data)
+    if cls is not Tensor:
+        t.__class__ = cls
+    return t
+
+
+class _LegacyTypeMeta(type):
+    """``isinstance(t, torch.FloatTensor)`` is True for float32 tensors, as in PyTorch."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj._data.dtype == cls._dtype.np
+
+    def __call__(cls, *args, **kwargs):
+        return legacy_new(Tensor, cls.__name__, cls._dtype, args, kwargs)
+
+    def __repr__(cls):
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+def _legacy(name, dt):
+    return _LegacyTypeMeta(name, (), {"_dtype": dt, "__doc__":
+                                      f"Legacy constructor for {dt!r} tensors."})
+
+
+FloatTensor = _legacy("FloatTensor", _dtype.float32)
+DoubleTensor = _legacy("DoubleTensor", _dtype.float64)
+HalfTensor = _legacy("HalfTensor", _dtype.float16)
+LongTensor = _legacy("LongTensor", _dtype.int64)
+IntTensor = _legacy("IntTensor", _dtype.int32)
+BoolTensor = _legacy("BoolTensor", _dtype.bool)
+ByteTensor = _legacy("ByteTensor", _dtype.uint8)

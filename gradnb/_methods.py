@@ -1,0 +1,139 @@
+"""Binds the ops onto :class:`~gradnb.tensor.Tensor` as methods and operators, and builds
+the ``torch.xxx(input, ...)`` functions of the top-level namespace from the same ops.
+
+Methods are the op functions themselves (no wrapper, so ``x * y`` costs one call); the
+namespace functions add only a check that ``input`` is a tensor, so ``torch.exp(2.0)``
+fails with PyTorch's TypeError instead of an AttributeError.
+"""
+
+import functools
+
+from . import _dtype
+from . import ops
+from .tensor import Tensor
+
+__all__ = ["namespace_functions"]
+
+
+def _conversion(dt):
+    def convert(self, memory_format=None):
+        return ops.to(self, dt)
+    convert.__doc__ = f"Convert to {dt!r} (``self`` if it already is)."
+    return convert
+
+
+def _new_factory(fill):
+    def new(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import _creation
+        dt = dtype or self.dtype
+        return getattr(_creation, fill)(*size, dtype=dt, requires_grad=requires_grad)
+    return new
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from ._creation import tensor
+    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    from ._creation import full
+    return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _masked_fill(self, mask, value):
+    return ops.masked_fill_(ops.clone(self), mask, value)
+
+
+def _where_method(self, condition, other):
+    return ops.where(condition, self, other)
+
+
+def _type_as(self, other):
+    return ops.to(self, other.dtype)
+
+
+def _pos(self):
+    return self
+
+
+_OPERATORS = {
+    "__add__": ops.add, "__radd__": ops.add, "__sub__": ops.sub, "__rsub__": ops.rsub,
+    "__mul__": ops.mul, "__rmul__": ops.mul, "__truediv__": ops.div,
+    "__rtruediv__": ops.rdiv, "__pow__": ops.pow, "__rpow__": ops.rpow,
+    "__matmul__": ops.matmul, "__rmatmul__": ops.rmatmul, "__neg__": ops.neg,
+    "__pos__": _pos, "__abs__": ops.abs, "__eq__": ops.eq, "__ne__": ops.ne, "__lt__": ops.lt,
+    "__le__": ops.le, "__gt__": ops.gt, "__ge__": ops.ge, "__iadd__": ops.iadd,
+    "__isub__": ops.isub, "__imul__": ops.imul, "__itruediv__": ops.itruediv,
+    "__getitem__": ops.getitem, "__setitem__": ops.setitem, "__and__": ops.bitwise_and,
+    "__or__": ops.bitwise_or, "__xor__": ops.bitwise_xor, "__invert__": ops.invert,
+    "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
+}
+
+# op functions that are also tensor methods under the same name
+_METHODS = (
+    "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
+    "maximum minimum eq ne lt le gt ge sign floor ceil round logical_not logical_and "
+    "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
+    "cumsum var std norm softmax log_softmax all any reshape view view_as reshape_as flatten "
+    "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
+    "contiguous to narrow flip movedim matmul mm mv dot bmm outer add_ sub_ mul_ div_ pow_ "
+    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_"
+).split()
+
+_EXTRA_METHODS = {
+    "float": _conversion(_dtype.float32), "double": _conversion(_dtype.float64),
+    "half": _conversion(_dtype.float16), "long": _conversion(_dtype.int64),
+    "int": _conversion(_dtype.int32), "bool": _conversion(_dtype.bool),
+    "clip": ops.clamp, "clip_": ops.clamp_, "swapaxes": ops.transpose,
+    "masked_fill": _masked_fill, "where": _where_method, "type_as": _type_as,
+    "new_tensor": _new_tensor, "new_zeros": _new_factory("zeros"),
+    "new_ones": _new_factory("ones"), "new_empty": _new_factory("empty"),
+    "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,
+    "subtract": ops.sub, "divide": ops.div,
+}
+
+
+def _bind():
+    for name, fn in _OPERATORS.items():
+        setattr(Tensor, name, fn)
+    for name in _METHODS:
+        setattr(Tensor, name, getattr(ops, name))
+    for name, fn in _EXTRA_METHODS.items():
+        setattr(Tensor, name, fn)
+    Tensor.T = property(ops.T, doc="All dimensions reversed.")
+    Tensor.mT = property(ops.mT, doc="Transpose of the last two dimensions.")
+
+
+def _checked(name, fn):
+    """``torch.name(input, ...)``: the op, after checking ``input`` is a tensor."""
+    @functools.wraps(fn)
+    def function(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return fn(input, *args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+_FUNCTIONS = (
+    "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
+    "maximum minimum eq ne lt le gt ge sign floor ceil round logical_not logical_and "
+    "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
+    "cumsum var std norm softmax log_softmax all any reshape flatten transpose t permute "
+    "unsqueeze squeeze split chunk unbind clone narrow flip movedim matmul mm mv dot bmm outer"
+).split()
+
+
+def namespace_functions():
+    """``{name: function}`` for the top-level namespace (``torch.exp``, ``torch.cat`` ...)."""
+    funcs = {name: _checked(name, getattr(ops, name)) for name in _FUNCTIONS}
+    funcs.update(clip=funcs["clamp"], absolute=funcs["abs"], negative=funcs["neg"],
+                 multiply=funcs["mul"], subtract=funcs["sub"], divide=funcs["div"],
+                 swapaxes=_checked("swapaxes", ops.transpose),
+                 cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
+                 where=ops.where)
+    return funcs
+
+
+_bind()

@@ -1,0 +1,64 @@
+"""Reading provenance: how a tensor that autograd does not track was made, and why it is
+outside autograd. PyTorch keeps no record of such computations; gradnb keeps a light one
+(weak references only) so the graph views can draw the parts backward prunes."""
+
+from typing import NamedTuple, Optional
+
+__all__ = ["Provenance", "provenance", "constant_inputs", "REASONS", "reason_text"]
+
+# reason code -> what a student should read
+REASONS = {
+    "constant": "requires_grad=False leaf (a constant)",
+    "no_input_requires_grad": "no input requires grad",
+    "no_grad": "created under torch.no_grad() / set_grad_enabled(False)",
+    "inference_mode": "created under torch.inference_mode()",
+    "detach": "detached from the graph with detach()",
+    "not_differentiable": "result is not differentiable (integer/bool output)",
+    "volatile": "legacy volatile=True (no effect since PyTorch 0.4; just a constant now)",
+}
+
+
+def reason_text(code):
+    """Human-readable explanation of a reason code."""
+    return REASONS.get(code, code)
+
+
+class Provenance(NamedTuple):
+    """How a non-tracked tensor was made.
+
+    Attributes
+    ----------
+    op : str
+        The op's name (``"add"``), or ``"detach"``/``"Variable"``.
+    grad_fn_name : str or None
+        The node PyTorch would have created had autograd recorded it (``AddBackward0``).
+    inputs : tuple
+        The input tensors still alive (None for inputs that were not tensors or are gone).
+    reason : str
+        A key of :data:`REASONS`.
+    """
+    op: str
+    grad_fn_name: Optional[str]
+    inputs: tuple
+    reason: str
+
+
+def provenance(tensor):
+    """The :class:`Provenance` of ``tensor``, or None for leaves made by factories and for
+    tensors autograd tracks (their ``grad_fn`` tells their history)."""
+    record = tensor._prov
+    if record is None:
+        return None
+    op, refs, reason = record
+    name = op if isinstance(op, str) else op.op
+    grad_fn_name = None if isinstance(op, str) else op.grad_fn
+    return Provenance(name, grad_fn_name, tuple(None if r is None else r() for r in refs), reason)
+
+
+def constant_inputs(node):
+    """``{input index: tensor}`` of the live inputs of ``node`` that did not require grad
+    (its ``(None, 0)`` entries in ``next_functions``)."""
+    extra = node._extra
+    if not extra or "consts" not in extra:
+        return {}
+    return {i: ref() for i, ref in extra["consts"] if ref() is not None}

@@ -1,0 +1,100 @@
+"""Argument handling shared by the ops: python scalars vs tensors, dtype promotion of
+numpy operands, dimension lists, and PyTorch's error texts for bad arguments."""
+
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from ..tensor import Tensor, _wrap_dim
+
+__all__ = ["promote_operands", "broadcast_error", "check_tensor", "dims_arg", "wrap_dim",
+           "quiet", "to_float", "is_scalar", "expand_error"]
+
+wrap_dim = _wrap_dim
+
+def quiet():
+    """numpy warns on overflow, 0/0 and log(0); PyTorch returns inf/nan silently."""
+    return np.errstate(all="ignore")
+
+
+def is_scalar(value):
+    """True for python and numpy numbers (bools included)."""
+    return isinstance(value, (numbers.Number, np.bool_)) and not isinstance(value, Tensor)
+
+
+def _python_scalar(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def promote_operands(a, b, float_only=False):
+    """The numpy operands for ``op(a, b)``, cast so numpy computes in PyTorch's result
+    dtype. ``a`` is a Tensor; ``b`` a Tensor or python scalar.
+
+    Fast path: same-dtype tensors, or a float tensor with a python number, need no cast
+    (numpy 2 treats python scalars as weak, like PyTorch).
+    """
+    ad = a._data
+    if isinstance(b, Tensor):
+        bd = b._data
+        if ad.dtype is bd.dtype and (not float_only or ad.dtype.kind == "f"):
+            return ad, bd
+        target = _dtype.result_type(a, b)
+        if float_only and not target.is_floating_point:
+            target = _dtype.get_default_dtype()
+        return ad.astype(target.np, copy=False), bd.astype(target.np, copy=False)
+    b = _python_scalar(b)
+    if ad.dtype.kind == "f" and not isinstance(b, bool):
+        return ad, b
+    target = _dtype.result_type(a, b)
+    if float_only and not target.is_floating_point:
+        target = _dtype.get_default_dtype()
+    return ad.astype(target.np, copy=False), b
+
+
+def to_float(t):
+    """A float array for ops that only exist for floats (exp of an int tensor is float)."""
+    d = t._data
+    return d if d.dtype.kind == "f" else d.astype(_dtype.get_default_dtype().np)
+
+
+def broadcast_error(shape_a, shape_b):
+    """PyTorch's message for shapes that do not broadcast."""
+    n = max(len(shape_a), len(shape_b))
+    pa = (1,) * (n - len(shape_a)) + tuple(shape_a)
+    pb = (1,) * (n - len(shape_b)) + tuple(shape_b)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor "
+                                f"b ({pb[i]}) at non-singleton dimension {i}")
+    return RuntimeError(f"shapes {list(shape_a)} and {list(shape_b)} cannot be broadcast")
+
+
+def expand_error(target, shape):
+    """PyTorch's message when a tensor of ``shape`` cannot be expanded to ``target``."""
+    lead = len(target) - len(shape)
+    bad = next(i for i in range(len(shape)) if shape[i] not in (1, target[i + lead]))
+    return RuntimeError(
+        f"The expanded size of the tensor ({target[bad + lead]}) must match the existing size "
+        f"({shape[bad]}) at non-singleton dimension {bad + lead}.  Target sizes: "
+        f"{list(target)}.  Tensor sizes: {list(shape)}")
+
+
+def check_tensor(value, fname, argname="input", position=1):
+    """TypeError in PyTorch's words when a function gets a non-tensor."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
+                        f"Tensor, not {type(value).__name__}")
+    return value
+
+
+def dims_arg(dim, ndim):
+    """Normalise ``dim`` (int, tuple/list of ints, or None) to a sorted tuple or None."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(sorted(wrap_dim(d, ndim) for d in dim))
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("dim appears multiple times in the list of dims")
+        return dims if dims else None
+    return (wrap_dim(dim, ndim),)

@@ -1,0 +1,317 @@
+"""Elementwise ops: arithmetic with broadcasting and PyTorch's type promotion, the
+elementwise functions (exp, tanh, relu, ...), comparisons, clamp, where, maximum.
+
+Each function computes its result with one numpy call and hands it to
+:func:`~gradnb.ops._record.record` with its rule from the table.
+"""
+
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from ..tensor import Tensor
+from ._common import promote_operands, broadcast_error, is_scalar, to_float, quiet
+from ._record import record
+from .rules import RULES, Rule
+
+__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "rdiv", "pow", "rpow", "neg",
+           "reciprocal", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+           "clamp", "where", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+           "sign", "floor", "ceil", "round", "logical_not", "square", "isnan", "isinf",
+           "floor_divide", "remainder", "logical_and", "logical_or", "bitwise_and",
+           "bitwise_or", "bitwise_xor", "invert"]
+
+_R = RULES
+_np_add, _np_sub, _np_mul, _np_div = np.add, np.subtract, np.multiply, np.true_divide
+
+
+def _operand(value):
+    """Accept tensors and numbers; anything else makes the dunder return NotImplemented."""
+    if isinstance(value, Tensor) or is_scalar(value):
+        return value
+    if isinstance(value, np.ndarray):
+        return Tensor._wrap(value)
+    return None
+
+
+def _binary(rule, fn, a, b, float_only=False, params=()):
+    """Compute ``fn`` on the promoted operands and record ``rule``."""
+    ad, bd = promote_operands(a, b, float_only)
+    try:
+        out = fn(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    return record(rule, out, (a, b), params)
+
+
+def add(self, other, *, alpha=1):
+    """``self + alpha * other``, broadcasting."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    if alpha != 1:
+        return _binary(_R["add_alpha"], lambda x, y: x + alpha * y, self, other,
+                       params=(alpha,))
+    return _binary(_R["add"], _np_add, self, other)
+
+
+def sub(self, other, *, alpha=1):
+    """``self - alpha * other``, broadcasting."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    if self._data.dtype.kind == "b" and getattr(other, "dtype", None) is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        return _binary(_R["sub_alpha"], lambda x, y: x - alpha * y, self, other,
+                       params=(alpha,))
+    return _binary(_R["sub"], _np_sub, self, other)
+
+
+def rsub(self, other):
+    """``other - self`` for a python number ``other`` (``1 - x`` is RsubBackward1)."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    if isinstance(other, Tensor):
+        return sub(other, self)
+    ad, b = promote_operands(self, other)
+    return record(_R["rsub"], _np_sub(b, ad), (self,))
+
+
+def mul(self, other):
+    """Elementwise product, broadcasting."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    return _binary(_R["mul"], _np_mul, self, other)
+
+
+def div(self, other, *, rounding_mode=None):
+    """True division (integers divide to float, as in PyTorch)."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    if rounding_mode is not None:
+        return _rounded_div(self, other, rounding_mode)
+    with quiet():
+        return _binary(_R["div"], _np_div, self, other, float_only=True)
+
+
+true_divide = div
+
+
+def rdiv(self, other):
+    """``other / self``: PyTorch computes it as ``reciprocal(self) * other``."""
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    if isinstance(other, Tensor):
+        return div(other, self)
+    return mul(reciprocal(self), other)
+
+
+def _rounded_div(a, b, mode):
+    ad, bd = promote_operands(a, b)
+    with quiet():
+        q = np.true_divide(ad, bd)
+    q = np.floor(q) if mode == "floor" else np.trunc(q)
+    if ad.dtype.kind != "f" and not isinstance(bd, float):
+        q = q.astype(np.result_type(ad, bd) if isinstance(bd, np.ndarray) else ad.dtype)
+    return record(_NONDIFF["div_rounded"], q, (a, b))
+
+
+def pow(self, exponent):
+    """``self ** exponent`` for a tensor or python-number exponent."""
+    exponent = _operand(exponent)
+    if exponent is None:
+        return NotImplemented
+    if isinstance(exponent, Tensor):
+        with quiet():
+            return _binary(_R["pow_tensor"], np.power, self, exponent)
+    ad, e = promote_operands(self, exponent)
+    if ad.dtype.kind in "iub" and isinstance(e, numbers.Integral) and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    with quiet():
+        out = np.power(ad, e)
+    return record(_R["pow"], out, (self,), (e,))
+
+
+def rpow(self, base):
+    """``base ** self`` for a python-number base (PowBackward2)."""
+    base = _operand(base)
+    if base is None:
+        return NotImplemented
+    if isinstance(base, Tensor):
+        return pow(base, self)
+    ad, b = promote_operands(self, base)
+    with quiet():
+        out = np.power(b, ad)
+    return record(_R["rpow"], out, (self,), (b,))
+
+
+def neg(self):
+    """``-self``."""
+    if self._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return record(_R["neg"], np.negative(self._data), (self,))
+
+
+def _unary(name, fn, float_only=True):
+    """Build an elementwise function ``name`` computing ``fn`` on the array."""
+    rule = _R[name]
+
+    def op(self):
+        with quiet():
+            out = fn(to_float(self) if float_only else self._data)
+        return record(rule, out, (self,))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}``; backward: {rule.formulas['self']}."
+    return op
+
+
+def _sigmoid(x):
+    # exp(-x) overflows to inf for very negative x, which gives the right limit 0.
+    out = np.exp(-x)
+    out += 1
+    return np.reciprocal(out, out=out)
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+exp = _unary("exp", np.exp)
+log = _unary("log", np.log)
+sqrt = _unary("sqrt", np.sqrt)
+sin = _unary("sin", np.sin)
+cos = _unary("cos", np.cos)
+tanh = _unary("tanh", np.tanh)
+sigmoid = _unary("sigmoid", _sigmoid)
+reciprocal = _unary("reciprocal", np.reciprocal)
+relu = _unary("relu", _relu, float_only=False)
+abs = _unary("abs", np.abs, float_only=False)
+
+
+def square(self):
+    """``self ** 2`` (PowBackward0, as in PyTorch)."""
+    return pow(self, 2)
+
+
+def clamp(self, min=None, max=None):
+    """Limit values to ``[min, max]``; the gradient flows only where not clipped."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = self
+        if min is not None:
+            out = maximum(out, min if isinstance(min, Tensor) else Tensor._wrap(np.asarray(min)))
+        if max is not None:
+            out = minimum(out, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max)))
+        return out
+    data = self._data
+    out = np.clip(data, min, max)
+    if data.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
+        out = np.clip(data.astype(_dtype.get_default_dtype().np), min, max)
+    return record(_R["clamp"], out, (self,), (min, max))
+
+
+def maximum(self, other):
+    """Elementwise maximum of two tensors (ties share the gradient)."""
+    return _binary(_R["maximum"], np.maximum, self, _tensor_arg(other, "maximum"))
+
+
+def minimum(self, other):
+    """Elementwise minimum of two tensors (ties share the gradient)."""
+    return _binary(_R["minimum"], np.minimum, self, _tensor_arg(other, "minimum"))
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` else ``other``; one-argument form gives indices."""
+    if input is None and other is None:
+        return tuple(Tensor._wrap(i) for i in np.nonzero(condition._data))
+    cond = condition._data.astype(bool, copy=False)
+    a = input if isinstance(input, Tensor) else Tensor._wrap(np.asarray(input))
+    b = other if isinstance(other, Tensor) else Tensor._wrap(np.asarray(other))
+    if not isinstance(input, Tensor):
+        a = Tensor._wrap(np.asarray(input, dtype=_dtype.result_type(input, b).np))
+    if not isinstance(other, Tensor):
+        b = Tensor._wrap(np.asarray(other, dtype=_dtype.result_type(a, other).np))
+    ad, bd = promote_operands(a, b)
+    try:
+        out = np.where(cond, ad, bd)
+    except ValueError:
+        raise broadcast_error(cond.shape, np.broadcast_shapes(ad.shape, bd.shape)) from None
+    return record(_R["where"], out, (a, b), (cond,))
+
+
+def _tensor_arg(value, fname):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fname}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(value).__name__}")
+    return value
+
+
+# -- ops without a gradient: results never require grad, provenance still recorded ------
+
+_NONDIFF = {name: Rule(name, None) for name in (
+    "eq", "ne", "lt", "le", "gt", "ge", "sign", "floor", "ceil", "round", "logical_not",
+    "isnan", "isinf", "div_rounded", "floor_divide", "remainder", "argmax", "argmin",
+    "logical_and", "logical_or", "bitwise_and", "bitwise_or", "bitwise_xor", "invert")}
+
+
+def _compare(name, fn):
+    rule = _NONDIFF[name]
+
+    def op(self, other):
+        if other is None:
+            return name == "ne"
+        other = _operand(other)
+        if other is None:
+            return NotImplemented
+        return _binary(rule, fn, self, other)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}`` comparison; a bool tensor without gradient."
+    return op
+
+
+eq = _compare("eq", np.equal)
+ne = _compare("ne", np.not_equal)
+lt = _compare("lt", np.less)
+le = _compare("le", np.less_equal)
+gt = _compare("gt", np.greater)
+ge = _compare("ge", np.greater_equal)
+logical_and = _compare("logical_and", np.logical_and)
+logical_or = _compare("logical_or", np.logical_or)
+bitwise_and = _compare("bitwise_and", np.bitwise_and)
+bitwise_or = _compare("bitwise_or", np.bitwise_or)
+bitwise_xor = _compare("bitwise_xor", np.bitwise_xor)
+floor_divide = _compare("floor_divide", np.floor_divide)
+remainder = _compare("remainder", np.remainder)
+
+
+def _nondiff_unary(name, fn):
+    rule = _NONDIFF[name]
+
+    def op(self):
+        return record(rule, fn(self._data), (self,))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}``; no gradient."
+    return op
+
+
+sign = _nondiff_unary("sign", np.sign)
+floor = _nondiff_unary("floor", np.floor)
+ceil = _nondiff_unary("ceil", np.ceil)
+round = _nondiff_unary("round", np.round)
+logical_not = _nondiff_unary("logical_not", np.logical_not)
+isnan = _nondiff_unary("isnan", np.isnan)
+isinf = _nondiff_unary("isinf", np.isinf)
+invert = _nondiff_unary("invert", np.invert)

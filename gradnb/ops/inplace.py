@@ -1,0 +1,342 @@
+"""In-place ops (``add_``, ``mul_``, ``zero_``, ``copy_``, ``t[key] = v``, ``+=``, ...).
+
+Each one writes into the existing numpy array, bumps the version counter shared with the
+tensor's views (backward uses it to detect saved values that changed), and, when autograd
+records it, rewrites the tensor's history as PyTorch does:
+
+* the whole tensor changed: its ``grad_fn`` becomes the op's node (``AddBackward0`` ...),
+  pointing at the tensor's previous history;
+* a region changed (``t[key] = v``, or an op on a view): the base tensor's ``grad_fn``
+  becomes ``CopySlices`` over that region, and a view that was changed gets
+  ``AsStridedBackward0`` reading its part of the base's gradient.
+"""
+
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from ..autograd.grad_mode import MODE
+from ..tensor import Tensor
+from ._common import promote_operands, broadcast_error, quiet, is_scalar, expand_error
+from ._record import record, _make_node, NO_EDGE
+from .index import normalize_key
+from .rules import RULES
+
+__all__ = ["add_", "sub_", "mul_", "div_", "pow_", "neg_", "zero_", "fill_", "copy_",
+           "clamp_", "relu_", "exp_", "sigmoid_", "tanh_", "setitem", "iadd", "isub",
+           "imul", "itruediv", "uniform_", "normal_", "masked_fill_", "check_inplace"]
+
+_R = RULES
+
+_LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_OF_LEAF_ERROR = ("a view of a leaf Variable that requires grad is being used in an "
+                       "in-place operation.")
+_INFERENCE_ERROR = ("Inplace update to inference tensor outside InferenceMode is not allowed."
+                    "You can make a clone to get a normal tensor before doing inplace update."
+                    "See https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def check_inplace(t, region=False):
+    """Raise PyTorch's error if ``t`` may not be modified in place right now.
+    ``region``: only part of ``t`` is written (``t[key] = v``), which PyTorch does
+    through a view, hence its "view of a leaf" wording even for the leaf itself."""
+    if t._extra is not None and t._extra.inference and not MODE.inference:
+        raise RuntimeError(_INFERENCE_ERROR)
+    if not MODE.enabled:
+        return
+    base = t._base
+    if base is not None and base._rg and base._grad_fn is None:
+        raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+    if t._rg and t._grad_fn is None:
+        raise RuntimeError(_VIEW_OF_LEAF_ERROR if region else _LEAF_ERROR)
+
+
+def _check_cast(self, other, op_dtype=None):
+    """In-place results must fit the tensor's dtype (no float into an int tensor)."""
+    result = op_dtype or _dtype.result_type(self, other)
+    mine = self.dtype
+    if result._category > mine._category:
+        raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output "
+                           f"type {mine._legacy}")
+
+
+def _tracked(self, *others):
+    return MODE.enabled and (self._rg or any(isinstance(o, Tensor) and o._rg for o in others))
+
+
+# ---------------------------------------------------------------------------------------
+# the generic in-place step
+# ---------------------------------------------------------------------------------------
+
+def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
+    """Run ``write(array)`` (which mutates ``self``'s array) and record the history.
+
+    Parameters
+    ----------
+    rule : Rule
+        The node the change is recorded as (e.g. ``RULES["add"]``).
+    write : callable
+        Mutates the numpy array in place.
+    others : tuple
+        The other inputs of the rule (tensors or scalars), after ``self``.
+    """
+    check_inplace(self)
+    for o in others:
+        if isinstance(o, Tensor) or is_scalar(o):
+            _check_cast(self, o, op_dtype)
+    if not _tracked(self, *others):
+        write(self._data)
+        self._vc[0] += 1
+        return self
+    if self._base is not None:
+        return _inplace_on_view(self, rule, write, others, params)
+    old = _OldSelf(self, rule, others)
+    write(self._data)
+    self._vc[0] += 1
+    inputs = (old.stand_in,) + tuple(others)
+    node = _make_node(rule, self, inputs, [old.edge] + [_edge(o) for o in others], params)
+    if "self" in rule.saved_names and node._checks:
+        # the saved 'self' is a private copy of the old values: nothing can modify it
+        node._checks = tuple(c for c in node._checks if c[0] != "self") or None
+    _set_history(self, node)
+    return self
+
+
+class _OldSelf:
+    """What the node needs of ``self`` before it is overwritten: its edge in the graph
+    and, if a formula reads ``self``, a copy of its old values."""
+
+    __slots__ = ("edge", "stand_in")
+
+    def __init__(self, t, rule, others):
+        self.edge = t._edge() if t._rg else NO_EDGE
+        needs_old = "self" in rule.saved_names
+        data = t._data.copy() if needs_old else t._data
+        self.stand_in = Tensor._wrap(data, requires_grad=t._rg)
+
+
+def _edge(value):
+    return value._edge() if isinstance(value, Tensor) and value._rg else NO_EDGE
+
+
+def _set_history(t, node, nr=0):
+    t._grad_fn, t._rg, t._nr, t._prov = node, True, nr, None
+
+
+def _view_positions(view, base):
+    """Flat positions in ``base`` of each element of ``view`` (a numpy view of it)."""
+    b, v = base._data, view._data
+    if not b.flags.c_contiguous:
+        raise NotImplementedError("gradnb: in-place changes through a view of a "
+                                  "non-contiguous tensor are not supported; use clone()")
+    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // b.itemsize
+    positions = np.full(v.shape, offset, dtype=np.intp)
+    for k, (n, stride) in enumerate(zip(v.shape, v.strides)):
+        shape = [1] * v.ndim
+        shape[k] = n
+        positions = positions + (np.arange(n) * (stride // b.itemsize)).reshape(shape)
+    return positions
+
+
+def _region_history(base, positions, value):
+    """Record ``base[positions] = value`` as CopySlices over ``base``'s old history."""
+    inputs = (base, value)
+    edges = [_edge(base), _edge(value)]
+    node = _make_node(_R["copy_slices"], base, inputs, edges, (positions,))
+    _set_history(base, node)
+    return node
+
+
+def _inplace_on_view(self, rule, write, others, params):
+    """An op on a view: compute the new region out of place from the view's history,
+    write it, then give the base CopySlices and the view AsStridedBackward0."""
+    base = self._base
+    positions = _view_positions(self, base)
+    old_region = Tensor._wrap(self._data.copy(), grad_fn=self._grad_fn)
+    old_region._rg, old_region._nr = self._rg, self._nr
+    new_values = self._data.copy()
+    write(new_values)
+    region = record(rule, new_values, (old_region,) + tuple(others), params)
+    self._data[...] = new_values
+    self._vc[0] += 1
+    _region_history(base, positions, region)
+    _view_history(self, base, positions)
+    return self
+
+
+def _view_history(view, base, positions):
+    node = _make_node(_R["as_strided"], view, (base,), [_edge(base)],
+                      (positions, base._data.shape))
+    _set_history(view, node)
+
+
+# ---------------------------------------------------------------------------------------
+# the ops
+# ---------------------------------------------------------------------------------------
+
+def _binary_inplace(name, ufunc, float_only=False):
+    def op(self, other, *, alpha=1):
+        if not (isinstance(other, Tensor) or is_scalar(other)):
+            raise TypeError(f"{name}_(): argument 'other' must be Tensor or Number, not "
+                            f"{type(other).__name__}")
+        rule = _R[name if alpha == 1 else name + "_alpha"]
+        params = () if alpha == 1 else (alpha,)
+        op_dtype = _dtype.get_default_dtype() if float_only and \
+            not _dtype.result_type(self, other).is_floating_point else None
+
+        def write(data):
+            _, b = promote_operands(Tensor._wrap(data), other)
+            b = b * alpha if alpha != 1 else b
+            try:
+                with quiet():
+                    ufunc(data, b, out=data, casting="unsafe")
+            except ValueError:
+                raise _output_shape_error(data.shape, np.shape(b)) from None
+        return _apply_inplace(self, rule, write, (other,), params, op_dtype)
+
+    op.__name__ = op.__qualname__ = name + "_"
+    op.__doc__ = f"In-place ``{name}``; returns ``self``."
+    return op
+
+
+add_ = _binary_inplace("add", np.add)
+sub_ = _binary_inplace("sub", np.subtract)
+mul_ = _binary_inplace("mul", np.multiply)
+div_ = _binary_inplace("div", np.true_divide, float_only=True)
+
+
+def _unary_inplace(name, fn):
+    rule = _R[name]
+
+    def op(self):
+        def write(data):
+            with quiet():
+                data[...] = fn(data)
+        return _apply_inplace(self, rule, write)
+
+    op.__name__ = op.__qualname__ = name + "_"
+    op.__doc__ = f"In-place ``{name}``; returns ``self``."
+    return op
+
+
+neg_ = _unary_inplace("neg", np.negative)
+exp_ = _unary_inplace("exp", np.exp)
+tanh_ = _unary_inplace("tanh", np.tanh)
+relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0))
+sigmoid_ = _unary_inplace("sigmoid", lambda d: 1 / (1 + np.exp(-d)))
+
+
+def pow_(self, exponent):
+    """In-place power by a python number."""
+    def write(data):
+        with quiet():
+            np.power(data, exponent, out=data, casting="unsafe")
+    return _apply_inplace(self, _R["pow"], write, (), (exponent,))
+
+
+def clamp_(self, min=None, max=None):
+    """In-place clamp to ``[min, max]``."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _apply_inplace(self, _R["clamp"], lambda d: np.clip(d, min, max, out=d), (),
+                          (min, max))
+
+
+def zero_(self):
+    """Fill with zeros; as an op, ZeroBackward0 (the gradient stops here)."""
+    return _apply_inplace(self, _R["zero_"], lambda d: d.fill(0))
+
+
+def fill_(self, value):
+    """Fill with ``value`` (a number or a 0-d tensor)."""
+    v = value._data.item() if isinstance(value, Tensor) else value
+    return _apply_inplace(self, _R["fill_"], lambda d: d.fill(v))
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast) into ``self``; the gradient flows to ``src``."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+
+    def write(data):
+        try:
+            np.copyto(data, src._data, casting="unsafe")
+        except ValueError:
+            raise broadcast_error(data.shape, src._data.shape) from None
+    return _apply_inplace(self, _R["copy_"], write, (src,), (), op_dtype=self.dtype)
+
+
+def _output_shape_error(out_shape, other_shape):
+    """An in-place op cannot grow the tensor it writes into."""
+    try:
+        full = np.broadcast_shapes(out_shape, other_shape)
+    except ValueError:
+        return broadcast_error(out_shape, other_shape)
+    return RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast "
+                        f"shape {list(full)}")
+
+
+def masked_fill_(self, mask, value):
+    """Set ``value`` where ``mask`` is True (MaskedFillBackward0)."""
+    m = np.broadcast_to(mask._data.astype(bool), self._data.shape)
+    v = value._data.item() if isinstance(value, Tensor) else value
+    return _apply_inplace(self, _R["masked_fill_"], lambda d: np.copyto(d, v, where=m), (),
+                          (m,))
+
+
+def setitem(self, key, value):
+    """``self[key] = value`` (a number or a tensor broadcast to the region)."""
+    if not (isinstance(value, Tensor) or is_scalar(value)):
+        value = Tensor._wrap(np.asarray(value))
+    items = normalize_key(key)
+    check_inplace(self, region=True)
+    vdata = value._data if isinstance(value, Tensor) else value
+    try:
+        self._data[items] = vdata
+    except ValueError:
+        raise expand_error(self._data[items].shape, np.shape(vdata)) from None
+    self._vc[0] += 1
+    if _tracked(self, value):
+        root = self._base if self._base is not None else self
+        flat = np.arange(root._data.size).reshape(root._data.shape) if root is self \
+            else _view_positions(self, root)
+        _region_history(root, flat[items], value)
+        if root is not self:
+            _view_history(self, root, _view_positions(self, root))
+    return self
+
+
+def uniform_(self, a=0.0, b=1.0, generator=None):
+    """Fill with uniform random numbers in ``[a, b)`` (gradnb's generator)."""
+    from .._random import default_generator
+    vals = default_generator.uniform(a, b, self._data.shape)
+    return _apply_inplace(self, _R["uniform_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+
+
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    """Fill with normal random numbers (gradnb's generator)."""
+    from .._random import default_generator
+    vals = default_generator.normal(mean, std, self._data.shape)
+    return _apply_inplace(self, _R["normal_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+
+
+def iadd(self, other):
+    return add_(self, other) if _ok(other) else NotImplemented
+
+
+def isub(self, other):
+    return sub_(self, other) if _ok(other) else NotImplemented
+
+
+def imul(self, other):
+    return mul_(self, other) if _ok(other) else NotImplemented
+
+
+def itruediv(self, other):
+    return div_(self, other) if _ok(other) else NotImplemented
+
+
+def _ok(other):
+    return isinstance(other, (Tensor, numbers.Number, np.generic))

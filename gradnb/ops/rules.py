@@ -1,0 +1,466 @@
+"""THE table of backward rules: one entry per differentiable op, one formula per input.
+
+Contract for a formula (a python expression, compiled once into the node class):
+
+* ``grad``    the gradient of the op's output (numpy array, the output's shape);
+              for multi-output ops (split, unbind) a list with one array per output.
+* input names (``self``, ``other``, ``mat2``, ...) are the op's tensor inputs as numpy
+              arrays, or python scalars where the op took one; ``result`` is the output.
+              Naming one makes the node save it (only when some input needing it
+              requires grad), and backward then checks it was not modified in place.
+* parameter names (``dim``, ``keepdim``, ``self_shape``, ...) are the op's non-tensor
+              arguments, recorded at forward time.
+* helpers defined in this module and ``exp log sin cos sign where zeros_like outer``.
+
+A formula returns the gradient for its input in any shape that broadcasts to it: the
+engine sums broadcast dimensions away and casts the dtype once, so no rule unbroadcasts.
+An ``all=`` formula returns a tuple with one gradient per input (variadic ops).
+Rules longer than a line are the named helpers below the table. ``grad_fn`` names are
+PyTorch's, so graphs and reprs say what PyTorch says.
+"""
+
+import math
+
+import numpy as np
+
+from ..autograd.node import node_class
+
+__all__ = ["Rule", "RULES", "rule_text"]
+
+
+class Rule:
+    """One op's entry: its PyTorch ``grad_fn`` name and a VJP formula per input.
+
+    Parameters
+    ----------
+    op : str
+        The op's name (``"mul"``); also names pruned results in the graph views.
+    grad_fn : str or None
+        PyTorch's node class name; None for ops without a gradient (comparisons, argmax).
+    inputs : tuple of str
+        Names of the tensor inputs, in ``next_functions`` order; None for variadic ops.
+    params : tuple of str
+        Names of the non-tensor arguments the formulas use.
+    formulas : dict
+        ``input name -> expression``; or ``all -> expression`` returning a tuple.
+    """
+
+    __slots__ = ("op", "grad_fn", "inputs", "params", "formulas", "saved_names", "users",
+                 "saves", "node_class", "multi_output")
+
+    # the first parameter is not called `self`: `self=` is the formula for input "self"
+    def __init__(entry, op, grad_fn, inputs=("self",), params=(), multi_output=False,
+                 **formulas):
+        entry.op, entry.grad_fn, entry.inputs = op, grad_fn, inputs
+        entry.params, entry.formulas, entry.multi_output = tuple(params), formulas, multi_output
+        entry.saved_names, entry.users = entry._find_saved()
+        entry.saves = bool(entry.saved_names)
+        entry.node_class = _make_node_class(entry) if grad_fn else None
+
+    def _find_saved(self):
+        """Which inputs/result the formulas read, and for each, which inputs' formulas."""
+        names = list(self.inputs or ()) + ["result"]
+        saved, users = [], []
+        for name in names:
+            using = tuple(i for i, (inp, expr) in enumerate(self._per_input())
+                          if name in _names_in(expr))
+            if using:
+                saved.append(name)
+                users.append(using)
+        return tuple(saved), tuple(users)
+
+    def _per_input(self):
+        if "all" in self.formulas:
+            return [("all", self.formulas["all"])]
+        return [(inp, self.formulas.get(inp)) for inp in self.inputs]
+
+    def __repr__(self):
+        return f"Rule({self.op!r} -> {self.grad_fn})"
+
+
+def _names_in(expr):
+    if expr is None:
+        return set()
+    return set(compile(expr, "<rule>", "eval").co_names)
+
+
+def rule_text(rule):
+    """Readable backward formulas, e.g. ``['grad_self = grad * other', ...]``."""
+    if "all" in rule.formulas:
+        return [f"grad_inputs = {rule.formulas['all']}"]
+    return [f"grad_{inp} = {expr}" if expr else f"grad_{inp}: not differentiable"
+            for inp, expr in rule._per_input()]
+
+
+def _make_node_class(rule):
+    """Generate the node class: a ``_vjp`` whose body is the table's formulas."""
+    lines = [f"def _vjp(node, grad):"]
+    if rule.saved_names:
+        lines.append(f"    {', '.join(rule.saved_names)}, = node._saved")
+    if rule.params:
+        lines.append(f"    {', '.join(rule.params)}, = node._params")
+    if "all" in rule.formulas:
+        lines.append(f"    return {rule.formulas['all']}")
+    else:
+        lines.append("    nf = node.next_functions")
+        parts = [f"({expr}) if nf[{i}][0] is not None else None" if expr else "None"
+                 for i, (_, expr) in enumerate(rule._per_input())]
+        lines.append(f"    return ({', '.join(parts)},)")
+    source = "\n".join(lines)
+    namespace = dict(_HELPERS)
+    exec(compile(source, f"<rule {rule.grad_fn}>", "exec"), namespace)
+    return node_class(rule.grad_fn, {"_rule": rule, "_vjp": namespace["_vjp"],
+                                     "_source": source, "_multi": rule.multi_output})
+
+
+# ---------------------------------------------------------------------------------------
+# helpers that formulas may call
+# ---------------------------------------------------------------------------------------
+
+def log(x):
+    """Natural log that keeps python scalars python floats (numpy's would be float64,
+    which would upcast a float32 gradient)."""
+    return math.log(x) if isinstance(x, (int, float)) else np.log(x)
+
+
+def expand(grad, shape):
+    """Broadcast ``grad`` to ``shape`` without copying."""
+    return np.broadcast_to(grad, shape)
+
+
+def restore_dims(grad, dim, keepdim):
+    """Re-insert the reduced dimensions ``dim`` (tuple) as size 1, unless kept."""
+    return grad if keepdim else np.expand_dims(grad, dim)
+
+
+def evenly_distribute(grad, mask):
+    """Gradient of max()/min() over all elements: shared equally among the ties."""
+    return np.where(mask, grad / np.count_nonzero(mask), 0).astype(grad.dtype, copy=False)
+
+
+def value_selecting_backward(grad, dim, indices, self_shape, keepdim):
+    """Gradient of max(dim)/min(dim): ``grad`` goes to the selected index of each row."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    np.put_along_axis(out, restore_dims(indices, dim, keepdim),
+                      restore_dims(grad, dim, keepdim), axis=dim)
+    return out
+
+
+def scale_grad_by_count(grad, mask, dim):
+    """Gradient of amax/amin: each tie gets an equal share of its row's gradient."""
+    return (grad / mask.sum(axis=dim, keepdims=True)) * mask
+
+
+def prod_backward(grad, self, result):
+    """d prod / d x_i = prod of the others; computed without dividing by zero."""
+    flat = self.reshape(-1)
+    left = np.concatenate(([1], np.cumprod(flat[:-1])))
+    right = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], [1]))
+    return (grad * (left * right).astype(self.dtype)).reshape(self.shape)
+
+
+def reverse_cumsum(grad, dim):
+    """Gradient of cumsum: each input feeds every later output, so sum from the end."""
+    return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
+
+
+def var_backward(grad, self, dim, correction, keepdim):
+    """d var / d x = 2 (x - mean) / (N - correction)."""
+    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    if dim is not None:
+        grad = restore_dims(grad, dim, keepdim)
+    mean = self.mean(axis=dim, keepdims=True)
+    return (2.0 / (n - correction)) * grad * (self - mean)
+
+
+def std_backward(result, grad, self, dim, correction, keepdim):
+    """d std / d x = d var / d x / (2 std)."""
+    if dim is not None:
+        result = restore_dims(result, dim, keepdim)
+        grad = restore_dims(grad, dim, keepdim)
+    return var_backward(grad / (2 * result), self, dim, correction, True)
+
+
+def norm_backward(grad, self, ord, result, dim, keepdim):
+    """d ||x||_p / d x = x |x|^(p-2) / ||x||^(p-1) (0 where the norm is 0)."""
+    if dim is not None:
+        grad, result = restore_dims(grad, dim, keepdim), restore_dims(result, dim, keepdim)
+    if ord == 2:
+        scale = np.where(result == 0, 0, grad / np.where(result == 0, 1, result))
+        return self * scale
+    if ord == 1:
+        return np.sign(self) * grad
+    if ord == math.inf:
+        return evenly_distribute(grad, np.abs(self) == result) * np.sign(self)
+    ratio = np.abs(self) / np.where(result == 0, 1, result)
+    return grad * np.sign(self) * ratio ** (ord - 1)
+
+
+def in_range(x, lo, hi):
+    """Mask of elements that clamp(lo, hi) passed through unchanged."""
+    mask = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        mask &= x >= lo
+    if hi is not None:
+        mask &= x <= hi
+    return mask
+
+
+def swap_last(x):
+    """Transpose the last two dimensions (batched matrix transpose)."""
+    return np.swapaxes(x, -1, -2)
+
+
+def inverse_permutation(dims):
+    return tuple(np.argsort(dims))
+
+
+def select_backward(grad, self_shape, dim, index):
+    """Gradient of x.select(dim, index): zeros with grad placed at that index."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    out[(slice(None),) * dim + (index,)] = grad
+    return out
+
+
+def slice_backward(grad, self_shape, dim, start, stop, step):
+    """Gradient of a slice: zeros with grad placed in the sliced range."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    out[(slice(None),) * dim + (slice(start, stop, step),)] = grad
+    return out
+
+
+def index_backward(grad, self_shape, key):
+    """Gradient of advanced indexing; repeated indices accumulate (np.add.at)."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    np.add.at(out, key, grad)
+    return out
+
+
+def sum_tiles(grad, repeats, self_shape):
+    """Gradient of repeat(): sum the tiles back onto the original block."""
+    lead = len(repeats) - len(self_shape)
+    shape = tuple(repeats[:lead]) + tuple(
+        x for r, s in zip(repeats[lead:], self_shape) for x in (r, s))
+    split = grad.reshape(shape)
+    axes = tuple(range(lead)) + tuple(lead + 2 * i for i in range(len(self_shape)))
+    return split.sum(axis=axes)
+
+
+def cat_tensors_backward(grad, sizes, dim):
+    """Gradient of cat: the slice of grad each input filled (None for skipped inputs)."""
+    bounds = np.cumsum(sizes)[:-1]
+    return tuple(np.split(grad, bounds, axis=dim))
+
+
+def unstack(grad, dim):
+    """Gradient of stack: one slice per stacked input."""
+    return tuple(np.moveaxis(grad, dim, 0))
+
+
+def mse_grad(grad, self, target, reduction):
+    """d/dx of (x - t)^2, averaged when reduction is 'mean'."""
+    diff = self - target
+    scale = 2.0 / diff.size if reduction == "mean" else 2.0
+    return (scale * grad) * diff
+
+
+def nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight):
+    """Gradient of the negative log-likelihood: -w[t] at each row's target column."""
+    out = np.zeros_like(self)
+    rows = np.arange(self.shape[0]) if self.ndim > 1 else ()
+    w = np.ones(self.shape[-1], self.dtype) if weight is None else weight
+    valid = target != ignore_index
+    safe_t = np.where(valid, target, 0)
+    scale = np.where(valid, -w[safe_t], 0).astype(self.dtype)
+    if reduction == "mean":
+        scale = scale / total_weight
+    g = grad if reduction == "none" else grad.reshape(())
+    if self.ndim > 1:
+        out[rows, safe_t] = scale * g
+    else:
+        out[safe_t] = scale * g
+    return out
+
+
+def bce_backward(grad, self, target, weight, reduction):
+    """d/dx of -(t log x + (1 - t) log(1 - x)), with PyTorch's epsilon clamp."""
+    g = grad * (self - target) / np.maximum(self * (1 - self), 1e-12)
+    if weight is not None:
+        g = g * weight
+    return g / self.size if reduction == "mean" else g
+
+
+def zero_positions(grad, positions):
+    """Gradient of a tensor's old values after ``t[region] = ...``: the overwritten
+    region no longer depends on them."""
+    out = np.array(grad, copy=True)
+    out.reshape(-1)[positions.reshape(-1)] = 0
+    return out
+
+
+def scatter_positions(grad, positions, self_shape):
+    """Gradient of a view given by flat positions in its base (repeats accumulate)."""
+    out = np.zeros(math.prod(self_shape), dtype=grad.dtype)
+    np.add.at(out, positions.reshape(-1), grad.reshape(-1))
+    return out.reshape(self_shape)
+
+
+def stack_grads(grad, dim):
+    return np.stack(grad, axis=dim)
+
+
+def concat_grads(grad, dim):
+    return np.concatenate(grad, axis=dim)
+
+
+_HELPERS = {name: obj for name, obj in globals().items()
+            if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
+_HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
+                zeros_like=np.zeros_like, outer=np.outer, np=np)
+
+# ---------------------------------------------------------------------------------------
+# the table
+# ---------------------------------------------------------------------------------------
+
+R = Rule
+_TABLE = [
+    # arithmetic
+    R("add", "AddBackward0", ("self", "other"), self="grad", other="grad"),
+    R("add_alpha", "AddBackward0", ("self", "other"), ("alpha",),
+      self="grad", other="grad * alpha"),
+    R("sub", "SubBackward0", ("self", "other"), self="grad", other="-grad"),
+    R("sub_alpha", "SubBackward0", ("self", "other"), ("alpha",),
+      self="grad", other="-grad * alpha"),
+    R("rsub", "RsubBackward1", ("self",), self="-grad"),
+    R("mul", "MulBackward0", ("self", "other"), self="grad * other", other="grad * self"),
+    R("div", "DivBackward0", ("self", "other"),
+      self="grad / other", other="-grad * self / (other * other)"),
+    R("reciprocal", "ReciprocalBackward0", self="-grad * result * result"),
+    R("neg", "NegBackward0", self="-grad"),
+    R("pow", "PowBackward0", ("self",), ("exponent",),
+      self="grad * exponent * self ** (exponent - 1) if exponent != 0 else zeros_like(grad)"),
+    R("pow_tensor", "PowBackward1", ("self", "exponent"),
+      self="grad * exponent * self ** (exponent - 1)",
+      exponent="where((self == 0) & (exponent >= 0), 0, grad * result * log(self))"),
+    R("rpow", "PowBackward2", ("exponent",), ("self",),
+      exponent="grad * result * log(self)"),
+    R("maximum", "MaximumBackward0", ("self", "other"),
+      self="where(self > other, grad, where(self == other, grad / 2, 0))",
+      other="where(other > self, grad, where(self == other, grad / 2, 0))"),
+    R("minimum", "MinimumBackward0", ("self", "other"),
+      self="where(self < other, grad, where(self == other, grad / 2, 0))",
+      other="where(other < self, grad, where(self == other, grad / 2, 0))"),
+    R("where", "WhereBackward0", ("self", "other"), ("condition",),
+      self="where(condition, grad, 0)", other="where(condition, 0, grad)"),
+    # elementwise functions
+    R("exp", "ExpBackward0", self="grad * result"),
+    R("log", "LogBackward0", self="grad / self"),
+    R("sqrt", "SqrtBackward0", self="grad / (2 * result)"),
+    R("sin", "SinBackward0", self="grad * cos(self)"),
+    R("cos", "CosBackward0", self="-grad * sin(self)"),
+    R("tanh", "TanhBackward0", self="grad * (1 - result * result)"),
+    R("sigmoid", "SigmoidBackward0", self="grad * result * (1 - result)"),
+    R("relu", "ReluBackward0", self="grad * (result > 0)"),
+    R("abs", "AbsBackward0", self="grad * sign(self)"),
+    R("clamp", "ClampBackward1", ("self",), ("min", "max"),
+      self="where(in_range(self, min, max), grad, 0)"),
+    R("zero_", "ZeroBackward0", self="zeros_like(grad)"),
+    R("fill_", "FillBackward2", self="zeros_like(grad)"),
+    R("uniform_", "UniformBackward0", self="zeros_like(grad)"),
+    R("normal_", "NormalBackward0", self="zeros_like(grad)"),
+    R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
+    R("masked_fill_", "MaskedFillBackward0", ("self",), ("mask",),
+      self="where(mask, 0, grad)"),
+    R("copy_slices", "CopySlices", ("self", "src"), ("positions",),
+      self="zero_positions(grad, positions)", src="grad.reshape(-1)[positions]"),
+    R("as_strided", "AsStridedBackward0", ("self",), ("positions", "self_shape"),
+      self="scatter_positions(grad, positions, self_shape)"),
+    # reductions
+    R("sum", "SumBackward0", ("self",), ("self_shape",), self="expand(grad, self_shape)"),
+    R("sum_dim", "SumBackward1", ("self",), ("dim", "keepdim", "self_shape"),
+      self="expand(restore_dims(grad, dim, keepdim), self_shape)"),
+    R("mean", "MeanBackward0", ("self",), ("self_shape", "numel"),
+      self="expand(grad / numel, self_shape)"),
+    R("mean_dim", "MeanBackward1", ("self",), ("dim", "keepdim", "self_shape", "count"),
+      self="expand(restore_dims(grad, dim, keepdim) / count, self_shape)"),
+    R("max", "MaxBackward1", self="evenly_distribute(grad, self == result)"),
+    R("min", "MinBackward1", self="evenly_distribute(grad, self == result)"),
+    R("max_dim", "MaxBackward0", ("self",), ("dim", "keepdim", "indices", "self_shape"),
+      self="value_selecting_backward(grad, dim, indices, self_shape, keepdim)"),
+    R("min_dim", "MinBackward0", ("self",), ("dim", "keepdim", "indices", "self_shape"),
+      self="value_selecting_backward(grad, dim, indices, self_shape, keepdim)"),
+    R("amax", "AmaxBackward0", ("self",), ("dim", "keepdim"),
+      self="scale_grad_by_count(restore_dims(grad, dim, keepdim), "
+           "restore_dims(result, dim, keepdim) == self, dim)"),
+    R("amin", "AminBackward0", ("self",), ("dim", "keepdim"),
+      self="scale_grad_by_count(restore_dims(grad, dim, keepdim), "
+           "restore_dims(result, dim, keepdim) == self, dim)"),
+    R("prod", "ProdBackward0", self="prod_backward(grad, self, result)"),
+    R("cumsum", "CumsumBackward0", ("self",), ("dim",), self="reverse_cumsum(grad, dim)"),
+    R("var", "VarBackward0", ("self",), ("dim", "correction", "keepdim"),
+      self="var_backward(grad, self, dim, correction, keepdim)"),
+    R("std", "StdBackward0", ("self",), ("dim", "correction", "keepdim"),
+      self="std_backward(result, grad, self, dim, correction, keepdim)"),
+    R("norm", "LinalgVectorNormBackward0", ("self",), ("ord", "dim", "keepdim"),
+      self="norm_backward(grad, self, ord, result, dim, keepdim)"),
+    R("softmax", "SoftmaxBackward0", ("self",), ("dim",),
+      self="result * (grad - (grad * result).sum(dim, keepdims=True))"),
+    R("log_softmax", "LogSoftmaxBackward0", ("self",), ("dim",),
+      self="grad - exp(result) * grad.sum(dim, keepdims=True)"),
+    # losses
+    R("mse_loss", "MseLossBackward0", ("self", "target"), ("reduction",),
+      self="mse_grad(grad, self, target, reduction)",
+      target="-mse_grad(grad, self, target, reduction)"),
+    R("nll_loss", "NllLossBackward0", ("self",),
+      ("target", "weight", "reduction", "ignore_index", "total_weight"),
+      self="nll_loss_backward(grad, self, target, weight, reduction, ignore_index, "
+           "total_weight)"),
+    R("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self",),
+      ("target", "weight", "reduction"),
+      self="bce_backward(grad, self, target, weight, reduction)"),
+    # shape and copies
+    R("view", "ViewBackward0", ("self",), ("self_shape",), self="grad.reshape(self_shape)"),
+    R("unsafe_view", "UnsafeViewBackward0", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("transpose", "TransposeBackward0", ("self",), ("dim0", "dim1"),
+      self="grad.swapaxes(dim0, dim1)"),
+    R("t", "TBackward0", self="grad.T"),
+    R("permute", "PermuteBackward0", ("self",), ("dims",),
+      self="grad.transpose(inverse_permutation(dims))"),
+    R("unsqueeze", "UnsqueezeBackward0", ("self",), ("dim",), self="grad.squeeze(dim)"),
+    R("squeeze", "SqueezeBackward0", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dim", "SqueezeBackward1", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_matmul", "SqueezeBackward4", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("expand", "ExpandBackward0", self="grad"),
+    R("repeat", "RepeatBackward0", ("self",), ("repeats", "self_shape"),
+      self="sum_tiles(grad, repeats, self_shape)"),
+    R("flip", "FlipBackward0", ("self",), ("dims",), self="np.flip(grad, dims)"),
+    R("clone", "CloneBackward0", self="grad"),
+    R("alias", "AliasBackward0", self="grad"),
+    R("to_copy", "ToCopyBackward0", self="grad"),
+    R("select", "SelectBackward0", ("self",), ("dim", "index", "self_shape"),
+      self="select_backward(grad, self_shape, dim, index)"),
+    R("slice", "SliceBackward0", ("self",), ("dim", "start", "stop", "step", "self_shape"),
+      self="slice_backward(grad, self_shape, dim, start, stop, step)"),
+    R("index", "IndexBackward0", ("self",), ("key", "self_shape"),
+      self="index_backward(grad, self_shape, key)"),
+    R("cat", "CatBackward0", None, ("sizes", "dim"),
+      all="cat_tensors_backward(grad, sizes, dim)"),
+    R("stack", "StackBackward0", None, ("dim",), all="unstack(grad, dim)"),
+    R("split", "SplitBackward0", ("self",), ("dim",), multi_output=True,
+      self="concat_grads(grad, dim)"),
+    R("unbind", "UnbindBackward0", ("self",), ("dim",), multi_output=True,
+      self="stack_grads(grad, dim)"),
+    # linear algebra
+    R("mm", "MmBackward0", ("self", "mat2"), self="grad @ mat2.T", mat2="self.T @ grad"),
+    R("mv", "MvBackward0", ("self", "vec"), self="outer(grad, vec)", vec="self.T @ grad"),
+    R("dot", "DotBackward0", ("self", "tensor"), self="grad * tensor", tensor="grad * self"),
+    R("bmm", "BmmBackward0", ("self", "mat2"),
+      self="grad @ swap_last(mat2)", mat2="swap_last(self) @ grad"),
+]
+
+RULES = {rule.op: rule for rule in _TABLE}
+del R

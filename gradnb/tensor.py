@@ -1,0 +1,561 @@
+"""The :class:`Tensor`: a numpy array plus autograd state, with PyTorch's attributes.
+
+State per tensor (``__slots__``, no ``__dict__``): the numpy storage, ``requires_grad``,
+``grad_fn`` and ``.grad``, a version counter shared with views and detached aliases,
+the base of a view, the output index, a weak link to the leaf's ``AccumulateGrad``,
+and a light provenance record for results computed outside autograd (op, weak
+references to the inputs, and why autograd skipped it). Rarely used state (hooks,
+inference flag) lives in an optional ``_extra`` object so that the common op result
+pays for nothing it does not use.
+
+Arithmetic and the other methods are the functions of :mod:`gradnb.ops`, bound onto
+the class at the end of this module.
+"""
+
+import numbers
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import dtype as _dtype_cls
+from .autograd.grad_mode import MODE
+from .autograd.node import AccumulateGrad
+
+__all__ = ["Tensor", "Size", "device", "is_tensor"]
+
+_new = object.__new__
+_ndarray = np.ndarray
+_warned_once = {}
+
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+_LEAF_FLAG_ERROR = ("you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach().")
+_VOLATILE_READ = "volatile was removed (Variable.volatile is always False)"
+_VOLATILE_SET = "volatile was removed and now has no effect. Use `with torch.no_grad():` instead."
+_SCALAR_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to "
+                        "unexpected behavior.\nConsider using tensor.detach() first.")
+
+
+class Size(tuple):
+    """A tensor shape; a tuple that prints as ``torch.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self):
+        """Number of elements a tensor of this shape holds."""
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        got = tuple.__getitem__(self, item)
+        return Size(got) if isinstance(item, slice) else got
+
+
+class device:
+    """The only device gradnb has: ``device(type='cpu')``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if type != "cpu":
+            raise RuntimeError(f"gradnb runs on the CPU only; device '{type}' is not available")
+        self.type, self.index = type, index
+
+    def __eq__(self, other):
+        return isinstance(other, (device, str)) and str(other) == "cpu"
+
+    def __hash__(self):
+        return hash("cpu")
+
+    def __str__(self):
+        return "cpu"
+
+    def __repr__(self):
+        return "device(type='cpu')"
+
+
+_CPU = device()
+
+
+class _TensorMeta(type):
+    """Prints tensor classes with PyTorch's names (``<class 'torch.Tensor'>``), so
+    ``print(type(t))`` in a tutorial reads as it does under PyTorch."""
+
+    def __repr__(cls):
+        return f"<class '{cls.__dict__.get('_torch_path', cls.__module__ + '.' + cls.__qualname__)}'>"
+
+
+class _TensorExtra:
+    """Rarely used per-tensor state, allocated on first use."""
+
+    __slots__ = ("hooks", "post_hooks", "inference", "name")
+
+    def __init__(self):
+        self.hooks = None
+        self.post_hooks = None
+        self.inference = False
+        self.name = None
+
+
+class Tensor(metaclass=_TensorMeta):
+    """A multi-dimensional array that can record the operations applied to it.
+
+    Create tensors with the factories (``torch.tensor``, ``torch.ones``, ...). The legacy
+    form ``torch.Tensor(2, 3)`` (uninitialised float tensor of that size) and
+    ``torch.Tensor([1, 2])`` (float data) also work.
+    """
+
+    __slots__ = ("_data", "_rg", "_grad_fn", "_grad", "_vc", "_base", "_extra", "_prov",
+                 "_acc", "_nr", "__weakref__")
+    _torch_path = "torch.Tensor"
+    # numpy defers to our reflected operators (np.float32(2) * t -> Tensor)
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        from ._creation import legacy_new
+        return legacy_new(cls, "torch.FloatTensor", _dtype.get_default_dtype(), args, kwargs)
+
+    @classmethod
+    def _wrap(cls, data, grad_fn=None, requires_grad=False):
+        """Make a tensor around a numpy array without copying (internal fast path)."""
+        t = _new(cls)
+        t._data = data
+        t._rg = requires_grad or grad_fn is not None
+        t._grad_fn = grad_fn
+        t._grad = None
+        t._vc = [0]
+        t._base = None
+        t._extra = None
+        t._prov = None
+        t._acc = None
+        t._nr = 0
+        if MODE.inference:
+            t._extras().inference = True
+        return t
+
+    def _extras(self):
+        if self._extra is None:
+            self._extra = _TensorExtra()
+        return self._extra
+
+    # -- storage and metadata -----------------------------------------------------------
+    @property
+    def data(self):
+        """A tensor sharing this one's storage, outside autograd (changes to it are not
+        tracked by the version counter)."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+        acc = self._acc() if self._acc is not None else None
+        if acc is not None:
+            acc._shape, acc._dtype = self._data.shape, self._data.dtype
+
+    @property
+    def dtype(self):
+        return _dtype._BY_NP[self._data.dtype]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape, or the length of one dimension."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, allow_scalar=True)]
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        """Number of dimensions."""
+        return self._data.ndim
+
+    def ndimension(self):
+        return self._data.ndim
+
+    def numel(self):
+        """Number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    @property
+    def device(self):
+        return _CPU
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def output_nr(self):
+        return self._nr
+
+    @property
+    def _base_tensor(self):
+        return self._base
+
+    def _is_view(self):
+        return self._base is not None
+
+    def is_inference(self):
+        """True for tensors created inside ``inference_mode()``."""
+        return self._extra is not None and self._extra.inference
+
+    # -- autograd attributes ------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self._grad_fn is not None:
+            raise RuntimeError(_LEAF_FLAG_ERROR if not flag else
+                               "you can only change requires_grad flags of leaf variables.")
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._set_leaf_requires_grad(bool(flag))
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place (leaves only) and return ``self``."""
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_LEAF_FLAG_ERROR)
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._set_leaf_requires_grad(bool(requires_grad))
+        return self
+
+    def _set_leaf_requires_grad(self, flag):
+        if flag and self.is_inference() and not MODE.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
+        self._rg = flag
+        if flag:
+            self._prov = None    # a leaf that requires grad is no longer a pruned constant
+        _notify_flag_change(self)
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self.retains_grad:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        node = self._grad_fn
+        if node is None or node._extra is None:
+            return False
+        return any(ref() is self for _, ref in node._extra.get("retain", ()))
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self.retains_grad:
+            return
+        self._grad_fn._add_retain(self._nr, weakref.ref(self))
+
+    def register_hook(self, hook):
+        """Register ``hook(grad) -> Tensor or None``, run when this tensor's gradient is
+        computed; returning a tensor replaces the gradient.
+
+        Returns
+        -------
+        RemovableHandle
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._add_tensor_hook(self._nr, hook)
+        from .utils.hooks import RemovableHandle
+        extra = self._extras()
+        if extra.hooks is None:
+            extra.hooks = []
+        extra.hooks.append(hook)
+        return RemovableHandle(extra.hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Register ``hook(tensor)``, run after ``.grad`` of this leaf was accumulated."""
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .utils.hooks import RemovableHandle
+        extra = self._extras()
+        if extra.post_hooks is None:
+            extra.post_hooks = []
+        extra.post_hooks.append(hook)
+        return RemovableHandle(extra.post_hooks, hook)
+
+    def _edge(self):
+        """The (node, output_nr) that a new node should point to for this input."""
+        if self._grad_fn is not None:
+            return (self._grad_fn, self._nr)
+        acc = self._acc() if self._acc is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return (acc, 0)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to graph leaves.
+
+        Parameters
+        ----------
+        gradient : Tensor, optional
+            The vector in the vector-Jacobian product; required unless this tensor has
+            a single element.
+        retain_graph : bool, optional
+            Keep saved values so backward can run through the graph again.
+        """
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A new leaf sharing storage and version counter, outside autograd."""
+        t = Tensor._wrap(self._data)
+        t._vc = self._vc
+        t._prov = ("detach", (weakref.ref(self),), "detach")
+        return t
+
+    def detach_(self):
+        """Detach this tensor from the graph in place (not allowed on views)."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                "be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self._grad_fn = None
+        self._rg = False
+        self._prov = ("detach_", (), "detach")
+        _notify_flag_change(self)
+        return self
+
+    # -- legacy Variable attribute ------------------------------------------------------
+    @property
+    def volatile(self):
+        warnings.warn(_VOLATILE_READ, UserWarning, stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value):
+        warnings.warn(_VOLATILE_SET, UserWarning, stacklevel=2)
+
+    # -- conversion to python / numpy ---------------------------------------------------
+    def item(self):
+        """The value of a one-element tensor as a python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """Nested python lists (a python number for a 0-d tensor)."""
+        return self._data.tolist()
+
+    def numpy(self, force=False):
+        """The numpy array behind this tensor (shares memory)."""
+        if self._rg and MODE.enabled and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        data = self.numpy()
+        return data if dtype is None else data.astype(dtype, copy=False)
+
+    def _scalar(self, kind):
+        if self._rg and not _warned_once.get("scalar"):
+            # PyTorch raises this one with TORCH_WARN_ONCE: once per process
+            _warned_once["scalar"] = True
+            warnings.warn(_SCALAR_GRAD_WARNING, UserWarning, stacklevel=3)
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._data.reshape(()).item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __contains__(self, element):
+        return bool((self == element).any())
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._format import tensor_repr
+        node = self._grad_fn
+        return tensor_repr(self._data, repr(self.dtype),
+                           grad_fn_name=None if node is None else type(node).__name__,
+                           requires_grad=self._rg, is_parameter=_is_parameter(self))
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data, self._rg, type(self)))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self)._wrap(self._data.copy(), requires_grad=self._rg)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    # -- dtype and device conversions ---------------------------------------------------
+    def type(self, dtype=None):
+        """Without arguments, the legacy type name (``'torch.FloatTensor'``)."""
+        if dtype is None:
+            return f"torch.{self.dtype._legacy}Tensor"
+        return self.to(dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("gradnb runs on the CPU only: there is no CUDA device")
+
+
+def _rebuild(data, requires_grad, cls):
+    return cls._wrap(data, requires_grad=requires_grad)
+
+
+def _is_parameter(t):
+    return type(t)._torch_path == "torch.nn.parameter.Parameter" if "_torch_path" in \
+        type(t).__dict__ else False
+
+
+def _wrap_dim(dim, ndim, allow_scalar=True):
+    """Normalise a possibly negative dimension index, with PyTorch's error text."""
+    if isinstance(dim, Tensor):
+        dim = dim.__index__()
+    if not isinstance(dim, numbers.Integral):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    lo, hi = (-1, 0) if ndim == 0 and allow_scalar else (-ndim, ndim - 1)
+    if not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                         f"but got {dim})")
+    return dim + ndim if dim < 0 else dim if ndim else 0
+
+
+# Watchers of in-place flag changes (the live inspector); empty unless one is attached.
+_flag_watchers = []
+
+
+def _notify_flag_change(tensor):
+    for fn in _flag_watchers:
+        fn(tensor)
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a gradnb Tensor."""
+    return isinstance(obj, Tensor)
