@@ -1,6 +1,6 @@
 """Replay the recorded PyTorch 2.13 transcripts against a module standing in for ``torch``.
 
-The transcripts in ../shared/reference/ record, statement by statement, what real PyTorch
+The transcripts in tests/reference/ (copied from ../shared/reference/) record, statement by statement, what real PyTorch
 printed, warned and raised. This module parses them into sections of statements
 (``all_sections``), re-runs a section with a chosen module bound to ``torch``
 (``replay_section``) and reports every statement whose outcome differs
@@ -45,11 +45,11 @@ from pathlib import Path
 
 import numpy
 
-# The reference lives next to the repository (../shared/reference); CI may point elsewhere.
+# A copy of the reference travels with the repository, so a fresh clone tests on its own.
 REFERENCE_DIR = Path(
     os.environ.get(
         "GRADNB_REFERENCE_DIR",
-        Path(__file__).resolve().parents[2] / "shared" / "reference",
+        Path(__file__).resolve().parent / "reference",
     )
 )
 TRANSCRIPT_FILES = (
