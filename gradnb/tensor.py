@@ -1,8 +1,9 @@
 """The :class:`Tensor`: a numpy array plus autograd state, with PyTorch's attributes.
 
 State per tensor (``__slots__``, no ``__dict__``): the numpy storage, ``requires_grad``,
-``grad_fn`` and ``.grad``, a version counter shared with views and detached aliases,
-the base of a view, the output index, a weak link to the leaf's ``AccumulateGrad``,
+the edge ``(grad_fn, output_nr)`` that nodes consuming this tensor point to (None for
+leaves), ``.grad``, a version counter shared with views and detached aliases, the base
+of a view, a weak link to the leaf's ``AccumulateGrad``,
 and a light provenance record for results computed outside autograd (op, weak
 references to the inputs, and why autograd skipped it). Rarely used state (hooks,
 inference flag) lives in an optional ``_extra`` object so that the common op result
@@ -120,9 +121,10 @@ class Tensor(metaclass=_TensorMeta):
     ``torch.Tensor([1, 2])`` (float data) also work.
     """
 
-    __slots__ = ("_data", "_rg", "_grad_fn", "_grad", "_vc", "_base", "_extra", "_prov",
-                 "_acc", "_nr", "__weakref__")
+    __slots__ = ("_data", "_rg", "_gfe", "_grad", "_vc", "_base", "_extra", "_prov",
+                 "_acc", "__weakref__")
     _torch_path = "torch.Tensor"
+    _is_param = False      # True on nn.Parameter, whose repr starts "Parameter containing:"
     # numpy defers to our reflected operators (np.float32(2) * t -> Tensor)
     __array_priority__ = 1000
 
@@ -136,17 +138,26 @@ class Tensor(metaclass=_TensorMeta):
         t = _new(cls)
         t._data = data
         t._rg = requires_grad or grad_fn is not None
-        t._grad_fn = grad_fn
+        t._gfe = None if grad_fn is None else (grad_fn, 0)
         t._grad = None
         t._vc = [0]
         t._base = None
         t._extra = None
         t._prov = None
         t._acc = None
-        t._nr = 0
         if MODE.inference:
             t._extras().inference = True
         return t
+
+    @property
+    def _grad_fn(self):
+        gfe = self._gfe
+        return None if gfe is None else gfe[0]
+
+    @property
+    def _nr(self):
+        gfe = self._gfe
+        return 0 if gfe is None else gfe[1]
 
     def _extras(self):
         if self._extra is None:
@@ -254,7 +265,7 @@ class Tensor(metaclass=_TensorMeta):
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        if self._grad_fn is not None:
+        if self._gfe is not None:
             raise RuntimeError(_LEAF_FLAG_ERROR if not flag else
                                "you can only change requires_grad flags of leaf variables.")
         if flag and self._data.dtype.kind != "f":
@@ -264,7 +275,7 @@ class Tensor(metaclass=_TensorMeta):
 
     def requires_grad_(self, requires_grad=True):
         """Set ``requires_grad`` in place (leaves only) and return ``self``."""
-        if self._grad_fn is not None:
+        if self._gfe is not None:
             if not requires_grad:
                 raise RuntimeError(_LEAF_FLAG_ERROR)
             return self
@@ -288,11 +299,11 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def is_leaf(self):
-        return self._grad_fn is None
+        return self._gfe is None
 
     @property
     def grad(self):
-        if self._grad_fn is not None and not self.retains_grad:
+        if self._gfe is not None and not self.retains_grad:
             warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -323,7 +334,7 @@ class Tensor(metaclass=_TensorMeta):
         """Keep ``.grad`` for this non-leaf tensor after backward."""
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self._grad_fn is None or self.retains_grad:
+        if self._gfe is None or self.retains_grad:
             return
         self._grad_fn._add_retain(self._nr, weakref.ref(self))
 
@@ -337,7 +348,7 @@ class Tensor(metaclass=_TensorMeta):
         """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
+        if self._gfe is not None:
             return self._grad_fn._add_tensor_hook(self._nr, hook)
         from .utils.hooks import RemovableHandle
         extra = self._extras()
@@ -348,7 +359,7 @@ class Tensor(metaclass=_TensorMeta):
 
     def register_post_accumulate_grad_hook(self, hook):
         """Register ``hook(tensor)``, run after ``.grad`` of this leaf was accumulated."""
-        if self._grad_fn is not None:
+        if self._gfe is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
                                "tensors")
         if not self._rg:
@@ -362,8 +373,8 @@ class Tensor(metaclass=_TensorMeta):
 
     def _edge(self):
         """The (node, output_nr) that a new node should point to for this input."""
-        if self._grad_fn is not None:
-            return (self._grad_fn, self._nr)
+        if self._gfe is not None:
+            return self._gfe
         acc = self._acc() if self._acc is not None else None
         if acc is None:
             acc = AccumulateGrad(self)
@@ -400,7 +411,7 @@ class Tensor(metaclass=_TensorMeta):
                 "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
                 "be called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self._grad_fn = None
+        self._gfe = None
         self._rg = False
         self._prov = ("detach_", (), "detach")
         _notify_flag_change(self)
@@ -486,7 +497,7 @@ class Tensor(metaclass=_TensorMeta):
         node = self._grad_fn
         return tensor_repr(self._data, repr(self.dtype),
                            grad_fn_name=None if node is None else type(node).__name__,
-                           requires_grad=self._rg, is_parameter=_is_parameter(self))
+                           requires_grad=self._rg, is_parameter=self._is_param)
 
     def __format__(self, spec):
         if self._data.ndim == 0:
@@ -497,7 +508,7 @@ class Tensor(metaclass=_TensorMeta):
         return (_rebuild, (self._data, self._rg, type(self)))
 
     def __deepcopy__(self, memo):
-        if self._grad_fn is not None:
+        if self._gfe is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
                                "support the deepcopy protocol at the moment.  If you were "
                                "attempting to deepcopy a module, this may be because of a "
@@ -527,11 +538,6 @@ class Tensor(metaclass=_TensorMeta):
 
 def _rebuild(data, requires_grad, cls):
     return cls._wrap(data, requires_grad=requires_grad)
-
-
-def _is_parameter(t):
-    return type(t)._torch_path == "torch.nn.parameter.Parameter" if "_torch_path" in \
-        type(t).__dict__ else False
 
 
 def _wrap_dim(dim, ndim, allow_scalar=True):

@@ -12,7 +12,7 @@ import heapq
 
 import numpy as np
 
-from .node import AccumulateGrad
+from .node import AccumulateGrad, FREED_MESSAGE, check_saved_versions
 
 __all__ = ["run_backward", "add_observer", "sum_to_shape"]
 
@@ -132,26 +132,36 @@ def _run_tensor_hooks(node, grad, obs):
     return grad
 
 
-def _accumulate(node, grad, owned, obs):
-    """AccumulateGrad: leaf hooks, ``.grad += grad`` in place, post-accumulate hooks."""
+def _accumulate(node, grad, owned, exposed, obs):
+    """AccumulateGrad: leaf hooks, ``.grad += grad`` in place, post-accumulate hooks.
+
+    A new ``.grad`` adopts the incoming array without copying when that is safe: the
+    engine never writes into an array it does not own, so an array shared only inside
+    the graph (e.g. ``add`` sends the same gradient to both inputs) may become one
+    leaf's ``.grad``; ``exposed`` lists arrays a hook, the caller or another leaf holds,
+    which must be copied instead.
+    """
     var = node.variable
     extra = var._extra
     if extra is not None and extra.hooks:
         for fn in tuple(extra.hooks):
+            exposed.add(id(grad))
             new = fn(_wrap(grad))
             if obs is not None:
                 obs("hook", {"node": node, "hook": fn, "grad": grad,
                              "result": None if new is None else new._data})
             if new is not None:
-                grad, owned = new._data, False
+                grad = new._data
+                exposed.add(id(grad))
     before = var._grad
     if obs is not None:
         obs("accumulate", {"node": node, "tensor": var, "grad": grad,
                            "before": None if before is None else before._data.copy()})
     if before is None:
-        # adopt the array when nobody else can see it; otherwise keep a private copy
-        if not owned or grad.base is not None or not grad.flags.writeable:
+        if (not owned and id(grad) in exposed) or grad.base is not None \
+                or not grad.flags.writeable:
             grad = np.array(grad, copy=True)
+        exposed.add(id(grad))
         var._grad = _wrap(grad)
     else:
         data = before._data
@@ -171,19 +181,18 @@ def _accumulate(node, grad, owned, obs):
 def _dependencies(roots):
     """How many edges lead into each node reachable from the roots."""
     deps = {}
-    stack = [n for n in roots]
-    seen = set(stack)
+    stack = list(roots)
+    push, pop = stack.append, stack.pop
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in pop().next_functions:
             if nxt is None:
                 continue
-            if nxt in seen:
-                deps[nxt] = deps.get(nxt, 0) + 1
-            else:
-                seen.add(nxt)
+            count = deps.get(nxt)
+            if count is None:
                 deps[nxt] = 1
-                stack.append(nxt)
+                push(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 
@@ -216,7 +225,9 @@ def _needed(roots, targets):
 
 
 def _add_to_buffer(buffers, owned, node, nr, grad, grad_owned, obs):
-    """Sum a gradient into the input buffer of ``node`` (fan-out points add up here)."""
+    """Sum a gradient into the input buffer of ``node`` (fan-out points add up here).
+    ``owned`` holds the nodes whose buffered array nobody else references, so it may be
+    added to in place or adopted as a leaf's ``.grad``."""
     if node._multi:
         slot = buffers.get(node)
         if slot is None:
@@ -231,11 +242,12 @@ def _add_to_buffer(buffers, owned, node, nr, grad, grad_owned, obs):
             owned.add(node)
         return
     if obs is not None:
-        obs("fanout", {"node": node, "before": prev.copy(), "grad": grad})
-    if node in owned and prev.shape == grad.shape:
+        obs("fanout", {"node": node, "before": np.array(prev, copy=True), "grad": grad})
+    if node in owned and type(prev) is _ndarray:
         np.add(prev, grad, out=prev)
     else:
-        buffers[node] = prev + grad
+        total = prev + grad
+        buffers[node] = total if type(total) is _ndarray else np.asarray(total)
         owned.add(node)
 
 
@@ -258,22 +270,22 @@ def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=Tru
     obs = _broadcast_events if _observers else None
     root_nodes = [n for n, _ in roots]
     buffers, owned = {}, set()
+    exposed = {id(g) for g, grad_owned in grads if not grad_owned}   # the caller's arrays
     for (node, nr), (grad, grad_owned) in zip(roots, grads):
         _add_to_buffer(buffers, owned, node, nr, grad, grad_owned, None)
     deps = _dependencies(root_nodes)
     needed = None if captures is None else _needed(root_nodes, captures)
     results = {}
-    ready = []
-    for node in dict.fromkeys(root_nodes):
-        if deps.get(node, 0) == 0:
-            heapq.heappush(ready, (-node._seq, id(node), node))
+    ready = [(-node._seq, node) for node in dict.fromkeys(root_nodes) if node not in deps]
+    heapq.heapify(ready)
     if obs is not None:
         obs("begin", {"roots": roots, "grads": [g for g, _ in grads],
                       "retain_graph": retain_graph})
     error = None
     try:
-        _execute(ready, buffers, owned, deps, needed, captures, results,
-                 retain_graph, accumulate, obs)
+        with np.errstate(all="ignore"):   # inf/nan flow silently, as in PyTorch
+            _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
+                     retain_graph, accumulate, obs)
     except BaseException as exc:
         error = exc
         raise
@@ -283,59 +295,107 @@ def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=Tru
     return results
 
 
-def _execute(ready, buffers, owned, deps, needed, captures, results,
+def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
              retain_graph, accumulate, obs):
+    """The loop: take the next ready node, run its rule, route each input's gradient.
+
+    Written flat because it runs once per node: the rule call, the version check and
+    the common single-output buffer update are inline. A chain makes exactly one node
+    ready at a time; that node is run next directly instead of going through the heap.
+    """
     heappush, heappop = heapq.heappush, heapq.heappop
-    while ready:
-        node = heappop(ready)[2]
-        grad = buffers.pop(node, None)
+    pop_buffer = buffers.pop
+    following = None
+    while following is not None or ready:
+        if following is not None:
+            node, following = following, None
+        else:
+            node = heappop(ready)[1]
+        grad = pop_buffer(node, None)
         grad_owned = node in owned
-        owned.discard(node)
-        if grad is not None and node._extra is not None and type(node) is not AccumulateGrad:
+        if grad_owned:
+            owned.discard(node)
+        node_type = type(node)
+        if grad is not None and node._extra is not None and node_type is not AccumulateGrad:
+            exposed.add(id(grad))
             grad = _run_tensor_hooks(node, grad, obs)
+            exposed.add(id(grad))
             grad_owned = False
         if captures is not None and node in captures:
             _capture(node, grad, captures[node], results, obs)
-            grad_owned = False     # the caller now holds this array too
-        if type(node) is AccumulateGrad:
+            exposed.add(id(grad))     # the caller now holds this array too
+            grad_owned = False
+        if node_type is AccumulateGrad:
             if accumulate and grad is not None:
-                _accumulate(node, grad, grad_owned, obs)
+                _accumulate(node, grad, grad_owned, exposed, obs)
             continue
         if obs is not None:
             obs("node", {"node": node, "grad": grad})
-        if grad is None or (node._multi and all(g is None for g in grad)):
-            outs = (None,) * len(node.next_functions)
+        # run the rule
+        if grad is None or node._multi:
+            outs = _apply_special(node, grad, retain_graph)
         else:
-            if node._multi:
-                grad = [np.zeros(s, node._dtype) if g is None else g
-                        for g, s in zip(grad, node._shape)]
-            outs = node.apply(grad)
-            if not retain_graph:
-                node.release()
+            saved = node._saved
+            if saved is None:
+                raise RuntimeError(FREED_MESSAGE)
+            checks = node._checks
+            if checks is not None:
+                for _, counter, version, _ in checks:
+                    if counter[0] != version:
+                        check_saved_versions(node)   # raises with the details
+            outs = node._vjp(grad)
+            if saved and not retain_graph:
+                node._saved = None        # free what the rule saved; a second pass raises
+                node._checks = None
         single = len(outs) == 1
         for (nxt, nr), g in zip(node.next_functions, outs):
-            if nxt is None:
-                continue
-            if needed is not None and nxt not in needed:
+            if nxt is None or (needed is not None and nxt not in needed):
                 continue
             if g is not None:
-                if type(g) is not _ndarray:
-                    g = np.asarray(g)
-                if g is grad:
-                    g_owned = grad_owned and single
-                else:
-                    g_owned = g.base is None
-                if g.shape != nxt._shape or g.dtype != nxt._dtype:
+                g_owned = (grad_owned and single) if g is grad else g.base is None
+                nd = nxt._dtype
+                if g.shape != nxt._shape or (g.dtype is not nd and g.dtype != nd):
                     fitted = _fit(g, nxt, nr)
                     if fitted is not g:
                         g, g_owned = fitted, True
                 if obs is not None:
                     obs("edge", {"node": node, "next": nxt, "output_nr": nr, "grad": g})
-                _add_to_buffer(buffers, owned, nxt, nr, g, g_owned, obs)
+                prev = buffers.get(nxt)
+                if prev is None and not nxt._multi:
+                    buffers[nxt] = g
+                    if g_owned:
+                        owned.add(nxt)
+                elif obs is None and nxt in owned and type(prev) is _ndarray:
+                    np.add(prev, g, out=prev)     # fan-out: add into our own array
+                else:
+                    _add_to_buffer(buffers, owned, nxt, nr, g, g_owned, obs)
             left = deps[nxt] - 1
-            deps[nxt] = left
-            if left == 0:
-                heappush(ready, (-nxt._seq, id(nxt), nxt))
+            if left:
+                deps[nxt] = left
+            elif following is None and not ready:
+                following = nxt
+            else:
+                if following is not None:
+                    heappush(ready, (-following._seq, following))
+                    following = None
+                heappush(ready, (-nxt._seq, nxt))
+
+
+def _apply_special(node, grad, retain_graph):
+    """Rule call for the uncommon cases: no gradient arrived, or several outputs."""
+    if grad is None or all(g is None for g in grad):
+        return (None,) * len(node.next_functions)
+    grad = [np.zeros(s, node._dtype) if g is None else g for g, s in zip(grad, node._shape)]
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(FREED_MESSAGE)
+    if node._checks is not None:
+        check_saved_versions(node)
+    outs = node._vjp(grad)
+    if saved and not retain_graph:
+        node._saved = None
+        node._checks = None
+    return outs
 
 
 def _capture(node, grad, slots, results, obs):

@@ -8,7 +8,7 @@ counting as soon as the user drops the output. The concrete node classes are gen
 from the rule table in :mod:`gradnb.ops.rules`.
 """
 
-import sys
+import itertools
 
 __all__ = ["Node", "AccumulateGrad", "FREED_MESSAGE", "type_string", "node_class"]
 
@@ -23,13 +23,14 @@ _VERSION_HINT = (
     "Hint: enable anomaly detection to find the operation that failed to compute its "
     "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
-_seq_counter = [0]
+# Creation order of nodes: backward runs the most recent ready node first. Leaves'
+# AccumulateGrad nodes are numbered above every op node, so they run as soon as ready.
+next_sequence_nr = itertools.count(1).__next__
+_ACCUMULATE_BASE = 1 << 62
 
-
-def next_sequence_nr():
-    """Creation order of nodes; backward runs later nodes first among ready ones."""
-    _seq_counter[0] += 1
-    return _seq_counter[0]
+# Slots every node has; generated classes add _saved/_checks and _params only when
+# their rule saves values or takes parameters (fewer attributes to set per op).
+BASE_SLOTS = ("next_functions", "_seq", "_shape", "_dtype", "_extra", "__weakref__")
 
 
 def type_string(np_array):
@@ -60,10 +61,12 @@ class Node(metaclass=_NodeMeta):
         ``(None, 0)`` for inputs that do not require grad.
     """
 
-    __slots__ = ("next_functions", "_seq", "_saved", "_params", "_checks",
-                 "_shape", "_dtype", "_extra", "__weakref__")
+    __slots__ = ()
 
     _is_node = True
+    _saved = ()      # class defaults, replaced by slots in classes whose rule saves
+    _checks = None
+    _params = ()
     _rule = None     # the Rule this class was generated from (class attribute)
     _multi = False   # True for nodes with several outputs (split, unbind); _shape is then
                      # a tuple with one shape per output
@@ -141,13 +144,14 @@ class Node(metaclass=_NodeMeta):
         self._extra_dict().setdefault("retain", []).append((nr, tensor_ref))
 
 
-def node_class(name, attributes):
+def node_class(name, attributes, saves=False, has_params=False):
     """A node class named ``name``: PyTorch-like (``<class 'AddBackward0'>``, MRO
-    ``(AddBackward0, object)``) with :class:`Node`'s slots and methods."""
+    ``(AddBackward0, object)``) with :class:`Node`'s methods and only the slots it uses."""
+    slots = BASE_SLOTS + (("_saved", "_checks") if saves else ()) + \
+        (("_params",) if has_params else ())
     namespace = {k: v for k, v in Node.__dict__.items()
-                 if k not in Node.__slots__ and k not in ("__dict__", "__weakref__")}
-    namespace.update(attributes, __slots__=Node.__slots__, __module__="builtins",
-                     __qualname__=name)
+                 if k not in slots and k not in ("__dict__", "__weakref__", "__slots__")}
+    namespace.update(attributes, __slots__=slots, __module__="builtins", __qualname__=name)
     return type(name, (object,), namespace)
 
 
@@ -184,15 +188,12 @@ class AccumulateGrad(Node):
     shared by every op that uses the leaf while a graph is alive (as in PyTorch).
     """
 
-    __slots__ = ("variable",)
+    __slots__ = BASE_SLOTS + ("variable",)
 
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
-        self._seq = sys.maxsize      # ready leaves accumulate before any other node runs
-        self._saved = ()
-        self._params = ()
-        self._checks = None
+        self._seq = _ACCUMULATE_BASE + next_sequence_nr()
         self._shape = variable._data.shape
         self._dtype = variable._data.dtype
         self._extra = None

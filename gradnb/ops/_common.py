@@ -18,8 +18,13 @@ def quiet():
     return np.errstate(all="ignore")
 
 
+_PLAIN_SCALARS = frozenset((float, int, bool))
+
+
 def is_scalar(value):
     """True for python and numpy numbers (bools included)."""
+    if type(value) in _PLAIN_SCALARS:     # the common case, without the ABC check
+        return True
     return isinstance(value, (numbers.Number, np.bool_)) and not isinstance(value, Tensor)
 
 
@@ -43,6 +48,9 @@ def promote_operands(a, b, float_only=False):
         if float_only and not target.is_floating_point:
             target = _dtype.get_default_dtype()
         return ad.astype(target.np, copy=False), bd.astype(target.np, copy=False)
+    if type(b) is float or (type(b) is int and ad.dtype.kind == "f"):
+        if ad.dtype.kind == "f":
+            return ad, b
     b = _python_scalar(b)
     if ad.dtype.kind == "f" and not isinstance(b, bool):
         return ad, b

@@ -2,6 +2,10 @@
 the op, or else a provenance record saying which op made it, from what (weakly), and why
 autograd skipped it.
 
+This runs once per op, so it is written for speed: the tensor's slots are set inline,
+consumers reuse the producer's cached edge tuple, and each rule's saver is generated
+straight-line code (see :func:`gradnb.ops.rules._make_saver`).
+
 Provenance tuple layout (read it through :func:`gradnb.autograd.provenance.provenance`):
 ``(rule, (weakref-or-None per input), reason)``.
 """
@@ -14,14 +18,13 @@ from ..autograd.grad_mode import MODE
 from ..autograd.node import next_sequence_nr
 from ..tensor import Tensor
 
-__all__ = ["record", "record_multi", "as_array", "NO_EDGE",
-           "REASON_NO_GRAD", "REASON_INFERENCE", "REASON_NO_INPUT", "REASON_DETACH",
-           "REASON_NOT_DIFFERENTIABLE"]
+__all__ = ["record", "record2", "record_multi", "make_node", "as_array", "NO_EDGE",
+           "refuse_inference_tensor", "REASON_NO_GRAD", "REASON_INFERENCE", "REASON_NO_INPUT",
+           "REASON_DETACH", "REASON_NOT_DIFFERENTIABLE"]
 
 _ndarray = np.ndarray
 _asarray = np.asarray
 _ref = weakref.ref
-_wrap = Tensor._wrap
 _new = object.__new__
 
 NO_EDGE = (None, 0)
@@ -38,6 +41,12 @@ _INFERENCE_SAVE_ERROR = (
     "inference mode in computation tracked by autograd. To work around this, you can make a "
     "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
     "`torch.inference_mode()`.")
+
+
+def refuse_inference_tensor(x):
+    """Saving an inference tensor for backward is an error (PyTorch's message)."""
+    if x._extra.inference:
+        raise RuntimeError(_INFERENCE_SAVE_ERROR)
 
 
 def as_array(value):
@@ -60,33 +69,77 @@ def record(rule, out, inputs, params=()):
     """
     if type(out) is not _ndarray:
         out = _asarray(out)
-    t = _wrap(out)
+    t = _new(Tensor)
+    t._data = out
+    t._rg = False
+    t._gfe = None
+    t._grad = None
+    t._vc = [0]
+    t._base = None
+    t._extra = None
+    t._prov = None
+    t._acc = None
     if MODE.enabled:
         edges = []
-        tracked = False
+        tracked = constants = False
         for x in inputs:
-            if isinstance(x, Tensor) and x._rg:
-                edges.append(x._edge())
-                tracked = True
-            else:
-                edges.append(NO_EDGE)
-        if tracked:
-            if rule.node_class is not None and out.dtype.kind == "f":
-                t._grad_fn = _make_node(rule, t, inputs, edges, params)
-                t._rg = True
-                return t
-            t._prov = (rule, _weak_inputs(inputs), REASON_NOT_DIFFERENTIABLE)
-            return t
-        t._prov = (rule, _weak_inputs(inputs), REASON_NO_INPUT)
+            if isinstance(x, Tensor):
+                if x._rg:
+                    edge = x._gfe
+                    edges.append(edge if edge is not None else x._edge())
+                    tracked = True
+                    continue
+                constants = True
+            edges.append(NO_EDGE)
+        if tracked and rule.node_class is not None and out.dtype.kind == "f":
+            node = make_node(rule, t, inputs, edges, params)
+            if constants:
+                _remember_constants(node, inputs, edges)
+            t._gfe = (node, 0)
+            t._rg = True
+        else:
+            t._prov = (rule, _weak_inputs(inputs),
+                       REASON_NOT_DIFFERENTIABLE if tracked else REASON_NO_INPUT)
         return t
-    t._prov = (rule, _weak_inputs(inputs),
-               REASON_INFERENCE if MODE.inference else REASON_NO_GRAD)
+    if MODE.inference:
+        t._extras().inference = True
+        t._prov = (rule, _weak_inputs(inputs), REASON_INFERENCE)
+    else:
+        t._prov = (rule, _weak_inputs(inputs), REASON_NO_GRAD)
+    return t
+
+
+def record2(rule, out, a, b, params=()):
+    """:func:`record` for two-input ops (``a`` a Tensor, ``b`` a Tensor or python number),
+    with the input loop unrolled: binary arithmetic is the most frequent op."""
+    if type(out) is not _ndarray:
+        out = _asarray(out)
+    if not MODE.enabled:
+        return record(rule, out, (a, b), params)
+    b_tensor = isinstance(b, Tensor)
+    if not (a._rg or (b_tensor and b._rg)) or out.dtype.kind != "f":
+        return record(rule, out, (a, b), params)
+    t = _new(Tensor)
+    t._data = out
+    t._rg = True
+    t._grad = None
+    t._vc = [0]
+    t._base = None
+    t._extra = None
+    t._prov = None
+    t._acc = None
+    edge_a = (a._gfe or a._edge()) if a._rg else NO_EDGE
+    edge_b = (b._gfe or b._edge()) if b_tensor and b._rg else NO_EDGE
+    node = make_node(rule, t, (a, b), (edge_a, edge_b), params)
+    if (edge_a is NO_EDGE or edge_b is NO_EDGE) and (b_tensor or edge_a is NO_EDGE):
+        _remember_constants(node, (a, b), (edge_a, edge_b))
+    t._gfe = (node, 0)
     return t
 
 
 def record_multi(rule, outs, inputs, params=()):
     """Like :func:`record` for ops with several outputs sharing one node (split, unbind)."""
-    tensors = [_wrap(o) for o in outs]
+    tensors = [Tensor._wrap(o) for o in outs]
     tracked = MODE.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
     if not tracked:
         reason = (REASON_INFERENCE if MODE.inference else REASON_NO_GRAD) \
@@ -95,10 +148,11 @@ def record_multi(rule, outs, inputs, params=()):
             t._prov = (rule, _weak_inputs(inputs), reason)
         return tensors
     edges = [x._edge() if isinstance(x, Tensor) and x._rg else NO_EDGE for x in inputs]
-    node = _make_node(rule, None, inputs, edges, params)
+    node = make_node(rule, None, inputs, edges, params)
+    _remember_constants(node, inputs, edges)
     node._shape = tuple(o.shape for o in outs)
     for nr, t in enumerate(tensors):
-        t._grad_fn, t._rg, t._nr = node, True, nr
+        t._gfe, t._rg = (node, nr), True
     return tensors
 
 
@@ -106,51 +160,31 @@ def _weak_inputs(inputs):
     return tuple(_ref(x) if isinstance(x, Tensor) else None for x in inputs)
 
 
-def _make_node(rule, out_tensor, inputs, edges, params):
+def make_node(rule, result, inputs, edges, params):
+    """Create ``rule``'s node for an op whose output tensor is ``result`` (None for
+    multi-output ops), pointing at ``edges`` and saving what the formulas need."""
     node = _new(rule.node_class)
-    node.next_functions = tuple(edges)
+    if type(edges) is not tuple:
+        edges = tuple(edges)
+    node.next_functions = edges
     node._seq = next_sequence_nr()
-    node._params = params
     node._extra = None
-    if out_tensor is not None:
-        data = out_tensor._data
+    if result is not None:
+        data = result._data
         node._shape = data.shape
         node._dtype = data.dtype
     else:
         node._dtype = inputs[0]._data.dtype
+    if params:
+        node._params = params
     if rule.saves:
-        _save(node, rule, out_tensor, inputs, edges)
-    else:
-        node._saved = ()
-        node._checks = None
-    consts = [(i, _ref(x)) for i, x in enumerate(inputs)
-              if edges[i] is NO_EDGE and isinstance(x, Tensor)]
-    if consts:
-        node._extra = {"consts": tuple(consts)}
+        node._save(node, result, inputs, edges)
     return node
 
 
-def _save(node, rule, out_tensor, inputs, edges):
-    """Keep what the formulas need, only for inputs that will receive a gradient, and
-    remember versions so backward can detect in-place changes made since."""
-    names = rule.inputs
-    every = names is None     # variadic ("all") rules need their saved values always
-    saved, checks = [], []
-    for name, users in zip(rule.saved_names, rule.users):
-        if not every and all(edges[i] is NO_EDGE for i in users):
-            saved.append(None)
-            continue
-        if name == "result":
-            saved.append(out_tensor._data)
-            checks.append((name, out_tensor._vc, out_tensor._vc[0], None))
-            continue
-        x = inputs[names.index(name)]
-        if isinstance(x, Tensor):
-            if x._extra is not None and x._extra.inference:
-                raise RuntimeError(_INFERENCE_SAVE_ERROR)
-            saved.append(x._data)
-            checks.append((name, x._vc, x._vc[0], x))
-        else:
-            saved.append(x)
-    node._saved = tuple(saved)
-    node._checks = tuple(checks) if checks else None
+def _remember_constants(node, inputs, edges):
+    """Weak references to inputs that do not require grad, for the graph views."""
+    consts = tuple((i, _ref(x)) for i, x in enumerate(inputs)
+                   if edges[i] is NO_EDGE and isinstance(x, Tensor))
+    if consts:
+        node._extra = {"consts": consts}

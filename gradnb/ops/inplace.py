@@ -19,7 +19,7 @@ from .. import _dtype
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, expand_error
-from ._record import record, _make_node, NO_EDGE
+from ._record import record, make_node, NO_EDGE
 from .index import normalize_key
 from .rules import RULES
 
@@ -95,7 +95,7 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
     write(self._data)
     self._vc[0] += 1
     inputs = (old.stand_in,) + tuple(others)
-    node = _make_node(rule, self, inputs, [old.edge] + [_edge(o) for o in others], params)
+    node = make_node(rule, self, inputs, [old.edge] + [_edge(o) for o in others], params)
     if "self" in rule.saved_names and node._checks:
         # the saved 'self' is a private copy of the old values: nothing can modify it
         node._checks = tuple(c for c in node._checks if c[0] != "self") or None
@@ -121,7 +121,7 @@ def _edge(value):
 
 
 def _set_history(t, node, nr=0):
-    t._grad_fn, t._rg, t._nr, t._prov = node, True, nr, None
+    t._gfe, t._rg, t._prov = (node, nr), True, None
 
 
 def _view_positions(view, base):
@@ -143,7 +143,7 @@ def _region_history(base, positions, value):
     """Record ``base[positions] = value`` as CopySlices over ``base``'s old history."""
     inputs = (base, value)
     edges = [_edge(base), _edge(value)]
-    node = _make_node(_R["copy_slices"], base, inputs, edges, (positions,))
+    node = make_node(_R["copy_slices"], base, inputs, edges, (positions,))
     _set_history(base, node)
     return node
 
@@ -153,8 +153,8 @@ def _inplace_on_view(self, rule, write, others, params):
     write it, then give the base CopySlices and the view AsStridedBackward0."""
     base = self._base
     positions = _view_positions(self, base)
-    old_region = Tensor._wrap(self._data.copy(), grad_fn=self._grad_fn)
-    old_region._rg, old_region._nr = self._rg, self._nr
+    old_region = Tensor._wrap(self._data.copy())
+    old_region._rg, old_region._gfe = self._rg, self._gfe
     new_values = self._data.copy()
     write(new_values)
     region = record(rule, new_values, (old_region,) + tuple(others), params)
@@ -166,7 +166,7 @@ def _inplace_on_view(self, rule, write, others, params):
 
 
 def _view_history(view, base, positions):
-    node = _make_node(_R["as_strided"], view, (base,), [_edge(base)],
+    node = make_node(_R["as_strided"], view, (base,), [_edge(base)],
                       (positions, base._data.shape))
     _set_history(view, node)
 

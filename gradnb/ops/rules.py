@@ -19,6 +19,7 @@ Rules longer than a line are the named helpers below the table. ``grad_fn`` name
 PyTorch's, so graphs and reprs say what PyTorch says.
 """
 
+import ast
 import math
 
 import numpy as np
@@ -92,25 +93,125 @@ def rule_text(rule):
             for inp, expr in rule._per_input()]
 
 
+# Gradients at least this large are computed with a second compilation of the same
+# formulas that writes intermediate results into temporaries it already allocated
+# (``1 - result * result`` reuses the buffer of ``result * result``): for big arrays,
+# fresh allocations and passes over memory dominate; for small ones the checks would.
+INPLACE_MIN_SIZE = 1 << 16
+
+
 def _make_node_class(rule):
     """Generate the node class: a ``_vjp`` whose body is the table's formulas."""
+    plain = _return_statement(rule, lambda expr: expr)
+    reusing = _return_statement(rule, _reuse_temporaries)
     lines = [f"def _vjp(node, grad):"]
     if rule.saved_names:
         lines.append(f"    {', '.join(rule.saved_names)}, = node._saved")
     if rule.params:
         lines.append(f"    {', '.join(rule.params)}, = node._params")
-    if "all" in rule.formulas:
-        lines.append(f"    return {rule.formulas['all']}")
-    else:
-        lines.append("    nf = node.next_functions")
-        parts = [f"({expr}) if nf[{i}][0] is not None else None" if expr else "None"
-                 for i, (_, expr) in enumerate(rule._per_input())]
-        lines.append(f"    return ({', '.join(parts)},)")
+    lines.append("    nf = node.next_functions")
+    if reusing != plain and not rule.multi_output:
+        lines.append("    if grad.size >= INPLACE_MIN_SIZE:")
+        lines.append(f"        {reusing}")
+    lines.append(f"    {plain}")
     source = "\n".join(lines)
     namespace = dict(_HELPERS)
     exec(compile(source, f"<rule {rule.grad_fn}>", "exec"), namespace)
-    return node_class(rule.grad_fn, {"_rule": rule, "_vjp": namespace["_vjp"],
-                                     "_source": source, "_multi": rule.multi_output})
+    attributes = {"_rule": rule, "_vjp": namespace["_vjp"], "_source": source,
+                  "_multi": rule.multi_output}
+    if rule.saves:
+        attributes["_save"] = staticmethod(_make_saver(rule))
+    return node_class(rule.grad_fn, attributes, saves=rule.saves, has_params=bool(rule.params))
+
+
+def _return_statement(rule, transform):
+    """``return (...)`` with each input's formula, skipped for inputs that get no grad."""
+    if "all" in rule.formulas:
+        return f"return {transform(rule.formulas['all'])}"
+    parts = [f"({transform(expr)}) if nf[{i}][0] is not None else None" if expr else "None"
+             for i, (_, expr) in enumerate(rule._per_input())]
+    return f"return ({', '.join(parts)},)"
+
+
+_UFUNC_OF = {ast.Add: "np.add", ast.Sub: "np.subtract", ast.Mult: "np.multiply",
+             ast.Div: "np.true_divide", ast.Pow: "np.power"}
+
+
+class _TemporaryReuse(ast.NodeTransformer):
+    """Rewrite ``a OP b`` into ``into_temporary(ufunc, a, b, k)`` when operand ``k`` is
+    itself the fresh result of arithmetic in the same formula."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        ufunc = _UFUNC_OF.get(type(node.op))
+        if ufunc is None:
+            return node
+        fresh = [getattr(side, "_fresh", False) for side in (node.left, node.right)]
+        if any(fresh):
+            node = ast.Call(ast.Name("into_temporary", ast.Load()),
+                            [ast.parse(ufunc, mode="eval").body, node.left, node.right,
+                             ast.Constant(0 if fresh[0] else 1)], [])
+        node._fresh = True
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            node._fresh = True
+        return node
+
+
+def _reuse_temporaries(expr):
+    """The formula with in-place reuse of its own temporaries (same maths)."""
+    tree = _TemporaryReuse().visit(ast.parse(expr, mode="eval"))
+    return ast.unparse(ast.fix_missing_locations(tree))
+
+
+def into_temporary(ufunc, a, b, which):
+    """``ufunc(a, b)``, written into operand ``which`` when it is a fresh array of the
+    result's shape and dtype (it was made by this formula, so nothing else sees it)."""
+    tmp = b if which else a
+    if type(tmp) is np.ndarray and tmp.base is None and tmp.flags.writeable \
+            and tmp.shape == np.broadcast_shapes(np.shape(a), np.shape(b)) \
+            and np.result_type(a, b) == tmp.dtype:
+        return ufunc(a, b, out=tmp)
+    return ufunc(a, b)
+
+
+def _make_saver(rule):
+    """Generate ``_save(node, result, inputs, edges)``: keep each value a formula reads,
+    only if an input whose formula reads it will receive a gradient, and note the
+    version of saved tensors so backward can detect in-place changes made since.
+    Straight-line code per rule, because it runs on every recorded op."""
+    if rule.inputs is None:
+        raise ValueError(f"{rule.grad_fn}: variadic rules cannot save inputs")
+    lines = ["def _save(node, result, inputs, edges):",
+             f"    {', '.join(f'in_{n}' for n in rule.inputs)}, = inputs",
+             "    checks = ()"]
+    for name, users in zip(rule.saved_names, rule.users):
+        cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users)
+        lines.append(f"    if {cond}:")
+        if name == "result":
+            lines += ["        s_result = result._data",
+                      "        checks += (('result', result._vc, result._vc[0], None),)"]
+        else:
+            lines += [f"        x = in_{name}",
+                      "        if isinstance(x, Tensor):",
+                      "            if x._extra is not None:",
+                      "                refuse_inference_tensor(x)",
+                      f"            s_{name} = x._data",
+                      f"            checks += (('{name}', x._vc, x._vc[0], x),)",
+                      "        else:",
+                      f"            s_{name} = x"]
+        lines += ["    else:", f"        s_{name} = None"]
+    lines += [f"    node._saved = ({', '.join(f's_{n}' for n in rule.saved_names)},)",
+              "    node._checks = checks or None"]
+    from ..tensor import Tensor
+    from ._record import NO_EDGE, refuse_inference_tensor
+    namespace = {"Tensor": Tensor, "NO_EDGE": NO_EDGE,
+                 "refuse_inference_tensor": refuse_inference_tensor}
+    exec(compile("\n".join(lines), f"<saver {rule.grad_fn}>", "exec"), namespace)
+    return namespace["_save"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -139,10 +240,13 @@ def evenly_distribute(grad, mask):
 
 
 def value_selecting_backward(grad, dim, indices, self_shape, keepdim):
-    """Gradient of max(dim)/min(dim): ``grad`` goes to the selected index of each row."""
+    """Gradient of max(dim)/min(dim): ``grad`` goes to the selected index of each row.
+    ``dim`` is a one-element tuple; a 0-d input was its own maximum."""
+    if not self_shape:
+        return grad
     out = np.zeros(self_shape, dtype=grad.dtype)
     np.put_along_axis(out, restore_dims(indices, dim, keepdim),
-                      restore_dims(grad, dim, keepdim), axis=dim)
+                      restore_dims(grad, dim, keepdim), axis=dim[0])
     return out
 
 
@@ -160,7 +264,10 @@ def prod_backward(grad, self, result):
 
 
 def reverse_cumsum(grad, dim):
-    """Gradient of cumsum: each input feeds every later output, so sum from the end."""
+    """Gradient of cumsum: each input feeds every later output, so sum from the end.
+    (The cumsum of a 0-d tensor is itself.)"""
+    if grad.ndim == 0:
+        return grad
     return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
 
 
@@ -293,7 +400,9 @@ def bce_backward(grad, self, target, weight, reduction):
 def zero_positions(grad, positions):
     """Gradient of a tensor's old values after ``t[region] = ...``: the overwritten
     region no longer depends on them."""
-    out = np.array(grad, copy=True)
+    # C order: reshape(-1) must be a view to write through (a broadcast grad from
+    # sum() would otherwise copy to another layout and the zeros would be lost)
+    out = np.array(grad, copy=True, order="C")
     out.reshape(-1)[positions.reshape(-1)] = 0
     return out
 
@@ -316,7 +425,8 @@ def concat_grads(grad, dim):
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
 _HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
-                zeros_like=np.zeros_like, outer=np.outer, np=np)
+                zeros_like=np.zeros_like, outer=np.outer, np=np,
+                INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
 
 # ---------------------------------------------------------------------------------------
 # the table
