@@ -19,7 +19,7 @@ from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full,
                         randint_like, scalar_tensor, FloatTensor, DoubleTensor, LongTensor,
                         IntTensor, BoolTensor, ByteTensor, HalfTensor)
 from ._random import manual_seed, seed, initial_seed, Generator, default_generator
-from ._format import set_printoptions, get_printoptions
+from ._format import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
