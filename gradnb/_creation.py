@@ -138,8 +138,18 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     arr = _infer_array(data)
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(arr.dtype)
+    if dtype is not None and arr.dtype.kind == "f" and _python_numbers(data):
+        # convert python floats straight to the requested dtype, not via float32
+        arr = np.array(data, dtype=np.float64)
     arr = np.array(arr, dtype=None if dtype is None else dtype.np, copy=True)
     return _leaf(arr, requires_grad, device)
+
+
+def _python_numbers(data):
+    """True for python numbers and (nested) lists/tuples of them."""
+    if isinstance(data, (list, tuple)):
+        return all(_python_numbers(x) for x in data)
+    return isinstance(data, numbers.Number) and not isinstance(data, np.generic)
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):

@@ -102,15 +102,25 @@ class _TensorMeta(type):
 
 
 class _TensorExtra:
-    """Rarely used per-tensor state, allocated on first use."""
+    """Rarely used per-tensor state, allocated on first use.
 
-    __slots__ = ("hooks", "post_hooks", "inference", "name")
+    ``grad_passes``/``grad_version``/``grad_own_version`` record the gradient's history
+    for the views: how many backward passes summed into ``.grad``, this tensor's version
+    when the last one did (a later in-place change makes the gradient stale), and the
+    version of the ``.grad`` tensor itself then (zeroing it in place restarts the count).
+    """
+
+    __slots__ = ("hooks", "post_hooks", "inference", "name", "grad_passes", "grad_version",
+                 "grad_own_version")
 
     def __init__(self):
         self.hooks = None
         self.post_hooks = None
         self.inference = False
         self.name = None
+        self.grad_passes = 0
+        self.grad_version = 0
+        self.grad_own_version = 0
 
 
 class Tensor(metaclass=_TensorMeta):
@@ -318,10 +328,14 @@ class Tensor(metaclass=_TensorMeta):
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError("assigned grad has data of a different type")
         self._grad = value
+        if self._extra is not None or value is not None:
+            _note_grad_written(self, restart=True)
 
     @grad.deleter
     def grad(self):
         self._grad = None
+        if self._extra is not None:
+            self._extra.grad_passes = 0
 
     @property
     def retains_grad(self):
@@ -534,6 +548,19 @@ class Tensor(metaclass=_TensorMeta):
 
     def cuda(self, *args, **kwargs):
         raise RuntimeError("gradnb runs on the CPU only: there is no CUDA device")
+
+
+def _note_grad_written(tensor, restart):
+    """Record that ``tensor.grad`` was (re)computed now: see :class:`_TensorExtra`."""
+    extra = tensor._extras()
+    grad = tensor._grad
+    if grad is None:
+        extra.grad_passes = 0
+        return
+    zeroed = grad._vc[0] != extra.grad_own_version
+    extra.grad_passes = 1 if restart or zeroed else extra.grad_passes + 1
+    extra.grad_version = tensor._vc[0]
+    extra.grad_own_version = grad._vc[0]
 
 
 def _rebuild(data, requires_grad, cls):

@@ -103,6 +103,11 @@ def _wrap(array):
     return Tensor._wrap(array)
 
 
+def _note_grad_written(tensor, restart):
+    from ..tensor import _note_grad_written as note
+    note(tensor, restart)
+
+
 def _run_tensor_hooks(node, grad, obs):
     """Hooks registered on the tensor this node produced, then retain_grad (last, so the
     stored .grad is what the hooks returned, as in PyTorch)."""
@@ -169,6 +174,7 @@ def _accumulate(node, grad, owned, exposed, obs):
             np.add(data, grad, out=data, casting="unsafe")
         else:
             before._data = data + grad
+    _note_grad_written(var, restart=before is None)
     if extra is not None and extra.post_hooks:
         for fn in tuple(extra.post_hooks):
             fn(var)

@@ -4,7 +4,8 @@ outside autograd. PyTorch keeps no record of such computations; gradnb keeps a l
 
 from typing import NamedTuple, Optional
 
-__all__ = ["Provenance", "provenance", "constant_inputs", "REASONS", "reason_text"]
+__all__ = ["Provenance", "provenance", "constant_inputs", "grad_history", "REASONS",
+           "reason_text"]
 
 # reason code -> what a student should read
 REASONS = {
@@ -62,3 +63,16 @@ def constant_inputs(node):
     if not extra or "consts" not in extra:
         return {}
     return {i: ref() for i, ref in extra["consts"] if ref() is not None}
+
+
+def grad_history(tensor):
+    """``(passes, stale)`` for ``tensor.grad``: how many backward passes have summed into
+    it since it was last set (0 when it is None or was changed in place since, e.g.
+    zeroed by an optimizer), and whether the tensor was
+    modified in place after the last of them (the gradient no longer matches it)."""
+    extra = tensor._extra
+    if tensor._grad is None or extra is None:
+        return 0, False
+    zeroed = tensor._grad._vc[0] != extra.grad_own_version
+    passes = 0 if zeroed else extra.grad_passes
+    return passes, tensor._vc[0] != extra.grad_version
