@@ -32,10 +32,11 @@ __version__ = "0.1.0"
 _LAZY = {
     "nn": ("gradnb.nn", None), "optim": ("gradnb.optim", None),
     "testing": ("gradnb.testing", None), "viz": ("gradnb.viz", None),
-    "graph": ("gradnb.viz", "graph"), "trace": ("gradnb.viz", "trace"),
-    "record_backward": ("gradnb.viz", "record_backward"),
-    "watch": ("gradnb.widgets", "watch"), "animate_backward": ("gradnb.widgets",
-                                                               "animate_backward"),
+    "widgets": ("gradnb.widgets", None),
+    # the views: widgets in a Jupyter front end, static SVG/text objects elsewhere
+    "graph": ("gradnb.widgets", "graph"), "watch": ("gradnb.widgets", "watch"),
+    "animate_backward": ("gradnb.widgets", "animate_backward"),
+    "trace": ("gradnb.widgets", "trace"),
 }
 
 
