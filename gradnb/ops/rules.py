@@ -220,8 +220,11 @@ def _make_saver(rule):
 
 def log(x):
     """Natural log that keeps python scalars python floats (numpy's would be float64,
-    which would upcast a float32 gradient)."""
-    return math.log(x) if isinstance(x, (int, float)) else np.log(x)
+    which would upcast a float32 gradient); log(0) = -inf and log(x < 0) = nan, as for
+    arrays, instead of math's ValueError."""
+    if isinstance(x, (int, float)):
+        return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+    return np.log(x)
 
 
 def expand(grad, shape):
@@ -234,8 +237,10 @@ def restore_dims(grad, dim, keepdim):
     return grad if keepdim else np.expand_dims(grad, dim)
 
 
-def evenly_distribute(grad, mask):
-    """Gradient of max()/min() over all elements: shared equally among the ties."""
+def evenly_distribute(grad, values, result):
+    """Gradient of max()/min() over all elements: shared equally among the elements
+    equal to the result (among the NaNs when the result is NaN, as in PyTorch)."""
+    mask = np.isnan(values) if np.isnan(result) else values == result
     return np.where(mask, grad / np.count_nonzero(mask), 0).astype(grad.dtype, copy=False)
 
 
@@ -277,7 +282,9 @@ def var_backward(grad, self, dim, correction, keepdim):
     if dim is not None:
         grad = restore_dims(grad, dim, keepdim)
     mean = self.mean(axis=dim, keepdims=True)
-    return (2.0 / (n - correction)) * grad * (self - mean)
+    dof = n - correction
+    # no degrees of freedom: PyTorch's 2 / 0 is inf (the result nan), not an exception
+    return (2.0 / dof if dof else math.inf) * grad * (self - mean)
 
 
 def std_backward(result, grad, self, dim, correction, keepdim):
@@ -298,7 +305,7 @@ def norm_backward(grad, self, ord, result, dim, keepdim):
     if ord == 1:
         return np.sign(self) * grad
     if ord == math.inf:
-        return evenly_distribute(grad, np.abs(self) == result) * np.sign(self)
+        return evenly_distribute(grad, np.abs(self), result) * np.sign(self)
     ratio = np.abs(self) / np.where(result == 0, 1, result)
     return grad * np.sign(self) * ratio ** (ord - 1)
 
@@ -450,16 +457,17 @@ _TABLE = [
     R("pow", "PowBackward0", ("self",), ("exponent",),
       self="grad * exponent * self ** (exponent - 1) if exponent != 0 else zeros_like(grad)"),
     R("pow_tensor", "PowBackward1", ("self", "exponent"),
-      self="grad * exponent * self ** (exponent - 1)",
+      self="where(exponent == 0, 0, grad * exponent * self ** (exponent - 1))",
       exponent="where((self == 0) & (exponent >= 0), 0, grad * result * log(self))"),
     R("rpow", "PowBackward2", ("exponent",), ("self",),
-      exponent="grad * result * log(self)"),
+      exponent="where((self == 0) & (exponent >= 0), 0, grad * result * log(self))"),
+    # ties share the gradient; a NaN on either side passes it to both (PyTorch's masks)
     R("maximum", "MaximumBackward0", ("self", "other"),
-      self="where(self > other, grad, where(self == other, grad / 2, 0))",
-      other="where(other > self, grad, where(self == other, grad / 2, 0))"),
+      self="where(self == other, grad / 2, where(self < other, 0, grad))",
+      other="where(self == other, grad / 2, where(self > other, 0, grad))"),
     R("minimum", "MinimumBackward0", ("self", "other"),
-      self="where(self < other, grad, where(self == other, grad / 2, 0))",
-      other="where(other < self, grad, where(self == other, grad / 2, 0))"),
+      self="where(self == other, grad / 2, where(self > other, 0, grad))",
+      other="where(self == other, grad / 2, where(self < other, 0, grad))"),
     R("where", "WhereBackward0", ("self", "other"), ("condition",),
       self="where(condition, grad, 0)", other="where(condition, 0, grad)"),
     # elementwise functions
@@ -470,7 +478,7 @@ _TABLE = [
     R("cos", "CosBackward0", self="-grad * sin(self)"),
     R("tanh", "TanhBackward0", self="grad * (1 - result * result)"),
     R("sigmoid", "SigmoidBackward0", self="grad * result * (1 - result)"),
-    R("relu", "ReluBackward0", self="grad * (result > 0)"),
+    R("relu", "ReluBackward0", self="where(result <= 0, 0, grad)"),     # NaN passes grad
     R("abs", "AbsBackward0", self="grad * sign(self)"),
     R("clamp", "ClampBackward1", ("self",), ("min", "max"),
       self="where(in_range(self, min, max), grad, 0)"),
@@ -493,8 +501,8 @@ _TABLE = [
       self="expand(grad / numel, self_shape)"),
     R("mean_dim", "MeanBackward1", ("self",), ("dim", "keepdim", "self_shape", "count"),
       self="expand(restore_dims(grad, dim, keepdim) / count, self_shape)"),
-    R("max", "MaxBackward1", self="evenly_distribute(grad, self == result)"),
-    R("min", "MinBackward1", self="evenly_distribute(grad, self == result)"),
+    R("max", "MaxBackward1", self="evenly_distribute(grad, self, result)"),
+    R("min", "MinBackward1", self="evenly_distribute(grad, self, result)"),
     R("max_dim", "MaxBackward0", ("self",), ("dim", "keepdim", "indices", "self_shape"),
       self="value_selecting_backward(grad, dim, indices, self_shape, keepdim)"),
     R("min_dim", "MinBackward0", ("self",), ("dim", "keepdim", "indices", "self_shape"),
