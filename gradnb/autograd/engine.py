@@ -318,9 +318,11 @@ def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
         else:
             node = heappop(ready)[1]
         grad = pop_buffer(node, None)
-        grad_owned = node in owned
-        if grad_owned:
+        if node in owned:
             owned.discard(node)
+            grad_owned = True
+        else:
+            grad_owned = False
         node_type = type(node)
         if grad is not None and node._extra is not None and node_type is not AccumulateGrad:
             exposed.add(id(grad))
@@ -353,12 +355,13 @@ def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
             if saved and not retain_graph:
                 node._saved = None        # free what the rule saved; a second pass raises
                 node._checks = None
-        single = len(outs) == 1
         for (nxt, nr), g in zip(node.next_functions, outs):
             if nxt is None or (needed is not None and nxt not in needed):
                 continue
             if g is not None:
-                g_owned = (grad_owned and single) if g is grad else g.base is None
+                # a rule's fresh result is ours to reuse; a passed-through gradient only
+                # if we owned it and it goes to a single input
+                g_owned = g.base is None if g is not grad else grad_owned and len(outs) == 1
                 nd = nxt._dtype
                 if g.shape != nxt._shape or (g.dtype is not nd and g.dtype != nd):
                     fitted = _fit(g, nxt, nr)

@@ -5,6 +5,7 @@ Each function computes its result with one numpy call and hands it to
 :func:`~gradnb.ops._record.record` with its rule from the table.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -45,6 +46,34 @@ def _binary(rule, fn, a, b, float_only=False, params=()):
     return record2(rule, out, a, b, params)
 
 
+def _with_fast_path(rule_name, ufunc):
+    """Decorate a binary op with a fast path for its most common calls: a float tensor
+    with a float tensor of the same dtype, or with a python float. These need no dtype
+    promotion and no alpha, so they go straight to numpy and the recorder; everything
+    else takes the general function."""
+    rule = _R[rule_name]
+
+    def decorate(general):
+        @functools.wraps(general)
+        def op(self, other, **kwargs):
+            if not kwargs:
+                data = self._data
+                if type(other) is float and data.dtype.kind == "f":
+                    return record2(rule, ufunc(data, other), self, other)
+                if isinstance(other, Tensor):
+                    odata = other._data
+                    if data.dtype is odata.dtype and data.dtype.kind == "f":
+                        try:
+                            out = ufunc(data, odata)
+                        except ValueError:
+                            raise broadcast_error(data.shape, odata.shape) from None
+                        return record2(rule, out, self, other)
+            return general(self, other, **kwargs)
+        return op
+    return decorate
+
+
+@_with_fast_path("add", np.add)
 def add(self, other, *, alpha=1):
     """``self + alpha * other``, broadcasting."""
     other = _operand(other)
@@ -56,6 +85,7 @@ def add(self, other, *, alpha=1):
     return _binary(_R["add"], _np_add, self, other)
 
 
+@_with_fast_path("sub", np.subtract)
 def sub(self, other, *, alpha=1):
     """``self - alpha * other``, broadcasting."""
     other = _operand(other)
@@ -81,6 +111,7 @@ def rsub(self, other):
     return record(_R["rsub"], _np_sub(b, ad), (self,))
 
 
+@_with_fast_path("mul", np.multiply)
 def mul(self, other):
     """Elementwise product, broadcasting."""
     other = _operand(other)
@@ -96,7 +127,7 @@ def div(self, other, *, rounding_mode=None):
         return NotImplemented
     if rounding_mode is not None:
         return _rounded_div(self, other, rounding_mode)
-    with quiet():
+    with quiet():       # x / 0 is inf, silently, as in PyTorch
         return _binary(_R["div"], _np_div, self, other, float_only=True)
 
 
