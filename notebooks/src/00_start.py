@@ -34,7 +34,7 @@ import gradnb as torch
 #
 # `%gradnb` lists them. Every magic also has help: try `%grad_graph?`.
 
-# %%
+# %% tags=["view"]
 %gradnb
 
 # %% [markdown]
