@@ -462,6 +462,8 @@ LOSSES = [
              lambda f, x, p: f(x, p), (In((2, 3)), In((2, 3), "unit"))),
     _nn_case("cross_entropy_label_smoothing", ("mul_scalar",), "cross_entropy",
              lambda f, x: f(x, TARGET, label_smoothing=0.2), (In((2, 3)),)),
+    _nn_case("cross_entropy_probabilities_smoothing", ("add_scalar",), "cross_entropy",
+             lambda f, x, p: f(x, p, label_smoothing=0.2), (In((2, 3)), In((2, 3), "unit"))),
     *[_nn_case(f"binary_cross_entropy_{red}", ("binary_cross_entropy",),
                "binary_cross_entropy", lambda f, x, t, r=red: f(x, t, reduction=r), UNIT_PAIR)
       for red in REDUCTION],

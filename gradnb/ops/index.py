@@ -1,9 +1,12 @@
-"""Reading with ``t[key]``: basic indexing becomes PyTorch's chain of select / slice /
-unsqueeze views (so ``x[0, 1]`` is SelectBackward0 of SelectBackward0, ``x[None]`` is
-UnsqueezeBackward0, ``x[...]`` AliasBackward0); integer-array and boolean-mask indexing
-is one IndexBackward0 whose backward accumulates repeated indices."""
+"""Reading with ``t[key]``, decomposed as PyTorch does: the basic items become a chain of
+select / slice / unsqueeze views (so ``x[0, 1]`` is SelectBackward0 of SelectBackward0,
+``x[None]`` is UnsqueezeBackward0, ``x[...]`` AliasBackward0), then the remaining
+integer-array and boolean-mask items index that view in one IndexBackward0, whose
+backward accumulates repeated indices. ``t[key] = v`` (in :mod:`.inplace`) shares the
+decomposition."""
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -12,86 +15,147 @@ from ._record import record
 from .rules import RULES
 from .shape import as_view, unsqueeze
 
-__all__ = ["getitem", "normalize_key"]
+__all__ = ["getitem", "normalize_key", "apply_basic", "slice_along", "check_index_bounds"]
 
 _R = RULES
 
 
-def _is_advanced(item):
-    if isinstance(item, Tensor):
-        return item._data.ndim > 0 or item._data.dtype.kind == "b"
-    return isinstance(item, (list, np.ndarray)) or isinstance(item, (bool, np.bool_))
+_NON_TUPLE_WARNING = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+    "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
+    "be interpreted as tensor index, x[torch.tensor(seq)], which will result either in an "
+    "error or a different result")
+_ZERO_DIM_ERROR = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                   "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+_INDEX_DTYPE_ERROR = "tensors used as indices must be long, int, byte or bool tensors"
 
 
 def normalize_key(key):
-    """A tuple of index items, tensors turned into numpy arrays/ints, with PyTorch's
-    errors for items it does not accept."""
-    items = key if isinstance(key, tuple) else (key,)
-    out = []
-    for item in items:
-        if isinstance(item, Tensor):
-            data = item._data
-            if data.ndim == 0 and data.dtype.kind in "iu":
-                item = int(data)
-            elif data.dtype.kind not in "iub":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
-            else:
-                item = data
-        elif isinstance(item, list):
-            item = np.asarray(item)
-            if item.dtype.kind not in "iub":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
-        elif not (item is None or item is Ellipsis or isinstance(item, (slice, numbers.Integral,
-                                                                        np.ndarray, np.bool_))):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             f"byte Variables are valid indices (got {type(item).__name__})")
-        out.append(item)
-    return tuple(out)
+    """A tuple of index items (ints, slices, None, Ellipsis, python bools, numpy int or
+    bool arrays), with PyTorch's errors for items it does not accept."""
+    if isinstance(key, str):
+        # PyTorch reads a string as a sequence of indices, then fails to make a tensor of it
+        warnings.warn(_NON_TUPLE_WARNING, UserWarning, stacklevel=3)
+        raise TypeError("new(): invalid data type 'str'")
+    return tuple(_item(item) for item in (key if isinstance(key, tuple) else (key,)))
+
+
+def _item(item):
+    if isinstance(item, Tensor):
+        data = item._data
+        if data.dtype.kind not in "iub":
+            raise IndexError(_INDEX_DTYPE_ERROR)
+        if data.ndim == 0 and data.dtype.kind in "iu":
+            return int(data)
+        return bool(data) if data.ndim == 0 else data
+    if isinstance(item, list):
+        # an empty list indexes nothing (PyTorch makes it an empty int64 tensor)
+        array = np.asarray(item) if item else np.zeros(0, dtype=np.int64)
+        if array.dtype.kind not in "iub":
+            raise IndexError(_INDEX_DTYPE_ERROR)
+        return array
+    if isinstance(item, (bool, np.bool_)):
+        return bool(item)
+    if item is None or item is Ellipsis or isinstance(item, (slice, numbers.Integral)):
+        return item
+    if isinstance(item, np.ndarray) and item.dtype.kind in "iub":
+        return item
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                     f"Variables are valid indices (got {type(item).__name__})")
 
 
 def getitem(self, key):
-    """``self[key]`` with PyTorch's semantics and grad_fn names."""
+    """``self[key]`` with PyTorch's semantics and grad_fn names: the basic items become
+    views (select, slice, unsqueeze), then the remaining tensor indices one index op."""
+    if isinstance(key, slice) and self._data.ndim:
+        return slice_along(self, 0, key)       # a lone slice is always a SliceBackward0
     items = normalize_key(key)
-    if any(_is_advanced(i) for i in (key if isinstance(key, tuple) else (key,))):
-        return _advanced(self, items)
-    if isinstance(key, slice):
-        return _slice(self, 0, key, always=True)
-    return _basic(self, items)
+    if self._data.ndim == 0 and len(items) == 1 and _is_int(items[0]):
+        raise IndexError(_ZERO_DIM_ERROR)
+    sliced, advanced = apply_basic(self, items, skip_full_slices=True)
+    if advanced is not None:
+        return _index(sliced, advanced)
+    if sliced is self:
+        return as_view(record(_R["alias"], self._data.view(), (self,)), self)
+    return sliced
 
 
-def _basic(self, items):
-    ndim = self._data.ndim
-    used = sum(1 for i in items if i is not None and i is not Ellipsis)
+def _is_int(item):
+    return isinstance(item, numbers.Integral) and not isinstance(item, bool)
+
+
+def _dims_used(item):
+    """How many dimensions of the indexed tensor an item consumes."""
+    if isinstance(item, np.ndarray):
+        return item.ndim if item.dtype.kind == "b" else 1
+    return 0 if item is None or item is Ellipsis or isinstance(item, bool) else 1
+
+
+def apply_basic(t, items, skip_full_slices):
+    """Apply ints, slices, None and Ellipsis as views, as PyTorch's ``applySlicing`` does.
+
+    Returns
+    -------
+    (Tensor, tuple or None)
+        The view, and the numpy key of the remaining tensor indices over its dimensions
+        (None if there are none).
+    """
+    ndim = t._data.ndim
+    used = sum(_dims_used(i) for i in items)
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    if sum(1 for i in items if i is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    out, dim = self, 0
+    key, dim, source_dim, advanced = [], 0, 0, False
     for item in items:
         if item is Ellipsis:
-            dim += ndim - used
-        elif item is None:
-            out = unsqueeze(out, dim)
+            # each Ellipsis skips the unnamed dims (PyTorch accepts several)
+            key += [slice(None)] * (ndim - used)
+            dim, source_dim = dim + ndim - used, source_dim + ndim - used
+        elif item is None or isinstance(item, bool):
+            t = unsqueeze(t, dim)
+            key.append(slice(None) if item is None else np.array([item]))
+            advanced |= item is not None
             dim += 1
         elif isinstance(item, slice):
-            out = _slice(out, dim, item, always=False)
-            dim += 1
+            t = _slice(t, dim, item, always=not skip_full_slices)
+            key.append(slice(None))
+            dim, source_dim = dim + 1, source_dim + 1
+        elif isinstance(item, np.ndarray):
+            _check_mask(t._data.shape, item, dim)
+            key.append(item)
+            advanced = True
+            step = _dims_used(item)
+            dim, source_dim = dim + step, source_dim + step
         else:
-            out = _select(out, dim, int(item))
-    if out is self:
-        return as_view(record(_R["alias"], self._data.view(), (self,)), self)
-    return out
+            t = _select(t, dim, int(item), source_dim)
+            source_dim += 1
+    return t, (tuple(key) if advanced else None)
 
 
-def _select(t, dim, index):
+def _check_mask(shape, mask, dim):
+    if mask.dtype.kind != "b":
+        return
+    for j, n in enumerate(mask.shape):
+        if dim + j >= len(shape) or shape[dim + j] != n:
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not "
+                             f"match the shape of the indexed tensor {list(shape)} at index "
+                             f"{dim + j}")
+
+
+def _select(t, dim, index, source_dim):
+    """``t.select(dim, index)``; errors name the dimension of the indexed tensor."""
     size = t._data.shape[dim]
     if not -size <= index < size:
-        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+        raise IndexError(f"index {index} is out of bounds for dimension {source_dim} with "
+                         f"size {size}")
     index = index + size if index < 0 else index
-    out = t._data[(slice(None),) * dim + (index,)]
+    # the trailing Ellipsis keeps a 0-d result a view (numpy would return a scalar copy)
+    out = t._data[(slice(None),) * dim + (index, Ellipsis)]
     return as_view(record(_R["select"], out, (t,), (dim, index, t._data.shape)), t)
+
+
+def slice_along(t, dim, item):
+    """``t`` sliced by ``item`` along ``dim``: always a SliceBackward0 view."""
+    return _slice(t, dim, item, always=True)
 
 
 def _slice(t, dim, item, always):
@@ -105,25 +169,19 @@ def _slice(t, dim, item, always):
     return as_view(record(_R["slice"], out, (t,), (dim, start, stop, step, t._data.shape)), t)
 
 
-def _advanced(self, items):
-    try:
-        out = self._data[items]
-    except IndexError as exc:
-        raise IndexError(_torch_index_message(self._data.shape, items, exc)) from None
-    return record(_R["index"], out, (self,), (items, self._data.shape))
+def _index(t, key):
+    check_index_bounds(t._data.shape, key)
+    return record(_R["index"], t._data[key], (t,), (key, t._data.shape))
 
 
-def _torch_index_message(shape, items, exc):
-    """Rephrase numpy's out-of-bounds message the way PyTorch words it."""
-    text = str(exc)
-    if "out of bounds" in text:
-        dim = 0
-        for item in items:
-            if isinstance(item, np.ndarray) and item.dtype.kind in "iu":
-                bad = item[(item >= shape[dim]) | (item < -shape[dim])]
-                if bad.size:
-                    return (f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                            f"{dim} with size {shape[dim]}")
-            if item is not None:
-                dim += 1
-    return text
+def check_index_bounds(shape, key):
+    """PyTorch's IndexError for an out-of-range entry of an integer index array."""
+    dim = 0
+    for item in key:
+        if isinstance(item, np.ndarray) and item.dtype.kind in "iu":
+            size = shape[dim]
+            bad = item[(item >= size) | (item < -size)]
+            if bad.size:
+                raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for "
+                                 f"dimension {dim} with size {size}")
+        dim += item.ndim if isinstance(item, np.ndarray) and item.dtype.kind == "b" else 1

@@ -371,37 +371,89 @@ def unstack(grad, dim):
     return tuple(np.moveaxis(grad, dim, 0))
 
 
+def loss_grad(local, grad, weight, reduction):
+    """Chain rule for an elementwise loss: ``local`` (d loss_i / d input_i) times the
+    incoming gradient (0-d when reduced), times the weights, averaged for 'mean'."""
+    g = local * grad
+    if weight is not None:
+        g = g * weight
+    return g / g.size if reduction == "mean" else g
+
+
 def mse_grad(grad, self, target, reduction):
-    """d/dx of (x - t)^2, averaged when reduction is 'mean'."""
-    diff = self - target
-    scale = 2.0 / diff.size if reduction == "mean" else 2.0
-    return (scale * grad) * diff
+    """d/dx of (x - t)^2 = 2 (x - t)."""
+    return loss_grad(2 * (self - target), grad, None, reduction)
+
+
+def target_index(target, class_axis):
+    """Index of each sample's target class in the loss input: ``(n, target[n])`` for a
+    batch, ``(target,)`` for one sample, ``(n, target[n, i, j], i, j)`` with positions."""
+    if class_axis == 0:
+        return (target,)
+    if target.ndim == 1:
+        return (np.arange(target.shape[0]), target)
+    grid = list(np.ogrid[tuple(slice(n) for n in target.shape)])
+    grid.insert(class_axis, target)
+    return tuple(grid)
 
 
 def nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight):
-    """Gradient of the negative log-likelihood: -w[t] at each row's target column."""
-    out = np.zeros_like(self)
-    rows = np.arange(self.shape[0]) if self.ndim > 1 else ()
-    w = np.ones(self.shape[-1], self.dtype) if weight is None else weight
+    """Gradient of the negative log-likelihood -w[t] x[t]: ``-w[t]`` (over the total
+    weight for 'mean') at each sample's target class, along the class axis (1, or 0 for
+    one unbatched sample); 0 elsewhere and for ignored targets."""
+    g = grad if reduction == "none" else grad.reshape(())
+    if reduction == "mean":
+        g = g / total_weight
     valid = target != ignore_index
     safe_t = np.where(valid, target, 0)
-    scale = np.where(valid, -w[safe_t], 0).astype(self.dtype)
-    if reduction == "mean":
-        scale = scale / total_weight
-    g = grad if reduction == "none" else grad.reshape(())
-    if self.ndim > 1:
-        out[rows, safe_t] = scale * g
-    else:
-        out[safe_t] = scale * g
+    w = valid if weight is None else np.where(valid, weight[safe_t], 0)
+    out = np.zeros_like(self)
+    out[target_index(safe_t, 1 if self.ndim > 1 else 0)] = np.where(valid, -(w * g), 0)
     return out
 
 
 def bce_backward(grad, self, target, weight, reduction):
-    """d/dx of -(t log x + (1 - t) log(1 - x)), with PyTorch's epsilon clamp."""
-    g = grad * (self - target) / np.maximum(self * (1 - self), 1e-12)
-    if weight is not None:
-        g = g * weight
-    return g / self.size if reduction == "mean" else g
+    """d/dx of -(t log x + (1 - t) log(1 - x)) = (x - t) / (x (1 - x)), the denominator
+    clamped at 1e-12 as in PyTorch."""
+    return loss_grad((self - target) / np.maximum(self * (1 - self), 1e-12), grad, weight,
+                     reduction)
+
+
+def bce_target_backward(grad, self, weight, reduction):
+    """d/dt of -(t log x + (1 - t) log(1 - x)) = -logit(x)."""
+    return loss_grad(np.log1p(-self) - np.log(self), grad, weight, reduction)
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow."""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def bce_logits_backward(grad, self, target, weight, pos_weight, reduction):
+    """d/dx of -(p t log s(x) + (1 - t) log(1 - s(x))) = (p t + 1 - t) s(x) - p t,
+    i.e. s(x) - t without ``pos_weight`` p (s is the sigmoid)."""
+    sig = 1 / (1 + np.exp(-self))
+    if pos_weight is None:
+        local = sig - target
+    else:
+        pt = pos_weight * target
+        local = (pt + 1 - target) * sig - pt
+    return loss_grad(local, grad, weight, reduction)
+
+
+def bce_logits_target_backward(grad, self, weight, pos_weight, reduction):
+    """d/dt of the same loss = log s(-x) - p log s(x), i.e. -x without ``pos_weight``."""
+    local = -self if pos_weight is None else \
+        log_sigmoid(-self) - pos_weight * log_sigmoid(self)
+    return loss_grad(local, grad, weight, reduction)
+
+
+def mm_mat2_backward(grad, mat1, mat2_transposed):
+    """Gradient of ``mat1 @ mat2`` for ``mat2``, laid out like ``mat2`` (PyTorch's
+    choice): for a transposed ``mat2`` such as ``weight.t()``, compute the transposed
+    product and hand back its transpose, so the weight's gradient comes out row-major
+    like the weight (and the optimizer then runs over contiguous memory)."""
+    return (grad.T @ mat1).T if mat2_transposed else mat1.T @ grad
 
 
 def zero_positions(grad, positions):
@@ -533,9 +585,22 @@ _TABLE = [
       ("target", "weight", "reduction", "ignore_index", "total_weight"),
       self="nll_loss_backward(grad, self, target, weight, reduction, ignore_index, "
            "total_weight)"),
-    R("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self",),
-      ("target", "weight", "reduction"),
-      self="bce_backward(grad, self, target, weight, reduction)"),
+    R("nll_loss2d", "NllLoss2DBackward0", ("self",),
+      ("target", "weight", "reduction", "ignore_index", "total_weight"),
+      self="nll_loss_backward(grad, self, target, weight, reduction, ignore_index, "
+           "total_weight)"),
+    R("binary_cross_entropy", "BinaryCrossEntropyBackward0", ("self", "target"),
+      ("weight", "reduction"),
+      self="bce_backward(grad, self, target, weight, reduction)",
+      target="bce_target_backward(grad, self, weight, reduction)"),
+    R("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
+      ("self", "target"), ("weight", "pos_weight", "reduction"),
+      self="bce_logits_backward(grad, self, target, weight, pos_weight, reduction)",
+      target="bce_logits_target_backward(grad, self, weight, pos_weight, reduction)"),
+    # tensor-by-number products inside composite losses (PyTorch's Scalar overloads)
+    R("add_scalar", "AddBackward1", self="grad"),
+    R("mul_scalar", "MulBackward1", ("self",), ("other",), self="grad * other"),
+    R("div_scalar", "DivBackward1", ("self",), ("other",), self="grad / other"),
     # shape and copies
     R("view", "ViewBackward0", ("self",), ("self_shape",), self="grad.reshape(self_shape)"),
     R("unsafe_view", "UnsafeViewBackward0", ("self",), ("self_shape",),
@@ -578,6 +643,10 @@ _TABLE = [
     R("dot", "DotBackward0", ("self", "tensor"), self="grad * tensor", tensor="grad * self"),
     R("bmm", "BmmBackward0", ("self", "mat2"),
       self="grad @ swap_last(mat2)", mat2="swap_last(self) @ grad"),
+    # bias + mat1 @ mat2 (nn.Linear); the engine sums the bias gradient over the rows
+    R("addmm", "AddmmBackward0", ("self", "mat1", "mat2"), ("mat2_transposed",),
+      self="grad", mat1="grad @ mat2.T",
+      mat2="mm_mat2_backward(grad, mat1, mat2_transposed)"),
 ]
 
 RULES = {rule.op: rule for rule in _TABLE}

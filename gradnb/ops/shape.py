@@ -289,16 +289,25 @@ def unbind(self, dim=0):
     """The slices along ``dim``, as a tuple of views."""
     data = self._data
     d = wrap_dim(dim, data.ndim)
-    parts = [data[(slice(None),) * d + (i,)] for i in range(data.shape[d])]
+    # Ellipsis: 0-d parts stay views of the input (numpy would return scalar copies)
+    parts = [data[(slice(None),) * d + (i, Ellipsis)] for i in range(data.shape[d])]
     outs = record_multi(_R["unbind"], parts, (self,), (d,))
     return tuple(as_view(o, self) for o in outs)
 
 
 def narrow(self, dim, start, length):
-    """A slice of ``length`` entries from ``start`` along ``dim``."""
-    from .index import getitem
+    """A slice of ``length`` entries from ``start`` along ``dim`` (SliceBackward0)."""
+    from .index import slice_along
     d = wrap_dim(dim, self._data.ndim)
-    return getitem(self, (slice(None),) * d + (slice(start, start + length),))
+    size = self._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    start = start + size if start < 0 else start
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    return slice_along(self, d, slice(start, start + length))
 
 
 def flip(self, dims):

@@ -1,0 +1,8 @@
+"""``torch.optim``: optimizers that update parameters from their gradients."""
+
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
