@@ -567,6 +567,7 @@ GRADCHECK_CASES = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size")   # mse_broadcast_target's
 @pytest.mark.parametrize("name", GRADCHECK_CASES)
 def test_loss_rules_match_finite_differences(name):
     fn, inputs = GRADCHECK_CASES[name]
