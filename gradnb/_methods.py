@@ -40,10 +40,6 @@ def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fal
     return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
-def _masked_fill(self, mask, value):
-    return ops.masked_fill_(ops.clone(self), mask, value)
-
-
 def _where_method(self, condition, other):
     return ops.where(condition, self, other)
 
@@ -85,7 +81,7 @@ _EXTRA_METHODS = {
     "half": _conversion(_dtype.float16), "long": _conversion(_dtype.int64),
     "int": _conversion(_dtype.int32), "bool": _conversion(_dtype.bool),
     "clip": ops.clamp, "clip_": ops.clamp_, "swapaxes": ops.transpose,
-    "masked_fill": _masked_fill, "where": _where_method, "type_as": _type_as,
+    "masked_fill": ops.masked_fill, "where": _where_method, "type_as": _type_as,
     "new_tensor": _new_tensor, "new_zeros": _new_factory("zeros"),
     "new_ones": _new_factory("ones"), "new_empty": _new_factory("empty"),
     "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,

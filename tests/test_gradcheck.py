@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import gradnb as torch
+from gradnb.autograd import Node
 from gradnb.ops.rules import RULES
 from gradnb.testing import GradcheckError, gradcheck
 
@@ -371,6 +372,10 @@ INPLACE = [
     Case("copy_into_const", lambda s: torch.zeros(2, 3).double().copy_(s), (In((1, 3)),)),
     Case("masked_fill_", lambda x: x.clone().masked_fill_(MASK, 0.5), (In((2, 3)),)),
     Case("masked_fill", lambda x: x.masked_fill(MASK[0], -1.0), (In((2, 3)),)),
+    Case("masked_fill_tensor_value", lambda x, v: x.masked_fill(MASK, v), (In((2, 3)), In(()))),
+    Case("masked_fill_tensor_value_", lambda x, v: (x * 1).masked_fill_(MASK[1], v),
+         (In((2, 3)), In(()))),
+    Case("fill_tensor_value", lambda x, v: x.clone().fill_(v) * x, (In((2, 3)), In(()))),
     Case("inplace_chain", lambda x, y: x.clone().mul_(y).add_(x).div_(y).exp_(),
          (In((2, 3)), In((3,)))),
     Case("inplace_saved_self", lambda x, y: (x * 1).mul_(y).mul_(y), (In((3,)), In((3,)))),
@@ -554,6 +559,8 @@ def rules_reached(outputs):
         rule = getattr(type(node), "_rule", None)
         if rule is not None:
             rules.add(rule.op)
+            # CopySlices holds the node of the in-place op it wraps among its parameters
+            stack.extend(p for p in getattr(node, "_params", ()) if isinstance(p, Node))
         stack.extend(n for n, _ in node.next_functions)
     return rules
 

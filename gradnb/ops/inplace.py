@@ -6,8 +6,9 @@ records it, rewrites the tensor's history as PyTorch does:
 
 * the whole tensor changed: its ``grad_fn`` becomes the op's node (``AddBackward0`` ...),
   pointing at the tensor's previous history;
-* a region changed (``t[key] = v``, or an op on a view): the base tensor's ``grad_fn``
-  becomes ``CopySlices`` over that region, and a view that was changed gets
+* a view changed (an op on a view, or ``t[key] = v``, which PyTorch runs as ``copy_``,
+  ``fill_`` or ``index_put_`` on the view ``t[basic part of key]``): the base tensor's
+  ``grad_fn`` becomes ``CopySlices`` wrapping the op's node, and the view gets
   ``AsStridedBackward0`` reading its part of the base's gradient.
 """
 
@@ -18,14 +19,16 @@ import numpy as np
 from .. import _dtype
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
-from ._common import promote_operands, broadcast_error, quiet, is_scalar, expand_error
+from ._common import promote_operands, broadcast_error, quiet, is_scalar
 from ._record import record, make_node, NO_EDGE
-from .index import normalize_key
+from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
+from .shape import view, expand
 
 __all__ = ["add_", "sub_", "mul_", "div_", "pow_", "neg_", "zero_", "fill_", "copy_",
            "clamp_", "relu_", "exp_", "sigmoid_", "tanh_", "setitem", "iadd", "isub",
-           "imul", "itruediv", "uniform_", "normal_", "masked_fill_", "check_inplace"]
+           "imul", "itruediv", "uniform_", "normal_", "masked_fill_", "masked_fill",
+           "check_inplace"]
 
 _R = RULES
 
@@ -80,6 +83,8 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
         Mutates the numpy array in place.
     others : tuple
         The other inputs of the rule (tensors or scalars), after ``self``.
+    op_dtype : dtype, optional
+        The dtype the op computes in, when not the promotion of ``self`` and ``others``.
     """
     check_inplace(self)
     for o in others:
@@ -89,17 +94,22 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
         write(self._data)
         self._vc[0] += 1
         return self
-    if self._base is not None:
-        return _inplace_on_view(self, rule, write, others, params)
-    old = _OldSelf(self, rule, others)
+    base = self._base
+    positions = None if base is None else _view_positions(self, base)
+    old = _OldSelf(self, rule)
+    # on a view, the op's gradient for the old values goes to the base (see CopySlices)
+    self_edge = old.edge if base is None else _edge(base)
     write(self._data)
     self._vc[0] += 1
     inputs = (old.stand_in,) + tuple(others)
-    node = make_node(rule, self, inputs, [old.edge] + [_edge(o) for o in others], params)
+    node = make_node(rule, self, inputs, [self_edge] + [_edge(o) for o in others], params)
     if "self" in rule.saved_names and node._checks:
         # the saved 'self' is a private copy of the old values: nothing can modify it
         node._checks = tuple(c for c in node._checks if c[0] != "self") or None
-    _set_history(self, node)
+    if base is None:
+        _set_history(self, node)
+    else:
+        _copy_slices(self, base, positions, node)
     return self
 
 
@@ -109,7 +119,7 @@ class _OldSelf:
 
     __slots__ = ("edge", "stand_in")
 
-    def __init__(self, t, rule, others):
+    def __init__(self, t, rule):
         self.edge = t._edge() if t._rg else NO_EDGE
         needs_old = "self" in rule.saved_names
         data = t._data.copy() if needs_old else t._data
@@ -139,30 +149,12 @@ def _view_positions(view, base):
     return positions
 
 
-def _region_history(base, positions, value):
-    """Record ``base[positions] = value`` as CopySlices over ``base``'s old history."""
-    inputs = (base, value)
-    edges = [_edge(base), _edge(value)]
-    node = make_node(_R["copy_slices"], base, inputs, edges, (positions,))
-    _set_history(base, node)
-    return node
-
-
-def _inplace_on_view(self, rule, write, others, params):
-    """An op on a view: compute the new region out of place from the view's history,
-    write it, then give the base CopySlices and the view AsStridedBackward0."""
-    base = self._base
-    positions = _view_positions(self, base)
-    old_region = Tensor._wrap(self._data.copy())
-    old_region._rg, old_region._gfe = self._rg, self._gfe
-    new_values = self._data.copy()
-    write(new_values)
-    region = record(rule, new_values, (old_region,) + tuple(others), params)
-    self._data[...] = new_values
-    self._vc[0] += 1
-    _region_history(base, positions, region)
-    _view_history(self, base, positions)
-    return self
+def _copy_slices(view, base, positions, fn):
+    """The in-place op ``fn`` changed ``view``: the base gets CopySlices (its old history,
+    then ``fn``'s other inputs), the view AsStridedBackward0 over the base's new history."""
+    edges = (_edge(base),) + fn.next_functions[1:]
+    _set_history(base, make_node(_R["copy_slices"], base, (), edges, (positions, fn)))
+    _view_history(view, base, positions)
 
 
 def _view_history(view, base, positions):
@@ -206,10 +198,14 @@ mul_ = _binary_inplace("mul", np.multiply)
 div_ = _binary_inplace("div", np.true_divide, float_only=True)
 
 
-def _unary_inplace(name, fn):
+def _unary_inplace(name, fn, float_only=True):
     rule = _R[name]
 
     def op(self):
+        if float_only and self._data.dtype.kind != "f":
+            # exp_ of an integer tensor would have to store floats in it
+            _check_cast(self, None, _dtype.get_default_dtype())
+
         def write(data):
             with quiet():
                 data[...] = fn(data)
@@ -220,10 +216,10 @@ def _unary_inplace(name, fn):
     return op
 
 
-neg_ = _unary_inplace("neg", np.negative)
+neg_ = _unary_inplace("neg", np.negative, float_only=False)
 exp_ = _unary_inplace("exp", np.exp)
 tanh_ = _unary_inplace("tanh", np.tanh)
-relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0))
+relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0), float_only=False)
 sigmoid_ = _unary_inplace("sigmoid", lambda d: 1 / (1 + np.exp(-d)))
 
 
@@ -249,9 +245,15 @@ def zero_(self):
 
 
 def fill_(self, value):
-    """Fill with ``value`` (a number or a 0-d tensor)."""
-    v = value._data.item() if isinstance(value, Tensor) else value
-    return _apply_inplace(self, _R["fill_"], lambda d: d.fill(v))
+    """Fill with ``value``: a number (FillBackward2) or a 0-d tensor, which then gets
+    the sum of the gradient (FillBackward3)."""
+    if not isinstance(value, Tensor):
+        return _apply_inplace(self, _R["fill_"], lambda d: d.fill(value))
+    if value._data.ndim:
+        raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    return _apply_inplace(self, _R["fill_tensor"], lambda d: d.fill(value._data), (value,),
+                          op_dtype=self.dtype)
 
 
 def copy_(self, src, non_blocking=False):
@@ -279,33 +281,83 @@ def _output_shape_error(out_shape, other_shape):
 
 
 def masked_fill_(self, mask, value):
-    """Set ``value`` where ``mask`` is True (MaskedFillBackward0)."""
+    """Set ``value`` where ``mask`` is True: MaskedFillBackward0 for a number,
+    MaskedFillBackward1 for a 0-d tensor (which gets the masked part of the gradient)."""
     m = np.broadcast_to(mask._data.astype(bool), self._data.shape)
-    v = value._data.item() if isinstance(value, Tensor) else value
-    return _apply_inplace(self, _R["masked_fill_"], lambda d: np.copyto(d, v, where=m), (),
-                          (m,))
+    if not isinstance(value, Tensor):
+        return _apply_inplace(self, _R["masked_fill_"], lambda d: np.copyto(d, value, where=m),
+                              (), (m,))
+    return _apply_inplace(self, _R["masked_fill_tensor"],
+                          lambda d: np.copyto(d, value._data, where=m, casting="unsafe"),
+                          (value,), (m,), op_dtype=self.dtype)
+
+
+def masked_fill(self, mask, value):
+    """Out-of-place :func:`masked_fill_`: one MaskedFillBackward node, no clone."""
+    m = np.broadcast_to(mask._data.astype(bool), self._data.shape)
+    if isinstance(value, Tensor):
+        out = np.where(m, value._data, self._data).astype(self._data.dtype, copy=False)
+        return record(_R["masked_fill_tensor"], out, (self, value), (m,))
+    out = self._data.copy()
+    np.copyto(out, value, where=m, casting="unsafe")
+    return record(_R["masked_fill_"], out, (self,), (m,))
 
 
 def setitem(self, key, value):
-    """``self[key] = value`` (a number or a tensor broadcast to the region)."""
-    if not (isinstance(value, Tensor) or is_scalar(value)):
-        value = Tensor._wrap(np.asarray(value))
+    """``self[key] = value``, decomposed as PyTorch does: the basic part of ``key``
+    gives a view (or ``self``), then ``index_put_`` writes the tensor-indexed part, or
+    else the view is overwritten by ``copy_`` (``fill_`` for a 0-d value)."""
     items = normalize_key(key)
-    check_inplace(self, region=True)
-    vdata = value._data if isinstance(value, Tensor) else value
-    try:
-        self._data[items] = vdata
-    except ValueError:
-        raise expand_error(self._data[items].shape, np.shape(vdata)) from None
-    self._vc[0] += 1
-    if _tracked(self, value):
-        root = self._base if self._base is not None else self
-        flat = np.arange(root._data.size).reshape(root._data.shape) if root is self \
-            else _view_positions(self, root)
-        _region_history(root, flat[items], value)
-        if root is not self:
-            _view_history(self, root, _view_positions(self, root))
+    value = _value_tensor(value, self)
+    target, indices = apply_basic(self, items, skip_full_slices=True)
+    if indices is None:
+        _copy_to(target, value)
+    else:
+        _index_put(target, indices, value)
+    if target is not self and self._base is not None and self._rg:
+        # self is a view too, changed through target: it now reads the base's new history
+        _view_history(self, self._base, _view_positions(self, self._base))
     return self
+
+
+def _value_tensor(value, like):
+    """The tensor PyTorch makes of an assigned value (a number takes ``like``'s dtype)."""
+    if isinstance(value, Tensor):
+        return value
+    if is_scalar(value):
+        return Tensor._wrap(np.asarray(value, dtype=like._data.dtype))
+    return Tensor._wrap(np.asarray(value))
+
+
+def _copy_to(dst, src):
+    """PyTorch's ``copy_to``: same shape copies; a 0-d value fills; anything else is
+    viewed without its leading 1s, expanded to ``dst``'s shape, then copied."""
+    if dst._data.shape == src._data.shape:
+        copy_(dst, src)
+    elif src._data.ndim == 0:
+        fill_(dst, src)
+    else:
+        shape = src._data.shape
+        lead = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+        src = view(src, shape[lead:])
+        if src._data.shape != dst._data.shape:
+            src = expand(src, dst._data.shape)
+        copy_(dst, src)
+
+
+def _index_put(self, indices, values):
+    """``self[indices] = values`` for a numpy key of tensor indices (IndexPutBackward0)."""
+    check_index_bounds(self._data.shape, indices)
+
+    def write(data):
+        try:
+            data[indices] = values._data
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape "
+                               f"{list(values._data.shape)} cannot be broadcast to indexing "
+                               f"result of shape {list(data[indices].shape)}") from None
+    return _apply_inplace(self, _R["index_put_"], write, (values,), (indices,),
+                          op_dtype=self.dtype)
 
 
 def uniform_(self, a=0.0, b=1.0, generator=None):

@@ -456,13 +456,25 @@ def mm_mat2_backward(grad, mat1, mat2_transposed):
     return (grad.T @ mat1).T if mat2_transposed else mat1.T @ grad
 
 
-def zero_positions(grad, positions):
-    """Gradient of a tensor's old values after ``t[region] = ...``: the overwritten
-    region no longer depends on them."""
-    # C order: reshape(-1) must be a view to write through (a broadcast grad from
-    # sum() would otherwise copy to another layout and the zeros would be lost)
-    out = np.array(grad, copy=True, order="C")
-    out.reshape(-1)[positions.reshape(-1)] = 0
+def copy_slices_backward(grad, positions, fn):
+    """Gradient of CopySlices: ``fn`` (an in-place op) was applied to the view of the
+    base at flat ``positions``. Outside the view the base's gradient passes through;
+    inside, it is replaced by ``fn``'s gradient for the view's old values; ``fn``'s other
+    inputs get their gradients from the view's part (PyTorch's CopySlices::apply)."""
+    # C order: reshape(-1) must be a view to write through (a broadcast grad from sum()
+    # would otherwise be copied to another layout and the writes lost)
+    result = np.array(grad, copy=True, order="C")
+    flat, index = result.reshape(-1), positions.reshape(-1)
+    grads = fn.apply(flat[index].reshape(positions.shape))
+    own = grads[0]
+    flat[index] = 0 if own is None else np.broadcast_to(own, positions.shape).reshape(-1)
+    return (result,) + tuple(grads[1:])
+
+
+def zero_index(grad, indices):
+    """Gradient of a tensor's old values after ``t[indices] = v``: zero where written."""
+    out = np.array(grad, copy=True)
+    out[indices] = 0
     return out
 
 
@@ -536,13 +548,21 @@ _TABLE = [
       self="where(in_range(self, min, max), grad, 0)"),
     R("zero_", "ZeroBackward0", self="zeros_like(grad)"),
     R("fill_", "FillBackward2", self="zeros_like(grad)"),
+    R("fill_tensor", "FillBackward3", ("self", "value"), self="zeros_like(grad)",
+      value="grad.sum()"),
     R("uniform_", "UniformBackward0", self="zeros_like(grad)"),
     R("normal_", "NormalBackward0", self="zeros_like(grad)"),
     R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
+    R("masked_fill_tensor", "MaskedFillBackward1", ("self", "value"), ("mask",),
+      self="where(mask, 0, grad)", value="where(mask, grad, 0).sum()"),
+    R("index_put_", "IndexPutBackward0", ("self", "values"), ("indices",),
+      self="zero_index(grad, indices)", values="grad[indices]"),
     R("masked_fill_", "MaskedFillBackward0", ("self",), ("mask",),
       self="where(mask, 0, grad)"),
-    R("copy_slices", "CopySlices", ("self", "src"), ("positions",),
-      self="zero_positions(grad, positions)", src="grad.reshape(-1)[positions]"),
+    # an in-place op on a view: next_functions are the base's old history, then those
+    # of the op's node ``fn`` after its first input (the view), as in PyTorch
+    R("copy_slices", "CopySlices", None, ("positions", "fn"),
+      all="copy_slices_backward(grad, positions, fn)"),
     R("as_strided", "AsStridedBackward0", ("self",), ("positions", "self_shape"),
       self="scatter_positions(grad, positions, self_shape)"),
     # reductions
