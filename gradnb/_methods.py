@@ -89,11 +89,36 @@ _EXTRA_METHODS = {
 }
 
 
+# binary ops whose operator form returns NotImplemented for a bad operand (so python can
+# try the reflected operator); called by name they must raise PyTorch's TypeError
+_OPERAND_CHECKED = {"add": "other", "sub": "other", "mul": "other", "div": "other",
+                    "true_divide": "other", "pow": "exponent", "matmul": "other"}
+
+
+def _operand_checked(name, fn, position):
+    """``fn`` raising PyTorch's TypeError instead of returning NotImplemented."""
+    argname = _OPERAND_CHECKED[name]
+
+    @functools.wraps(fn)
+    def call(self, other, *args, **kwargs):
+        out = fn(self, other, *args, **kwargs)
+        if out is NotImplemented:
+            raise TypeError(f"{name}(): argument '{argname}' (position {position}) must be "
+                            f"Tensor, not {type(other).__name__}")
+        return out
+    return call
+
+
+def _method(name):
+    fn = getattr(ops, name)
+    return _operand_checked(name, fn, 1) if name in _OPERAND_CHECKED else fn
+
+
 def _bind():
     for name, fn in _OPERATORS.items():
         setattr(Tensor, name, fn)
     for name in _METHODS:
-        setattr(Tensor, name, getattr(ops, name))
+        setattr(Tensor, name, _method(name))
     for name, fn in _EXTRA_METHODS.items():
         setattr(Tensor, name, fn)
     Tensor.T = property(ops.T, doc="All dimensions reversed.")
@@ -123,12 +148,14 @@ _FUNCTIONS = (
 
 def namespace_functions():
     """``{name: function}`` for the top-level namespace (``torch.exp``, ``torch.cat`` ...)."""
-    funcs = {name: _checked(name, getattr(ops, name)) for name in _FUNCTIONS}
+    funcs = {name: _checked(name, _operand_checked(name, getattr(ops, name), 2)
+                            if name in _OPERAND_CHECKED else getattr(ops, name))
+             for name in _FUNCTIONS}
     funcs.update(clip=funcs["clamp"], absolute=funcs["abs"], negative=funcs["neg"],
                  multiply=funcs["mul"], subtract=funcs["sub"], divide=funcs["div"],
                  swapaxes=_checked("swapaxes", ops.transpose),
                  cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
-                 where=ops.where)
+                 where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
     return funcs
 
 

@@ -653,6 +653,8 @@ _TABLE = [
     R("cat", "CatBackward0", None, ("sizes", "dim"),
       all="cat_tensors_backward(grad, sizes, dim)"),
     R("stack", "StackBackward0", None, ("dim",), all="unstack(grad, dim)"),
+    R("split_with_sizes", "SplitWithSizesBackward0", ("self",), ("dim",), multi_output=True,
+      self="concat_grads(grad, dim)"),
     R("split", "SplitBackward0", ("self",), ("dim",), multi_output=True,
       self="concat_grads(grad, dim)"),
     R("unbind", "UnbindBackward0", ("self",), ("dim",), multi_output=True,

@@ -58,24 +58,34 @@ def view(self, *shape):
         raise NotImplementedError("gradnb: view(dtype) is not supported")
     data = self._data
     shape = _infer_shape(_shape_arg(shape), data.size)
-    try:
-        out = data.view()
-        out.shape = shape     # raises instead of copying when strides don't allow a view
-    except (AttributeError, ValueError):
+    out = _viewed(data, shape)
+    if out is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride "
                            "(at least one dimension spans across two contiguous subspaces). "
-                           "Use .reshape(...) instead.") from None
+                           "Use .reshape(...) instead.")
     return as_view(record(_R["view"], out, (self,), (data.shape,)), self)
 
 
+def _viewed(data, shape):
+    """``data`` seen with ``shape`` without copying, or None if its strides forbid it."""
+    out = data.view()
+    try:
+        out.shape = shape     # raises instead of copying when strides don't allow a view
+    except (AttributeError, ValueError):
+        return None
+    return out
+
+
 def reshape(self, *shape):
-    """Like :func:`view` when possible, else a copy (UnsafeViewBackward0)."""
+    """A view when the strides allow one, else (as PyTorch) a contiguous clone seen with
+    the new shape: UnsafeViewBackward0 over CloneBackward0."""
     data = self._data
     shape = _infer_shape(_shape_arg(shape), data.size)
-    if data.flags.c_contiguous:
-        return as_view(record(_R["view"], data.reshape(shape), (self,), (data.shape,)), self)
-    return record(_R["unsafe_view"], np.ascontiguousarray(data).reshape(shape), (self,),
-                  (data.shape,))
+    out = _viewed(data, shape)
+    if out is not None:
+        return as_view(record(_R["view"], out, (self,), (data.shape,)), self)
+    copy = record(_R["clone"], np.ascontiguousarray(data), (self,))
+    return record(_R["unsafe_view"], copy._data.reshape(shape), (copy,), (data.shape,))
 
 
 def view_as(self, other):
@@ -216,7 +226,10 @@ def _tensor_list(tensors, fname):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t).__name__}")
     if not tensors:
-        raise RuntimeError(f"{fname}(): expected a non-empty list of Tensors")
+        # PyTorch's python wrapper of cat raises ValueError; stack's kernel RuntimeError
+        if fname == "cat":
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError("stack expects a non-empty TensorList")
     return list(tensors)
 
 
@@ -229,6 +242,10 @@ def cat(tensors, dim=0):
     """Join tensors along an existing dimension."""
     tensors = _tensor_list(tensors, "cat")
     arrays = _promoted_arrays(tensors)
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
     ref = next((a for a in arrays if a.shape != (0,)), arrays[0])
     d = wrap_dim(dim, ref.ndim)
     keep = [i for i, a in enumerate(arrays) if a.shape != (0,) or ref.shape == (0,)]
@@ -267,20 +284,27 @@ def split(self, split_size_or_sections, dim=0):
     n = data.shape[d]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
+        if size == 0 and n:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
+        rule = _R["split"]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={sizes}")
+        rule = _R["split_with_sizes"]
     parts = np.split(data, np.cumsum(sizes)[:-1], axis=d)
-    outs = record_multi(_R["split"], parts, (self,), (d,))
+    outs = record_multi(rule, parts, (self,), (d,))
     return tuple(as_view(o, self) for o in outs)
 
 
 def chunk(self, chunks, dim=0):
     """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = self._data.shape[wrap_dim(dim, self._data.ndim)]
     return split(self, max(1, -(-n // chunks)), dim)
 
@@ -345,9 +369,10 @@ def to(self, *args, **kwargs):
             _check_device(arg)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if target is None or target.np == self._data.dtype:
-        return clone(self) if copy else self
-    return record(_R["to_copy"], self._data.astype(target.np), (self,))
+    if (target is None or target.np == self._data.dtype) and not copy:
+        return self
+    np_dtype = self._data.dtype if target is None else target.np
+    return record(_R["to_copy"], self._data.astype(np_dtype), (self,))
 
 
 def _check_device(dev):
