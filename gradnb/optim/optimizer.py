@@ -61,7 +61,7 @@ class Optimizer(metaclass=TorchNamedMeta):
         """Add a group of parameters with its own hyper-parameters (e.g. to train newly
         unfrozen layers with a smaller learning rate)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         _collect_params(param_group)
         for param in param_group["params"]:
             if not isinstance(param, Tensor):
