@@ -4,8 +4,8 @@ outside autograd. PyTorch keeps no record of such computations; gradnb keeps a l
 
 from typing import NamedTuple, Optional
 
-__all__ = ["Provenance", "provenance", "constant_inputs", "grad_history", "REASONS",
-           "reason_text"]
+__all__ = ["Provenance", "provenance", "pruned_rule", "constant_inputs", "grad_history",
+           "REASONS", "reason_text"]
 
 # reason code -> what a student should read
 REASONS = {
@@ -54,6 +54,16 @@ def provenance(tensor):
     name = op if isinstance(op, str) else op.op
     grad_fn_name = None if isinstance(op, str) else op.grad_fn
     return Provenance(name, grad_fn_name, tuple(None if r is None else r() for r in refs), reason)
+
+
+def pruned_rule(tensor):
+    """The rule-table entry (:class:`gradnb.ops.rules.Rule`) of the op that made ``tensor``
+    outside autograd, or None (tracked tensors, factories, ``detach``, ``Variable``).
+    The graph views read it to tell which values the op's node would have saved."""
+    record = tensor._prov
+    if record is None or isinstance(record[0], str):
+        return None
+    return record[0]
 
 
 def constant_inputs(node):

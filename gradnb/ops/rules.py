@@ -405,10 +405,14 @@ def nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total
     if reduction == "mean":
         g = g / total_weight
     valid = target != ignore_index
-    safe_t = np.where(valid, target, 0)
-    w = valid if weight is None else np.where(valid, weight[safe_t], 0)
+    if weight is None and valid.all():      # the common case: nothing to mask or weigh
+        safe_t, values = target, -g
+    else:
+        safe_t = np.where(valid, target, 0)
+        w = valid if weight is None else np.where(valid, weight[safe_t], 0)
+        values = np.where(valid, -(w * g), 0)
     out = np.zeros_like(self)
-    out[target_index(safe_t, 1 if self.ndim > 1 else 0)] = np.where(valid, -(w * g), 0)
+    out[target_index(safe_t, 1 if self.ndim > 1 else 0)] = values
     return out
 
 

@@ -6,7 +6,8 @@ second backend (real PyTorch tensors) can feed the same views by producing the s
 dicts. Ids are deterministic strings (``"t0"``, ``"f3"``, ``"e5"``: numbered in a stable
 traversal order, never memory addresses), so the same code gives the same JSON twice.
 
-Bump :data:`SCHEMA_VERSION` when a field changes meaning.
+Bump :data:`SCHEMA_VERSION` when a field changes meaning. Fields marked "(optional)"
+were added compatibly: readers must not require them.
 """
 
 from typing import List, Optional, TypedDict
@@ -56,6 +57,8 @@ class Node(TypedDict, total=False):
     value: str                  # PyTorch repr, truncated to a size limit
     grad: GradInfo
     version: int                # tensor._version
+    retains_grad: bool          # (optional) non-leaf tensor with retain_grad()
+    hooks: int                  # (optional) number of hooks registered on the tensor
     # function / accumulate nodes
     saved: int                  # number of saved tensors/values
     freed: bool                 # saved values already freed by a backward pass
@@ -68,9 +71,14 @@ class Node(TypedDict, total=False):
     reason: Optional[str]       # REASON_* (pruned nodes)
     reason_text: Optional[str]  # human-readable reason
     count: int                  # collapsed nodes: how many nodes they stand for
-    # layout (filled by gradnb.viz.layout)
+    contents: List[list]        # (optional) collapsed nodes: [[kind label, count], ...],
+                                # most frequent first ("MulBackward0", "tensor", ...)
+    lines: List[str]            # (optional) the text lines drawn in the node's box, first
+                                # line bold; boxes are sized for them in a 12px monospace
+                                # font (7.2px per character, 15px per line, padding 8/5)
+    # layout (filled by gradnb.viz.layout); data flows top to bottom
     layer: int
-    x: float
+    x: float                    # top-left corner of the node's box
     y: float
     width: float
     height: float
@@ -120,11 +128,18 @@ STEP_END = "end"
 
 
 class Step(TypedDict, total=False):
+    """One step. gradnb.viz fills every key (None where it does not apply). Ids name
+    nodes of the pass's graph: for edge steps ``node`` is the running node and
+    ``target`` the node receiving the gradient (the edge's data-flow source); for
+    accumulate steps ``node`` is the AccumulateGrad and ``target`` the leaf tensor whose
+    ``.grad`` changes; for hook steps ``node`` is the tensor the hook is on; begin steps
+    name the (first) root. Ids are None for objects outside the graph, and collapsed
+    nodes stand for the nodes they fold."""
     index: int
     kind: str                   # STEP_* above
     node: Optional[str]         # graph node id involved
     edge: Optional[str]         # graph edge id (edge steps)
-    target: Optional[str]       # receiving node id (edge/fanout steps)
+    target: Optional[str]       # receiving node id (edge/fanout/accumulate steps)
     rule: Optional[str]         # "MulBackward0: grad_self = grad * other"
     grad: Optional[str]         # PyTorch repr of the gradient involved (summarised)
     before: Optional[str]       # accumulate/fanout/hook: value before

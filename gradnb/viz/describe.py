@@ -1,0 +1,191 @@
+"""JSON node records (:class:`gradnb.viz.schema.Node`) for discovered items, with the
+text lines drawn in each box (``lines``) and the box size those lines need.
+
+Call these inside :func:`gradnb.viz._values.summary_printoptions`: values are PyTorch
+reprs, summarised. Boxes are sized for a monospace font (see ``CHAR_WIDTH``) so the
+layout, the SVG renderer and the browser widget agree on what fits.
+"""
+
+from ..autograd.provenance import grad_history, provenance, reason_text
+from ..ops.rules import rule_text
+from . import schema
+from ._values import one_line, shape_text, tensor_text
+from .pruning import saved_count, short_reason
+
+__all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
+           "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line"]
+
+FONT_SIZE = 12.0
+CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
+LINE_HEIGHT = 15.0
+PADDING_X = 8.0
+PADDING_Y = 5.0
+GRAD_LINE_CHARS = 34    # gradient text drawn in a box (the full text is on hover)
+_MIN_WIDTH = 48.0
+
+
+def box_size(record):
+    """``(width, height)`` of the box of a node record, sized for its ``lines``; a tensor
+    that requires grad also gets room for a gradient like its value, so a backward
+    trace can show gradients arriving without moving anything."""
+    lines = record["lines"]
+    chars = max((len(line) for line in lines), default=0)
+    if record["kind"] == schema.TENSOR and record["requires_grad"]:
+        values = record["value"].split(", requires_grad=")[0].split(", grad_fn=")[0]
+        chars = max(chars, min(len("grad: ") + len(one_line(values, GRAD_LINE_CHARS)),
+                               GRAD_LINE_CHARS))
+    return (max(_MIN_WIDTH, round(chars * CHAR_WIDTH + 2 * PADDING_X, 1)),
+            round(len(lines) * LINE_HEIGHT + 2 * PADDING_Y, 1))
+
+
+def _common(item, label, name=None):
+    record = {"id": item.gid, "kind": item.kind, "label": label, "name": name,
+              "pruned": not item.live, "reason": item.reason,
+              "reason_text": None if item.reason is None else reason_text(item.reason)}
+    return record
+
+
+# ---------------------------------------------------------------------------------------
+# tensors
+# ---------------------------------------------------------------------------------------
+
+_GRAD_PREFIX = {schema.GRAD_FRESH: "grad: ", schema.GRAD_ACCUMULATED: "grad (+=): ",
+                schema.GRAD_STALE: "grad (stale): "}
+
+
+def grad_line(state, text):
+    """The box line showing a gradient (None when there is no gradient)."""
+    if text is None:
+        return None
+    prefix = _GRAD_PREFIX.get(state, "grad: ")
+    return prefix + one_line(text, GRAD_LINE_CHARS - len(prefix))
+
+
+def _grad_info(tensor):
+    grad = tensor._grad         # not .grad: that warns for non-leaf tensors
+    if grad is None:
+        return {"state": schema.GRAD_NONE, "text": None}
+    passes, stale = grad_history(tensor)
+    if stale:
+        state = schema.GRAD_STALE
+    elif passes > 1:
+        state = schema.GRAD_ACCUMULATED
+    else:
+        state = schema.GRAD_FRESH     # one pass, or set by hand / by retain_grad
+    return {"state": state, "text": tensor_text(grad)}
+
+
+def _hook_count(tensor):
+    if tensor._gfe is not None:
+        node, nr = tensor._gfe
+        extra = node._extra or {}
+        return sum(1 for hook_nr, _ in extra.get("hooks", ()) if hook_nr == nr)
+    extra = tensor._extra
+    return len(extra.hooks or ()) if extra is not None else 0
+
+
+def _describe_tensor(item, name):
+    t = item.obj
+    node = t.grad_fn
+    record = _common(item, name or item.gid, name)
+    record.update(
+        shape=list(t._data.shape), dtype=repr(t.dtype), requires_grad=t.requires_grad,
+        is_leaf=t.is_leaf, grad_fn=None if node is None else type(node).__name__,
+        value=tensor_text(t), grad=_grad_info(t), version=t._version,
+        retains_grad=t.retains_grad, hooks=_hook_count(t))
+    # always three lines, the third the gradient (a trace replaces it as gradients
+    # arrive) or, for a constant leaf, the reason no op box explains
+    third = grad_line(record["grad"]["state"], record["grad"]["text"])
+    if third is None:
+        constant = not item.live and not t.requires_grad and provenance(t) is None
+        third = short_reason(item.reason) if constant else "grad: None"
+    record["lines"] = [record["label"], f"{shape_text(t._data.shape)} {record['dtype'][6:]}",
+                       third]
+    return record
+
+
+# ---------------------------------------------------------------------------------------
+# nodes
+# ---------------------------------------------------------------------------------------
+
+def _describe_function(item):
+    node = item.obj
+    name = type(node).__name__
+    rule = getattr(node, "_rule", None)
+    saved = saved_count(node)
+    freed = bool(rule is not None and rule.saves and node._saved is None)
+    record = _common(item, name)
+    record.update(saved=saved, freed=freed, rules=rule_text(rule) if rule is not None else [])
+    record["lines"] = [name] + ([f"saved {saved}" + (" \u00b7 freed" if freed else "")]
+                                if saved else [])
+    return record
+
+
+def _describe_accumulate(item, leaf_label):
+    record = _common(item, "AccumulateGrad")
+    record.update(saved=0, freed=False, rules=[f"{leaf_label}.grad += grad"],
+                  lines=["AccumulateGrad"])
+    return record
+
+
+def _describe_pruned_op(item):
+    prov = item.prov
+    record = _common(item, prov.op)
+    record.update(op=prov.op, would_be=prov.grad_fn_name)
+    lines = [prov.op]
+    if prov.grad_fn_name:
+        lines.append(f"would be {prov.grad_fn_name}")
+    lines.append(short_reason(item.reason))
+    record["lines"] = lines
+    return record
+
+
+def describe_item(item, name=None, leaf_label=None):
+    """The JSON record of one discovered item (layout fields are added later).
+
+    Parameters
+    ----------
+    item : gradnb.viz.discover.Item
+    name : str, optional
+        The user's name for a tensor item.
+    leaf_label : str, optional
+        Label of the leaf an AccumulateGrad item writes to.
+    """
+    kind = item.kind
+    if kind == schema.TENSOR:
+        return _describe_tensor(item, name)
+    if kind == schema.FUNCTION:
+        return _describe_function(item)
+    if kind == schema.ACCUMULATE:
+        return _describe_accumulate(item, leaf_label or "leaf")
+    return _describe_pruned_op(item)
+
+
+def _kind_label(item):
+    if item.kind == schema.TENSOR:
+        return "tensor"
+    if item.kind == schema.PRUNED_OP:
+        return item.prov.op
+    return "AccumulateGrad" if item.kind == schema.ACCUMULATE else type(item.obj).__name__
+
+
+def describe_collapsed(gid, members, items):
+    """The record of a collapsed node standing for ``members`` (item indices)."""
+    contents = {}
+    for i in members:
+        label = _kind_label(items[i])
+        contents[label] = contents.get(label, 0) + 1
+    ranked = sorted(contents.items(), key=lambda kv: (-kv[1], kv[0]))
+    reasons = sorted({items[i].reason for i in members if items[i].reason is not None})
+    pruned = all(not items[i].live for i in members)
+    reason = reasons[0] if pruned and len(reasons) == 1 else None
+    record = {"id": gid, "kind": schema.COLLAPSED, "label": f"{len(members):,} nodes",
+              "name": None, "pruned": pruned, "reason": reason,
+              "reason_text": None if reason is None else reason_text(reason),
+              "count": len(members), "contents": [[k, v] for k, v in ranked]}
+    lines = [f"\u22ef {len(members):,} nodes folded"]
+    lines += [f"{k} \u00d7{v:,}" for k, v in ranked[:2]]
+    if len(ranked) > 2:
+        lines.append(f"+ {len(ranked) - 2} more kinds")
+    record["lines"] = lines
+    return record

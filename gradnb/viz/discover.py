@@ -1,0 +1,244 @@
+"""Walking a computation backwards from its roots, through autograd *and* provenance.
+
+Autograd's own graph (``grad_fn.next_functions``) only reaches what backward will
+visit. The walk here also follows the ``(None, 0)`` inputs of a node to the constant
+tensors behind them (:func:`~gradnb.autograd.provenance.constant_inputs`) and, from any
+tensor computed outside autograd, its provenance (the op, its inputs, the reason), so
+the parts backward prunes are found too.
+
+The result is a list of :class:`Item` (one per node of the picture, numbered in the
+breadth-first order of discovery from the roots, which makes ids deterministic) and the
+data-flow edges between them. Each item knows whether backward from the roots visits it
+(``live``) and, if not, why (``reason``): its own provenance reason, ``constant`` for a
+leaf that does not require grad, or else the reason of the pruned node through which it
+was reached (a ``grad_fn`` behind a ``detach()`` is pruned because of the detach).
+"""
+
+from collections import deque
+
+from ..autograd.node import AccumulateGrad
+from ..autograd.provenance import constant_inputs, provenance
+from ..tensor import Tensor
+from . import schema
+
+__all__ = ["Item", "Discovery", "discover", "live_nodes", "own_reason"]
+
+_PREFIX = {schema.TENSOR: "t", schema.FUNCTION: "f", schema.ACCUMULATE: "a",
+           schema.PRUNED_OP: "p"}
+
+
+class Item:
+    """One node of the picture while a graph is built (holds its object strongly).
+
+    Attributes
+    ----------
+    kind : str
+        A node kind of :mod:`gradnb.viz.schema`.
+    obj : Tensor or Node
+        The tensor (tensor items; for pruned-op items, the op's result) or the node.
+    prov : Provenance or None
+        Pruned-op items: how the result was made.
+    gid : str
+        The JSON id (``"t0"``, ``"f2"``, ...).
+    live : bool
+        Backward from the roots visits this node.
+    reason : str or None
+        Why not, for pruned items (a key of ``provenance.REASONS``).
+    """
+
+    __slots__ = ("kind", "obj", "prov", "gid", "live", "reason")
+
+    def __init__(self, kind, obj, gid, live, reason, prov=None):
+        self.kind, self.obj, self.gid = kind, obj, gid
+        self.live, self.reason, self.prov = live, reason, prov
+
+
+def live_nodes(root_edges):
+    """``id`` of every node backward from ``root_edges`` (``(node, nr)`` pairs) visits."""
+    seen = set()
+    stack = [node for node, _ in root_edges if node is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(nxt for nxt, _ in node.next_functions if nxt is not None)
+    return seen
+
+
+def _root_edge(tensor):
+    """Where backward from ``tensor`` starts, without creating an AccumulateGrad."""
+    if tensor._gfe is not None:
+        return tensor._gfe
+    acc = tensor._acc() if tensor._acc is not None else None
+    return (acc, 0)
+
+
+def own_reason(tensor):
+    """Why a tensor is outside autograd, from its own record, or None if it is not."""
+    prov = provenance(tensor)
+    if prov is not None:
+        return prov.reason
+    if not tensor._rg:
+        return schema.REASON_INFERENCE if tensor.is_inference() else schema.REASON_CONSTANT
+    return None
+
+
+class Discovery:
+    """The items and edges found from some roots (see the module docstring).
+
+    Attributes
+    ----------
+    items : list of Item
+    edges : list of (int, int, int)
+        ``(source item index, target item index, input index at the target)``, in
+        data-flow direction.
+    roots : list of int
+        Item indices of the roots, in the order given.
+    """
+
+    def __init__(self, names, live):
+        self.items, self.edges, self.roots = [], [], []
+        self._names = names
+        self._live = live
+        self._index = {}      # (kind letter, id(obj)) -> item index
+        self._counts = dict.fromkeys(_PREFIX, 0)
+        self._queue = deque()
+        self._root_tensors = set()
+
+    def tensor_index(self, tensor):
+        """Item index of ``tensor``, or None if it is not in the graph."""
+        return self._index.get(("t", id(tensor)))
+
+    # -- creating items -----------------------------------------------------------------
+    def _add(self, key, kind, obj, live, reason, prov=None):
+        index = self._index.get(key)
+        if index is not None:
+            return index, False
+        gid = f"{_PREFIX[kind]}{self._counts[kind]}"
+        self._counts[kind] += 1
+        index = len(self.items)
+        self.items.append(Item(kind, obj, gid, live, None if live else reason, prov))
+        self._index[key] = index
+        self._queue.append(index)
+        return index, True
+
+    def _tensor_is_live(self, tensor):
+        if tensor._gfe is not None:
+            return id(tensor._gfe[0]) in self._live
+        if not tensor._rg:
+            return False
+        acc = tensor._acc() if tensor._acc is not None else None
+        return id(tensor) in self._root_tensors or (acc is not None and id(acc) in self._live)
+
+    def tensor(self, tensor, via_reason):
+        """The item of ``tensor`` (created on first sight)."""
+        live = self._tensor_is_live(tensor)
+        reason = None if live else (own_reason(tensor) or via_reason or schema.REASON_CONSTANT)
+        return self._add(("t", id(tensor)), schema.TENSOR, tensor, live, reason)[0]
+
+    def node(self, node, nr, via_reason):
+        """The item standing for output ``nr`` of ``node``: the tensor bound to it in the
+        namespace if any (so ``total`` is drawn after its grad_fn), else the node."""
+        named = self._names.by_edge.get((id(node), nr))
+        if named is not None:
+            return self.tensor(named, via_reason)
+        return self._node_item(node, via_reason)
+
+    def _node_item(self, node, via_reason):
+        if type(node) is AccumulateGrad:
+            kind, letter = schema.ACCUMULATE, "a"
+        else:
+            kind, letter = schema.FUNCTION, "f"
+        live = id(node) in self._live
+        return self._add((letter, id(node)), kind, node, live, via_reason)[0]
+
+    def pruned_op(self, tensor, prov):
+        """The item of the op (from provenance) that made ``tensor`` outside autograd."""
+        return self._add(("p", id(tensor)), schema.PRUNED_OP, tensor, False, prov.reason,
+                         prov)[0]
+
+    def root(self, root):
+        """Register a root: a tensor, a node, or a ``(node, output_nr)`` pair."""
+        if isinstance(root, Tensor):
+            self._root_tensors.add(id(root))
+            index = self.tensor(root, None)
+        elif isinstance(root, tuple):
+            index = self.node(root[0], root[1], None)
+        else:
+            index = self.node(root, 0, None)
+        if index not in self.roots:
+            self.roots.append(index)
+
+    # -- expanding items ----------------------------------------------------------------
+    def run(self):
+        """Expand items breadth-first until every reachable one is found."""
+        expand = {schema.TENSOR: self._expand_tensor, schema.FUNCTION: self._expand_function,
+                  schema.ACCUMULATE: self._expand_accumulate,
+                  schema.PRUNED_OP: self._expand_pruned_op}
+        queue, items = self._queue, self.items
+        while queue:
+            index = queue.popleft()
+            item = items[index]
+            expand[item.kind](index, item)
+
+    def _edge(self, source, target, input_nr):
+        self.edges.append((source, target, input_nr))
+
+    def _expand_tensor(self, index, item):
+        tensor = item.obj
+        gfe = tensor._gfe
+        if gfe is not None:
+            # the node itself, not node(): that would find this very tensor by its edge
+            self._edge(self._node_item(gfe[0], item.reason), index, 0)
+            return
+        prov = provenance(tensor)
+        if prov is not None:
+            self._edge(self.pruned_op(tensor, prov), index, 0)
+
+    def _expand_function(self, index, item):
+        node, reason = item.obj, item.reason
+        constants = None
+        for i, (nxt, nr) in enumerate(node.next_functions):
+            if nxt is None:
+                if constants is None:
+                    constants = constant_inputs(node)
+                tensor = constants.get(i)
+                if tensor is not None:
+                    self._edge(self.tensor(tensor, reason), index, i)
+                continue
+            self._edge(self.node(nxt, nr, reason), index, i)
+
+    def _expand_accumulate(self, index, item):
+        self._edge(self.tensor(item.obj.variable, item.reason), index, 0)
+
+    def _expand_pruned_op(self, index, item):
+        for i, tensor in enumerate(item.prov.inputs):
+            if isinstance(tensor, Tensor):
+                self._edge(self.tensor(tensor, item.reason), index, i)
+
+
+def discover(roots, names):
+    """Find every item reachable backwards from ``roots`` (see :class:`Discovery`).
+
+    Parameters
+    ----------
+    roots : sequence of Tensor, Node or (Node, int)
+    names : gradnb.viz.naming.Names
+    """
+    edges = []
+    for root in roots:
+        if isinstance(root, Tensor):
+            if root._rg:
+                edges.append(_root_edge(root))
+        else:
+            edges.append(root if isinstance(root, tuple) else (root, 0))
+    for root in roots:
+        # a root that feeds another root's graph is drawn as the tensor it is
+        if isinstance(root, Tensor) and root._gfe is not None:
+            names.by_edge.setdefault((id(root._gfe[0]), root._gfe[1]), root)
+    found = Discovery(names, live_nodes(edges))
+    for root in roots:
+        found.root(root)
+    found.run()
+    return found

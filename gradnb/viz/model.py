@@ -1,0 +1,325 @@
+"""The :class:`GraphModel`: a computation turned into plain data (the
+:class:`gradnb.viz.schema.Graph` JSON), laid out, with SVG and text renderings.
+
+Building one: walk the roots' history (:mod:`~gradnb.viz.discover`), count what pruning
+saves (:mod:`~gradnb.viz.pruning`), fold large graphs (:mod:`~gradnb.viz.collapse`),
+describe the nodes left (:mod:`~gradnb.viz.describe`) and place them
+(:mod:`~gradnb.viz.layout`). The model keeps weak references only (to its roots and,
+for the backward trace, to the nodes it drew), so it never keeps a tensor alive.
+"""
+
+import weakref
+
+from ..tensor import Tensor
+from . import schema
+from ._values import summary_printoptions
+from .collapse import plan_collapse
+from .describe import box_size, describe_collapsed, describe_item
+from .discover import discover
+from .layout import layered_layout
+from .naming import Namespace
+from .pruning import summarise
+from .style import legend_for
+
+__all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
+
+DEFAULT_MAX_NODES = 300
+
+
+def _weak_root(root):
+    if isinstance(root, tuple):
+        return (weakref.ref(root[0]), root[1])
+    return (weakref.ref(root), None)
+
+
+def _strong_root(weak):
+    ref, nr = weak
+    obj = ref()
+    if obj is None:
+        return None
+    return obj if nr is None else (obj, nr)
+
+
+def _check_root(root):
+    if isinstance(root, Tensor) or getattr(root, "next_functions", None) is not None:
+        return
+    if isinstance(root, tuple) and len(root) == 2:
+        return
+    raise TypeError(f"graph roots must be tensors, not {type(root).__name__}")
+
+
+class _Drawn:
+    """The visible nodes of a graph: which one stands for each discovered item."""
+
+    def __init__(self, found, groups):
+        self.found = found
+        count = len(found.items)
+        self.owner = [None] * count          # item index -> visible node index
+        self.records = []
+        self.groups = groups
+        grouped = [None] * count
+        for g, members in enumerate(groups):
+            for i in members:
+                grouped[i] = g
+        self._grouped = grouped
+
+    def describe(self, names):
+        """Records for every visible node: items in discovery order, a collapsed node
+        where its group's first member would be."""
+        items, found = self.found.items, self.found
+        group_node = {}
+        for i, item in enumerate(items):
+            g = self._grouped[i]
+            if g is not None:
+                if g not in group_node:
+                    group_node[g] = len(self.records)
+                    self.records.append(describe_collapsed(f"c{g}", self.groups[g], items))
+                self.owner[i] = group_node[g]
+                continue
+            self.owner[i] = len(self.records)
+            self.records.append(describe_item(item, names.by_tensor.get(id(item.obj)),
+                                              self._leaf_label(item, names, found)))
+
+    @staticmethod
+    def _leaf_label(item, names, found):
+        if item.kind != schema.ACCUMULATE:
+            return None
+        leaf = item.obj.variable
+        name = names.by_tensor.get(id(leaf))
+        if name is not None:
+            return name
+        index = found.tensor_index(leaf)
+        return found.items[index].gid if index is not None else None
+
+    def edges(self):
+        """Visible edges: ``(record, source node, target node, discovered edge index)``. Edges between two
+        items drawn as themselves are all kept (``x * x`` has two); edges touching a
+        collapsed node are merged per pair of nodes, pruned only if all were."""
+        found_items = self.found.items
+        out, merged = [], {}
+        for k, (a, b, i) in enumerate(self.found.edges):
+            s, t = self.owner[a], self.owner[b]
+            if s == t:
+                continue
+            pruned = not (found_items[a].live and found_items[b].live)
+            collapsed = self._grouped[a] is not None or self._grouped[b] is not None
+            if collapsed and (s, t) in merged:
+                record = merged[(s, t)]
+                record["pruned"] = record["pruned"] and pruned
+                continue
+            record = {"id": f"e{k}", "source": self.records[s]["id"],
+                      "target": self.records[t]["id"], "input": i, "pruned": pruned}
+            if collapsed:
+                merged[(s, t)] = record
+            out.append((record, s, t, k))
+        return out
+
+
+class GraphModel:
+    """A computation as a graph of tensors and ``grad_fn`` nodes, including the parts
+    backward prunes, with layout, SVG and text renderings.
+
+    Build it with :func:`build_graph`. Ids are deterministic (numbered breadth-first
+    from the roots), so the same code gives the same JSON twice.
+
+    Attributes
+    ----------
+    max_nodes : int or None
+        Graphs with more nodes are collapsed (None: never).
+    alive : bool
+        False once a root was garbage-collected (:meth:`refresh` then keeps the last
+        picture).
+    """
+
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+        for root in roots:
+            _check_root(root)
+        self._roots = [_weak_root(r) for r in roots]
+        self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
+        self.max_nodes = max_nodes
+        self.alive = True
+        self._build(list(roots))
+
+    # -- building -----------------------------------------------------------------------
+    def refresh(self):
+        """Rebuild from the same roots (e.g. to show gradients after ``backward()``).
+
+        Returns
+        -------
+        GraphModel
+            ``self``.
+        """
+        roots = [_strong_root(w) for w in self._roots]
+        if any(r is None for r in roots):
+            self.alive = False
+            return self
+        self._build(roots)
+        return self
+
+    def _build(self, roots):
+        names = self._namespace.names()
+        found = discover(roots, names)
+        groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
+                               self.max_nodes)
+        drawn = _Drawn(found, groups)
+        with summary_printoptions():
+            drawn.describe(names)
+        edges = drawn.edges()
+        nodes = drawn.records
+        self._place(nodes, edges)
+        self._json = {
+            "schema": schema.SCHEMA_VERSION,
+            "roots": list(dict.fromkeys(nodes[drawn.owner[i]]["id"] for i in found.roots)),
+            "nodes": nodes, "edges": [e[0] for e in edges],
+            "summary": summarise(found.items), "legend": legend_for(nodes),
+            "width": self._size[0], "height": self._size[1]}
+        self._lookup = _ObjectLookup(found, drawn, edges)
+        self._svg = self._text = None
+
+    def _place(self, nodes, edges):
+        sizes = [box_size(n) for n in nodes]
+        placed = layered_layout(sizes, [(s, t) for _, s, t, _ in edges])
+        for node, (w, h), layer, x, y in zip(nodes, sizes, placed.layers, placed.x, placed.y):
+            node.update(layer=layer, x=x, y=y, width=w, height=h)
+        for edge, points in zip(edges, placed.points):
+            edge[0]["points"] = points
+        self._size = (placed.width, placed.height)
+
+    # -- reading ------------------------------------------------------------------------
+    def to_json(self):
+        """The graph as :class:`gradnb.viz.schema.Graph` (JSON-ready; do not mutate)."""
+        return self._json
+
+    @property
+    def nodes(self):
+        """The node records, in id order of discovery."""
+        return self._json["nodes"]
+
+    @property
+    def edges(self):
+        """The edge records."""
+        return self._json["edges"]
+
+    @property
+    def summary(self):
+        """Counts and bytes saved by pruning (see :mod:`gradnb.viz.pruning`)."""
+        return self._json["summary"]
+
+    def node(self, label):
+        """The first node record whose label (or id) is ``label``; KeyError if none."""
+        for record in self._json["nodes"]:
+            if record["label"] == label or record["id"] == label:
+                return record
+        raise KeyError(label)
+
+    # -- rendering ----------------------------------------------------------------------
+    def to_svg(self, highlight=None):
+        """Self-contained SVG picture.
+
+        Parameters
+        ----------
+        highlight : str or iterable of str, optional
+            Node or edge ids to draw as active.
+        """
+        from .svg import render_graph
+        if highlight is None:
+            if self._svg is None:
+                self._svg = render_graph(self._json)
+            return self._svg
+        return render_graph(self._json, highlight=highlight)
+
+    def to_text(self):
+        """Deterministic plain-text description (no addresses, stable order)."""
+        if self._text is None:
+            from .text import graph_text
+            self._text = graph_text(self._json)
+        return self._text
+
+    def _repr_svg_(self):
+        return self.to_svg()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/svg+xml": self.to_svg(), "text/plain": self.to_text()}
+
+    def __repr__(self):
+        summary = self._json["summary"]
+        return (f"<GraphModel: {len(self._json['nodes'])} nodes, "
+                f"{summary['pruned_nodes']} pruned>")
+
+
+class _ObjectLookup:
+    """From autograd objects to the ids drawn for them, for the backward trace.
+
+    Holds weak references and checks identity on every lookup, so a recycled
+    ``id()`` can never be mistaken for a node of this graph.
+    """
+
+    def __init__(self, found, drawn, edges):
+        records = drawn.records
+        self._gid = {}          # id(obj) -> (weakref, visible id)
+        self._output = {}       # (id(node), nr) -> visible id of the tensor it produced
+        for item, owner in zip(found.items, drawn.owner):
+            gid = records[owner]["id"]
+            if item.kind == schema.PRUNED_OP:
+                continue
+            self._gid[id(item.obj)] = (weakref.ref(item.obj), gid)
+            if item.kind == schema.TENSOR and item.obj._gfe is not None:
+                node, nr = item.obj._gfe
+                self._output[(id(node), nr)] = gid
+        self._input_edge = {}   # (consumer id, input) -> (edge id or None, source id)
+        items = found.items
+        for k, (a, b, i) in enumerate(found.edges):
+            if items[b].kind in (schema.FUNCTION, schema.ACCUMULATE):
+                source = records[drawn.owner[a]]["id"]
+                self._input_edge[(id(items[b].obj), i)] = (None, source)
+        for record, _, _, k in edges:
+            a, b, i = found.edges[k]
+            self._input_edge[(id(items[b].obj), i)] = (record["id"],
+                                                       records[drawn.owner[a]]["id"])
+
+    def gid(self, obj):
+        """The id drawn for ``obj`` (a node or tensor), or None."""
+        entry = self._gid.get(id(obj))
+        if entry is None or entry[0]() is not obj:
+            return None
+        return entry[1]
+
+    def output(self, node, nr=0):
+        """Id of the tensor ``node`` produced as output ``nr``, else of the node."""
+        gid = self.gid(node)
+        if gid is None:
+            return None
+        return self._output.get((id(node), nr), gid)
+
+    def input_edge(self, node, index):
+        """``(edge id or None, id of the node feeding input index)`` of ``node``."""
+        if self.gid(node) is None:
+            return None, None
+        return self._input_edge.get((id(node), index), (None, None))
+
+
+def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+    """The graph of the computation behind ``roots``.
+
+    Parameters
+    ----------
+    *roots : Tensor
+        The output(s) whose history is drawn (a ``grad_fn`` node also works).
+    namespace : Mapping, optional
+        Where to find tensor names by identity (e.g. ``globals()``); unnamed tensors get
+        their id (``t3``) as label.
+    max_nodes : int or None
+        Larger graphs are collapsed to about this many boxes (None: never).
+
+    Returns
+    -------
+    GraphModel
+    """
+    if not roots:
+        raise TypeError("build_graph() needs at least one tensor")
+    return GraphModel(roots, namespace, max_nodes)
+
+
+def graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+    """Same as :func:`build_graph` (the name the views use)."""
+    return build_graph(*roots, namespace=namespace, max_nodes=max_nodes)

@@ -1,0 +1,135 @@
+"""What pruning saves: the counts and bytes in a graph's summary, and the short reason
+labels drawn in pruned boxes.
+
+Accounting (all over the full graph, before large graphs are collapsed):
+
+* ``gradients_computed`` / ``gradients_skipped``: tensor nodes in the picture through
+  which backward from the roots does / does not send a gradient (a root that requires
+  grad counts as computed: its gradient is the seed).
+* ``bytes_grad_not_allocated``: one gradient buffer the size of each pruned tensor.
+  Had that tensor been part of the tracked computation, backward would have made an
+  array of its shape and dtype for it: kept as ``.grad`` for a leaf, held while
+  backward runs for an intermediate.
+* ``bytes_saved_not_allocated``: activations no node keeps because of pruning.
+  For a recorded node, the values its rule reads that it did not save because every
+  input needing them is a constant *tensor* (``w * c`` with ``c`` constant keeps ``c``
+  for ``grad_w`` but not ``w``: ``grad_c`` is never computed). Inputs that are python
+  numbers never require grad, so values skipped because of them are not counted. For an
+  op autograd did not record at all, every value its would-be node saves
+  (``rule.saved_names``), as if all its tensor inputs required grad. Sizes come from
+  the live tensors, or from the shape and dtype a node recorded for its output.
+"""
+
+from ..autograd.node import AccumulateGrad
+from ..autograd.provenance import constant_inputs, pruned_rule
+from ..tensor import Tensor
+from . import schema
+from ._values import nbytes_of
+
+__all__ = ["SHORT_REASONS", "short_reason", "saved_count", "summarise"]
+
+# what a pruned box says in one short line (the full text is in provenance.REASONS)
+SHORT_REASONS = {
+    schema.REASON_CONSTANT: "constant",
+    schema.REASON_NO_INPUT: "no input requires grad",
+    schema.REASON_NO_GRAD: "under no_grad",
+    schema.REASON_INFERENCE: "under inference_mode",
+    schema.REASON_DETACH: "detach()",
+    schema.REASON_NOT_DIFFERENTIABLE: "not differentiable",
+    schema.REASON_VOLATILE: "volatile (no effect)",
+}
+
+
+def short_reason(code):
+    """One-line label of a reason code (the code itself if unknown)."""
+    return SHORT_REASONS.get(code, code)
+
+
+def _saved_flags(node):
+    """``(name, kept, skipped_for_constant)`` per value ``node``'s rule may save: kept if
+    some input using it receives a gradient (as the node's saver decides), skipped
+    because of pruning if every input using it is a constant tensor."""
+    rule = getattr(node, "_rule", None)
+    if rule is None or not rule.saves:
+        return []
+    edges = node.next_functions
+    constants = None
+    flags = []
+    for name, users in zip(rule.saved_names, rule.users):
+        kept = any(edges[u][0] is not None for u in users)
+        skipped = False
+        if not kept:
+            if constants is None:
+                constants = constant_inputs(node)
+            skipped = all(u in constants for u in users)
+        flags.append((name, kept, skipped))
+    return flags
+
+
+def saved_count(node):
+    """How many values ``node`` saved for backward (still true once they are freed)."""
+    return sum(1 for _, kept, _ in _saved_flags(node) if kept)
+
+
+def _output_bytes(node, nr):
+    shape = node._shape[nr] if node._multi else node._shape
+    return nbytes_of(shape, node._dtype)
+
+
+def _value_bytes(node, name):
+    """Bytes of the value ``name`` (an input or ``result``) of ``node``."""
+    rule = node._rule
+    if name == "result":
+        return 0 if node._multi else _output_bytes(node, 0)
+    i = rule.inputs.index(name)
+    nxt, nr = node.next_functions[i]
+    if nxt is not None:
+        return _output_bytes(nxt, nr)
+    tensor = constant_inputs(node).get(i)
+    return tensor._data.nbytes if tensor is not None else 0
+
+
+def _node_saved_bytes_skipped(node):
+    return sum(_value_bytes(node, name) for name, _, skipped in _saved_flags(node) if skipped)
+
+
+def _pruned_op_saved_bytes(item):
+    """Bytes the would-be node of a pruned op would have saved."""
+    rule = pruned_rule(item.obj)
+    if rule is None or not rule.saves or rule.inputs is None:
+        return 0
+    total = 0
+    for name in rule.saved_names:
+        if name == "result":
+            total += item.obj._data.nbytes
+            continue
+        i = rule.inputs.index(name)
+        value = item.prov.inputs[i] if i < len(item.prov.inputs) else None
+        if isinstance(value, Tensor):
+            total += value._data.nbytes
+    return total
+
+
+def summarise(items):
+    """The :class:`gradnb.viz.schema.Summary` of a graph's items (see module docs)."""
+    counts = dict(tensors=0, functions=0, pruned_nodes=0, gradients_computed=0,
+                  gradients_skipped=0, bytes_grad_not_allocated=0,
+                  bytes_saved_not_allocated=0)
+    for item in items:
+        kind = item.kind
+        if not item.live:
+            counts["pruned_nodes"] += 1
+        if kind == schema.TENSOR:
+            counts["tensors"] += 1
+            if item.live:
+                counts["gradients_computed"] += 1
+            else:
+                counts["gradients_skipped"] += 1
+                counts["bytes_grad_not_allocated"] += item.obj._data.nbytes
+        elif kind == schema.PRUNED_OP:
+            counts["bytes_saved_not_allocated"] += _pruned_op_saved_bytes(item)
+        else:
+            counts["functions"] += 1
+            if type(item.obj) is not AccumulateGrad:
+                counts["bytes_saved_not_allocated"] += _node_saved_bytes_skipped(item.obj)
+    return counts

@@ -1,0 +1,341 @@
+"""Recording backward passes step by step: :class:`BackwardTrace`, :func:`record_backward`
+and the :func:`trace` context manager.
+
+A trace listens to the engine's events (:func:`gradnb.autograd.add_observer`). On each
+pass's ``begin`` it builds the graph of the roots as they are at that moment, before
+anything runs or is freed, and from then on turns every event into a step
+(:class:`gradnb.viz.schema.Step`) that names graph ids: the node that runs and the
+gradient it received, what it sends along each edge (after unbroadcasting), gradients
+adding up at fan-out points, ``+=`` into leaves' ``.grad`` with before/after values,
+hooks, and PyTorch's error if the pass fails. Event arrays are live, so each is
+summarised into text at once; a trace holds no tensor.
+"""
+
+import warnings
+
+import numpy as np
+
+from ..autograd.engine import add_observer
+from ..ops.rules import rule_text
+from . import schema
+from ._values import array_text, one_line, summary_printoptions
+from .model import DEFAULT_MAX_NODES, GraphModel
+from .svg import render_graph, stack_svgs
+from .text import trace_text
+
+__all__ = ["BackwardTrace", "TracePass", "record_backward", "trace"]
+
+_LINE_CHARS = 60     # gradient text inside a step's one-line description
+_EDGE_CHARS = 28     # gradient text drawn on an edge
+
+
+def _error_text(exc):
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _callable_name(fn):
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+class TracePass:
+    """One backward pass: the graph just before it ran, its steps, and its error.
+
+    Attributes
+    ----------
+    index : int
+    graph : GraphModel
+    steps : list of dict
+        :class:`gradnb.viz.schema.Step` records, in the engine's order.
+    error : str or None
+        ``"RuntimeError: ..."`` if the pass failed.
+    exception : BaseException or None
+    """
+
+    def __init__(self, index, graph):
+        self.index, self.graph = index, graph
+        self.steps, self.error, self.exception = [], None, None
+        self._edge_uses = {}     # (id(node), id(next), nr) -> edge events seen so far
+
+    def to_json(self):
+        """This pass as :class:`gradnb.viz.schema.Pass`."""
+        return {"index": self.index, "graph": self.graph.to_json(), "steps": self.steps,
+                "error": self.error}
+
+    def label(self, gid):
+        """The label drawn for node id ``gid`` (``"?"`` for nodes not in the graph)."""
+        if gid is None:
+            return "?"
+        for node in self.graph.nodes:
+            if node["id"] == gid:
+                return node["label"]
+        return gid
+
+    def add(self, kind, text, **fields):
+        step = {"index": len(self.steps), "kind": kind, "node": None, "edge": None,
+                "target": None, "rule": None, "grad": None, "before": None, "after": None,
+                "error": None, "text": text}
+        step.update(fields)
+        self.steps.append(step)
+        return step
+
+    def picture_state(self, step=None):
+        """What the picture shows after ``step`` (None: after the last step):
+        ``(highlight ids, edge texts, tensor gradient overrides, caption)``."""
+        last = len(self.steps) - 1 if step is None else step
+        if not -len(self.steps) <= last < len(self.steps):
+            raise IndexError(f"step {step} out of range: this pass has {len(self.steps)} steps")
+        last %= max(len(self.steps), 1)
+        edge_text, grads = {}, {}
+        for s in self.steps[:last + 1]:
+            if s["kind"] == schema.STEP_EDGE and s["edge"] is not None:
+                edge_text[s["edge"]] = one_line(s["grad"], _EDGE_CHARS)
+            elif s["kind"] == schema.STEP_ACCUMULATE and s["target"] is not None:
+                state = schema.GRAD_FRESH if s["before"] is None else schema.GRAD_ACCUMULATED
+                grads[s["target"]] = (state, s["after"])
+        if step is None:
+            return set(), edge_text, grads, None
+        current = self.steps[last]
+        highlight = {current[k] for k in ("node", "edge", "target") if current[k] is not None}
+        caption = one_line(f"step {last + 1}/{len(self.steps)}: {current['text']}", 120)
+        return highlight, edge_text, grads, caption
+
+
+class _Recorder:
+    """The engine observer: turns events into steps of the current pass."""
+
+    def __init__(self, owner, roots_hint):
+        self._owner = owner
+        self._roots_hint = roots_hint
+        self._stack = []         # passes in progress (a hook may run a nested backward)
+
+    def __call__(self, event, data):
+        try:
+            with summary_printoptions():
+                getattr(self, "_on_" + event)(data)
+        except Exception as exc:   # a recording bug must never break the user's backward
+            warnings.warn(f"gradnb.viz could not record a backward step ({event}): "
+                          f"{exc!r}", RuntimeWarning, stacklevel=2)
+
+    # -- events -------------------------------------------------------------------------
+    def _on_begin(self, data):
+        roots = self._roots_hint or [tuple(edge) for edge in data["roots"]]
+        self._roots_hint = None          # only the first pass comes from the caller
+        graph = GraphModel(roots, self._owner._namespace, self._owner.max_nodes)
+        p = TracePass(len(self._owner.passes), graph)
+        self._owner.passes.append(p)
+        self._stack.append(p)
+        grads = [array_text(g) for g in data["grads"]]
+        names = ", ".join(p.label(r) for r in graph.to_json()["roots"])
+        p.add(schema.STEP_BEGIN, f"backward from {names} with gradient "
+              + "; ".join(one_line(g, _LINE_CHARS) for g in grads),
+              node=graph.to_json()["roots"][0] if graph.to_json()["roots"] else None,
+              grad=grads[0] if len(grads) == 1 else "; ".join(grads))
+
+    def _on_node(self, data):
+        p, node = self._stack[-1], data["node"]
+        gid = p.graph._lookup.gid(node)
+        name = type(node).__name__
+        rule = getattr(node, "_rule", None)
+        rule_line = f"{name}: " + "; ".join(rule_text(rule)) if rule is not None else name
+        grad = data["grad"]
+        grad_text = None if grad is None else (
+            "; ".join(array_text(g) for g in grad if g is not None)
+            if isinstance(grad, list) else array_text(grad))
+        p.add(schema.STEP_NODE, f"{name} runs with grad {one_line(str(grad_text), _LINE_CHARS)}",
+              node=gid, rule=rule_line, grad=grad_text)
+
+    def _on_edge(self, data):
+        p, node, nxt, nr = self._stack[-1], data["node"], data["next"], data["output_nr"]
+        inputs = [i for i, (n, k) in enumerate(node.next_functions) if n is nxt and k == nr]
+        key = (id(node), id(nxt), nr)
+        use = p._edge_uses.get(key, 0)
+        p._edge_uses[key] = use + 1
+        index = inputs[min(use, len(inputs) - 1)] if inputs else 0
+        edge, target = p.graph._lookup.input_edge(node, index)
+        grad = array_text(data["grad"])
+        p.add(schema.STEP_EDGE, f"{type(node).__name__} sends "
+              f"{one_line(grad, _LINE_CHARS)} to {p.label(target)} (input {index})",
+              node=p.graph._lookup.gid(node), edge=edge, target=target, grad=grad)
+
+    def _on_fanout(self, data):
+        p = self._stack[-1]
+        before, grad = data["before"], data["grad"]
+        after = array_text(before + grad)
+        target = p.graph._lookup.output(data["node"])
+        p.add(schema.STEP_FANOUT, f"gradients add up at {p.label(target)}: "
+              f"{one_line(array_text(before), 30)} + {one_line(array_text(grad), 30)}",
+              node=target, target=target, before=array_text(before), grad=array_text(grad),
+              after=after)
+
+    def _on_accumulate(self, data):
+        p, node, tensor = self._stack[-1], data["node"], data["tensor"]
+        grad, before = data["grad"], data["before"]
+        dtype = tensor._data.dtype
+        after = grad.astype(dtype) if before is None else np.add(before, grad).astype(dtype)
+        leaf = p.graph._lookup.gid(tensor)
+        before_text = None if before is None else array_text(before)
+        p.add(schema.STEP_ACCUMULATE, f"{p.label(leaf)}.grad: "
+              f"{one_line(str(before_text), 30)} + {one_line(array_text(grad), 30)}"
+              f" = {one_line(array_text(after), 30)}",
+              node=p.graph._lookup.gid(node), target=leaf, grad=array_text(grad),
+              before=before_text, after=array_text(after))
+
+    def _on_hook(self, data):
+        p, node = self._stack[-1], data["node"]
+        lookup = p.graph._lookup
+        on = lookup.gid(node.variable) if hasattr(node, "variable") else lookup.output(node)
+        before = array_text(data["grad"])
+        after = before if data["result"] is None else array_text(data["result"])
+        p.add(schema.STEP_HOOK, f"hook {_callable_name(data['hook'])} on {p.label(on)}: "
+              f"{one_line(before, 30)} -> {one_line(after, 30)}",
+              node=on, grad=before, before=before, after=after)
+
+    def _on_capture(self, data):
+        p = self._stack[-1]
+        gid = p.graph._lookup.output(data["node"], data["output_nr"])
+        grad = None if data["grad"] is None else array_text(data["grad"])
+        p.add(schema.STEP_CAPTURE, f"autograd.grad captures {one_line(str(grad), _LINE_CHARS)}"
+              f" at {p.label(gid)}", node=gid, grad=grad)
+
+    def _on_end(self, data):
+        p = self._stack.pop()
+        error = data["error"]
+        if error is not None:
+            p.error, p.exception = _error_text(error), error
+            self._owner.error = error
+            p.add(schema.STEP_ERROR, f"error: {p.error}", error=p.error)
+        p.add(schema.STEP_END, "backward failed" if error is not None else "backward done")
+
+
+class BackwardTrace:
+    """Backward passes recorded step by step; also the context manager :func:`trace`
+    returns (every pass run inside the ``with`` block is recorded).
+
+    Attributes
+    ----------
+    passes : list of TracePass
+    error : BaseException or None
+        The exception of the last pass that failed.
+    """
+
+    def __init__(self, namespace=None, max_nodes=DEFAULT_MAX_NODES, _roots_hint=None):
+        from .naming import Namespace
+        self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
+        self.max_nodes = max_nodes
+        self.passes, self.error = [], None
+        self._roots_hint = _roots_hint
+        self._handle = None
+
+    # -- recording ----------------------------------------------------------------------
+    def __enter__(self):
+        if self._handle is not None:
+            raise RuntimeError("this trace is already recording")
+        self._handle = add_observer(_Recorder(self, self._roots_hint))
+        return self
+
+    def __exit__(self, *exc_info):
+        self._handle.remove()
+        self._handle = None
+        return False
+
+    def _failed_before_begin(self, roots, exc):
+        """backward raised before the engine started (e.g. the root does not require
+        grad): a pass with the graph, the error and nothing run."""
+        p = TracePass(len(self.passes), GraphModel(roots, self._namespace, self.max_nodes))
+        p.error, p.exception = _error_text(exc), exc
+        p.add(schema.STEP_ERROR, f"error: {p.error}", error=p.error)
+        p.add(schema.STEP_END, "backward failed")
+        self.passes.append(p)
+
+    # -- reading ------------------------------------------------------------------------
+    def to_json(self):
+        """The trace as :class:`gradnb.viz.schema.Trace`."""
+        return {"schema": schema.SCHEMA_VERSION, "passes": [p.to_json() for p in self.passes]}
+
+    def to_text(self):
+        """Numbered steps of every pass, deterministic."""
+        return trace_text(self.to_json())
+
+    def to_svg(self, pass_index=0, step=None):
+        """The picture of one pass at one step.
+
+        Parameters
+        ----------
+        pass_index : int
+        step : int, optional
+            Index of the step shown (its node highlighted, gradients so far on the
+            edges and in the leaves); None for the state after the whole pass.
+        """
+        p = self.passes[pass_index]
+        highlight, edge_text, grads, caption = p.picture_state(step)
+        return render_graph(p.graph.to_json(), highlight=highlight, edge_text=edge_text,
+                            grad_text=grads, caption=caption)
+
+    def _repr_svg_(self):
+        if not self.passes:
+            return None
+        return stack_svgs([self.to_svg(i) for i in range(len(self.passes))])
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": self.to_text()}
+        svg = self._repr_svg_()
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
+    def __repr__(self):
+        return f"<BackwardTrace: {len(self.passes)} passes>"
+
+
+def record_backward(root, gradient=None, retain_graph=False, namespace=None,
+                    raise_error=True, max_nodes=DEFAULT_MAX_NODES):
+    """Run ``root.backward(gradient, retain_graph)`` and record it step by step.
+
+    The graph is built before backward runs (backward frees saved values).
+
+    Parameters
+    ----------
+    root : Tensor
+    gradient : Tensor, optional
+        Passed to ``backward`` (needed for non-scalar roots).
+    retain_graph : bool
+    namespace : Mapping, optional
+        Where to find tensor names (e.g. ``globals()``).
+    raise_error : bool
+        If backward raises, re-raise after recording (default). With False the error
+        is kept in ``trace.error`` and as the pass's last steps.
+    max_nodes : int or None
+        Collapse graphs above this size.
+
+    Returns
+    -------
+    BackwardTrace
+    """
+    recorder = BackwardTrace(namespace, max_nodes, _roots_hint=[root])
+    with recorder:
+        try:
+            root.backward(gradient, retain_graph=retain_graph)
+        except Exception as exc:
+            if not recorder.passes:
+                recorder._failed_before_begin([root], exc)
+            recorder.error = exc
+            if raise_error:
+                raise
+    return recorder
+
+
+def trace(namespace=None, max_nodes=DEFAULT_MAX_NODES):
+    """Record every backward pass run inside a ``with`` block.
+
+    Examples
+    --------
+    >>> with gradnb.viz.trace(namespace=globals()) as tr:   # doctest: +SKIP
+    ...     loss.backward()
+    >>> tr.passes[0].steps[0]["kind"]                       # doctest: +SKIP
+    'begin'
+
+    Returns
+    -------
+    BackwardTrace
+    """
+    return BackwardTrace(namespace, max_nodes)
