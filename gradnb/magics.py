@@ -1,0 +1,151 @@
+"""``%load_ext gradnb``: the IPython magics and the tensor HTML display.
+
+The :class:`GradMagics` methods only parse their arguments (``magic_arguments``, which
+also builds the ``%grad_graph?`` help) and hand over to
+:class:`gradnb.widgets.session.NotebookSession`, which does the work.
+
+``%reload_ext gradnb`` and ``%unload_ext gradnb`` leave no trace behind: loading twice
+first removes what the earlier load added, so there is never a second ``post_run_cell``
+callback or HTML formatter.
+"""
+
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from .widgets.session import NotebookSession
+
+__all__ = ["GradMagics", "load_ipython_extension", "unload_ipython_extension"]
+
+
+@magics_class
+class GradMagics(Magics):
+    """gradnb's magics; each parses its line and calls the session."""
+
+    def __init__(self, shell, session):
+        super().__init__(shell)
+        self.session = session
+
+    @magic_arguments()
+    @argument("names", nargs="*", help="variable names (or dotted paths such as "
+              "model.fc.weight) of the tensors to show; none: every tensor")
+    @argument("--all", action="store_true", dest="everything",
+              help="every tensor bound to a public name, including ones defined later")
+    @line_magic
+    def grad_watch(self, line):
+        """Live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
+
+        The table refreshes after every cell and when a shown tensor's flags change in
+        place (requires_grad_()). It holds weak references only: rows of deleted
+        variables disappear. Python: gradnb.watch("x", "w").
+        """
+        args = _parse(self.grad_watch, line)
+        self.session.show_watch(args.names, args.everything)
+
+    @magic_arguments()
+    @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
+    @line_magic
+    def grad_graph(self, line):
+        """Graph of the computation behind EXPR, with the parts backward prunes.
+
+        Tensors are named after the variables holding them. Pruned parts are greyed and
+        dashed, each with its reason, and a summary counts the gradients computed and
+        skipped. The picture updates after later cells (gradients appear after
+        backward()). Python: gradnb.graph(t).
+        """
+        args = _parse(self.grad_graph, line)
+        self.session.show_graph(" ".join(args.expr))
+
+    @magic_arguments()
+    @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
+    @argument("--gradient", metavar="G", default=None,
+              help="expression giving the seed gradient (quote it if it has spaces)")
+    @argument("--retain-graph", action="store_true", dest="retain_graph",
+              help="keep saved values so that backward can run again")
+    @line_magic
+    def grad_backward(self, line):
+        """Run EXPR.backward() while recording it, and show the animated replay.
+
+        Each step highlights the node running, names its backward rule, shows the
+        gradient sent along each edge and the += at leaves and fan-out points. If
+        backward fails, the replay shows PyTorch's error after the steps that ran.
+        Python: gradnb.animate_backward(t).
+        """
+        args = _parse(self.grad_backward, line)
+        self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph)
+
+    @magic_arguments()
+    @cell_magic
+    def grad_trace(self, line, cell):
+        """Run the cell, recording every backward pass in it; show one replay per pass.
+
+        Python: with gradnb.trace() as recording: ...
+        """
+        _parse(self.grad_trace, line)
+        self.session.trace_cell(cell)
+
+    @magic_arguments()
+    @line_magic
+    def gradnb(self, line):
+        """gradnb's version, what is active, and one line of help per magic."""
+        _parse(self.gradnb, line)
+        print(self.session.status(magics_help()))
+
+
+def _parse(magic, line):
+    """``parse_argstring`` whose errors say which magic they come from."""
+    try:
+        return parse_argstring(magic, line)
+    except UsageError as exc:
+        raise UsageError(f"%{magic.__name__}: {exc}") from None
+
+
+# usage line of each magic, in the order %gradnb lists them
+_USAGE = {
+    "grad_watch": "%grad_watch [names ...] [--all]",
+    "grad_graph": "%grad_graph EXPR",
+    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph]",
+    "grad_trace": "%%grad_trace",
+    "gradnb": "%gradnb",
+}
+
+
+def magics_help():
+    """``(usage, first line of the docstring)`` for each magic."""
+    return [(usage, _summary(getattr(GradMagics, name)))
+            for name, usage in _USAGE.items()]
+
+
+def _summary(method):
+    # magic_arguments puts the usage line first in the docstring; the summary follows
+    lines = [line.strip() for line in (method.__doc__ or "").splitlines()]
+    prose = [line for line in lines if line and not line.startswith(("::", "%"))]
+    return prose[0] if prose else ""
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext gradnb``: register the magics, the tensor HTML display and the
+    after-each-cell refresh of live views."""
+    if _loaded(ipython) is not None:
+        unload_ipython_extension(ipython)  # loading twice must not add things twice
+    session = NotebookSession(ipython)
+    session.install()
+    ipython.register_magics(GradMagics(ipython, session))
+
+
+def unload_ipython_extension(ipython):
+    """``%unload_ext gradnb``: remove everything :func:`load_ipython_extension` added."""
+    magics = _loaded(ipython)
+    if magics is None:
+        return
+    magics.session.uninstall()
+    manager = ipython.magics_manager
+    for kind, names in GradMagics.magics.items():
+        for name in names:
+            manager.magics[kind].pop(name, None)
+    manager.registry.pop(GradMagics.__name__, None)
+
+
+def _loaded(ipython):
+    """The registered GradMagics instance, or None."""
+    return ipython.magics_manager.registry.get(GradMagics.__name__)

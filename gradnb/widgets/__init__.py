@@ -1,0 +1,138 @@
+"""gradnb's views in Jupyter: graph view, backward animation, live inspector.
+
+The public functions here are the Python equivalents of the magics (``gradnb.graph`` is
+``%grad_graph``, and so on). Each returns an anywidget whose mimebundle also carries a
+static SVG picture and a deterministic text, so the same call shows a live, interactive
+view in JupyterLab or Notebook 7 and a picture on GitHub, nbviewer or in a terminal.
+
+Layers: these views read :mod:`gradnb.viz` data only and ship JSON to the browser
+(``static/``); the plain classes (:class:`GraphView`, :class:`Inspector`, :class:`Replay`,
+:class:`TraceRecorder`) do the work and can be used and tested without a browser.
+"""
+
+from .animation import AnimationWidget, Replay
+from .graph_view import GraphView, GraphWidget
+from .inspector import Inspector, InspectorWidget
+from .live import LIVE, hook_shell
+from .recorder import TraceRecorder
+
+__all__ = ["graph", "watch", "animate_backward", "trace", "GraphView", "GraphWidget",
+           "Inspector", "InspectorWidget", "Replay", "AnimationWidget", "TraceRecorder"]
+
+
+def _shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def default_namespace(namespace=None):
+    """``namespace`` if given, else the notebook's globals (empty outside IPython)."""
+    if namespace is not None:
+        return namespace
+    shell = _shell()
+    return shell.user_ns if shell is not None else {}
+
+
+def _keep_live(widget):
+    # Live views refresh after every cell: make sure the shell calls us back.
+    hook_shell(_shell())
+    LIVE.add(widget)
+    return widget
+
+
+def graph(*tensors, namespace=None, max_nodes=300, live=True):
+    """Show the computation behind ``tensors`` as a graph.
+
+    Parameters
+    ----------
+    *tensors : Tensor
+        The root(s): everything they were computed from is drawn, including the parts
+        autograd prunes (greyed, dashed, with the reason).
+    namespace : dict, optional
+        Where names come from (default: the notebook's globals).
+    max_nodes : int
+        Larger graphs are collapsed.
+    live : bool
+        Redraw after each later cell (e.g. to show gradients after ``backward()``).
+
+    Returns
+    -------
+    GraphWidget
+    """
+    view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes)
+    widget = GraphWidget(view)
+    return _keep_live(widget) if live else widget
+
+
+def watch(*names_or_tensors, all_tensors=False, namespace=None):
+    """A live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
+
+    Parameters
+    ----------
+    *names_or_tensors : str or Tensor
+        Variable names (``"x"``, ``"model.fc.weight"``) or tensors (held weakly). None
+        given: every tensor in the namespace.
+    all_tensors : bool
+        Every tensor bound to a public name, including ones defined later.
+    namespace : dict, optional
+        Where names are looked up (default: the notebook's globals).
+
+    Returns
+    -------
+    InspectorWidget
+        Refreshed after every cell and when a shown tensor's flags change in place.
+    """
+    names = [n for n in names_or_tensors if isinstance(n, str)]
+    tensors = [t for t in names_or_tensors if not isinstance(t, str)]
+    everything = all_tensors or not names_or_tensors
+    inspector = Inspector(default_namespace(namespace), names=names, tensors=tensors,
+                          everything=everything)
+    return _keep_live(InspectorWidget(inspector))
+
+
+def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
+                     raise_error=False):
+    """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
+
+    Parameters
+    ----------
+    tensor : Tensor
+        The root of the backward pass.
+    gradient : Tensor, optional
+        The seed gradient (needed when ``tensor`` is not a scalar).
+    retain_graph : bool
+        Keep the saved values so that backward can run again.
+    namespace : dict, optional
+        Where names come from (default: the notebook's globals).
+    raise_error : bool
+        Re-raise PyTorch's error when backward fails. By default the error is shown in
+        the replay, after the steps that ran before it.
+
+    Returns
+    -------
+    AnimationWidget
+    """
+    from .. import viz
+    recorded = viz.record_backward(tensor, gradient=gradient, retain_graph=retain_graph,
+                                   namespace=default_namespace(namespace),
+                                   raise_error=raise_error)
+    return AnimationWidget(Replay(recorded, 0))
+
+
+def trace(namespace=None):
+    """A context manager recording every backward pass inside it.
+
+    Parameters
+    ----------
+    namespace : dict, optional
+        Where names come from (default: the notebook's globals).
+
+    Returns
+    -------
+    TraceRecorder
+        Displaying it shows one replay per pass.
+    """
+    return TraceRecorder(default_namespace(namespace))

@@ -1,0 +1,38 @@
+"""The browser side of the widgets: JavaScript and CSS files shipped in ``static/``.
+
+No bundler and no CDN: each widget's ES module is ``static/common.js`` (helpers shared by
+all views) followed by the widget's own file, read from the installed package, so the
+widgets work offline and on Binder exactly as in a checkout.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["STATIC", "esm", "css"]
+
+STATIC = Path(__file__).with_name("static")
+
+
+@lru_cache(maxsize=None)
+def esm(name):
+    """The ES module of one widget.
+
+    Parameters
+    ----------
+    name : str
+        ``"graph"``, ``"animation"`` or ``"inspector"`` (a file ``static/<name>.js``).
+
+    Returns
+    -------
+    str
+        ``common.js`` followed by ``<name>.js``; only the latter has an ``export``.
+    """
+    common = (STATIC / "common.js").read_text(encoding="utf-8")
+    own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
+    return f"{common}\n{own}"
+
+
+@lru_cache(maxsize=None)
+def css():
+    """The style sheet shared by every widget."""
+    return (STATIC / "gradnb.css").read_text(encoding="utf-8")

@@ -1,0 +1,78 @@
+"""The graph view: the computation behind one or more tensors, kept up to date.
+
+:class:`GraphView` does the work with :mod:`gradnb.viz` (build the model, rebuild it after
+a later cell, render the fallbacks); :class:`GraphWidget` only carries its JSON to the
+browser (``static/graph.js`` draws it, with pan/zoom, hover and the pruning reasons).
+"""
+
+import traitlets
+
+from . import assets
+from .base import ViewWidget, as_data
+
+__all__ = ["GraphView", "GraphWidget"]
+
+
+class GraphView:
+    """A :class:`gradnb.viz.GraphModel` and the JSON last sent for it.
+
+    Parameters
+    ----------
+    roots : sequence of Tensor
+        The tensors whose computation is drawn.
+    namespace : dict, optional
+        Where tensor names come from (found by identity), e.g. the notebook's globals.
+    max_nodes : int
+        Larger graphs are collapsed by :mod:`gradnb.viz`.
+    """
+
+    def __init__(self, roots, namespace=None, max_nodes=300):
+        from .. import viz
+        self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
+        self.data = as_data(self.model.to_json())
+
+    def refresh(self):
+        """Re-read the tensors (gradients computed since, names bound since).
+
+        Returns
+        -------
+        bool
+            True when the picture changed.
+        """
+        refreshed = self.model.refresh()
+        if refreshed is not None and refreshed is not self.model:
+            self.model = refreshed  # refresh() may return a new model
+        data = as_data(self.model.to_json())
+        changed = data != self.data
+        self.data = data
+        return changed
+
+    def svg(self):
+        """Static SVG picture."""
+        return self.model.to_svg()
+
+    def text(self):
+        """Deterministic text summary."""
+        return self.model.to_text()
+
+
+class GraphWidget(ViewWidget):
+    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`."""
+
+    _esm = assets.esm("graph")
+    graph = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, view, **kwargs):
+        self.view = view
+        super().__init__(graph=view.data, **kwargs)
+
+    def refresh(self):
+        """Bring the picture up to date; sends nothing when nothing changed."""
+        if self.view.refresh():
+            self.graph = self.view.data
+
+    def fallback_svg(self):
+        return self.view.svg()
+
+    def fallback_text(self):
+        return self.view.text()

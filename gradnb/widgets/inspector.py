@@ -1,0 +1,238 @@
+"""The live inspector: a table of tensors that follows the user's cells.
+
+:class:`Inspector` decides which tensors to show (variable names, tensors passed in, or
+every tensor in the namespace) and builds one JSON row per tensor; :class:`InspectorWidget`
+ships the rows to ``static/inspector.js``. The inspector holds no tensor strongly: it looks
+names up again at each refresh and keeps only weak references, so watching a tensor never
+keeps it alive, and the row of a deleted variable disappears.
+
+Refreshing runs after every cell, so it is built to cost little: a row is rebuilt only
+when something it shows changed (version counter, flags, ``grad_fn``, ``.grad``), which
+keeps a refresh with 1,000 tensors in the namespace to a few milliseconds.
+"""
+
+import html
+import weakref
+
+import traitlets
+
+from . import assets
+from .base import ViewWidget
+from ..autograd.provenance import grad_history
+from ..tensor import Tensor
+from ..viz import _values
+
+__all__ = ["COLUMNS", "tensor_row", "Inspector", "InspectorWidget"]
+
+# (key, title, monospace): the table's columns, in order
+COLUMNS = [
+    {"key": "name", "title": "name", "mono": True},
+    {"key": "shape", "title": "shape", "mono": True},
+    {"key": "dtype", "title": "dtype", "mono": True},
+    {"key": "requires_grad", "title": "requires_grad", "mono": False},
+    {"key": "is_leaf", "title": "is_leaf", "mono": False},
+    {"key": "grad_fn", "title": "grad_fn", "mono": True},
+    {"key": "grad", "title": "grad", "mono": True},
+]
+GRAD_CHARS = 60  # the grad column shows a one-line repr cut to this length
+
+
+def _visible_grad(t):
+    # Reading .grad of a non-leaf warns (as in PyTorch) unless it retains its grad; the
+    # inspector must not make warnings appear in the user's cells.
+    return t.grad if t.is_leaf or t.retains_grad else None
+
+
+def grad_summary(t):
+    """One line for a tensor's ``.grad``: ``None``, or its repr with its history
+    (summed over several passes, stale after an in-place change).
+
+    Call inside :func:`gradnb.viz._values.summary_printoptions` when formatting many.
+    """
+    grad = _visible_grad(t)
+    if grad is None:
+        return "None"
+    text = _values.one_line(_values.tensor_text(grad), GRAD_CHARS)
+    passes, stale = grad_history(t)
+    if stale:
+        return f"{text} (stale: tensor changed in place since)"
+    return f"{text} (sum of {passes} passes)" if passes > 1 else text
+
+
+def tensor_row(name, t):
+    """The inspector's row for tensor ``t`` shown as ``name`` (strings and booleans)."""
+    gf = t.grad_fn
+    return {
+        "name": name,
+        "shape": _values.shape_text(t.shape),
+        "dtype": repr(t.dtype),
+        "requires_grad": str(t.requires_grad),
+        "is_leaf": str(t.is_leaf),
+        "grad_fn": "None" if gf is None else type(gf).__name__,
+        "grad": grad_summary(t),
+    }
+
+
+def _signature(t):
+    """What a row depends on, for the cache: cheap to read and to compare. The grad is
+    compared by identity through a weak reference kept next to this (see _Entry)."""
+    grad = _visible_grad(t)
+    gf = t.grad_fn
+    return (t._version, t.requires_grad, None if gf is None else type(gf).__name__,
+            t.shape, t.dtype, None if grad is None else grad._version, grad_history(t))
+
+
+class _Entry:
+    """A cached row and what it was built from (weakly)."""
+
+    __slots__ = ("tensor", "grad", "signature", "row")
+
+    def __init__(self, t, row):
+        self.tensor = weakref.ref(t)
+        grad = _visible_grad(t)
+        self.grad = None if grad is None else weakref.ref(grad)
+        self.signature = _signature(t)
+        self.row = row
+
+    def matches(self, t):
+        grad = _visible_grad(t)
+        same_grad = (grad is None and self.grad is None) or (
+            grad is not None and self.grad is not None and self.grad() is grad)
+        return self.tensor() is t and same_grad and self.signature == _signature(t)
+
+
+class Inspector:
+    """Which tensors to show, and their rows.
+
+    Parameters
+    ----------
+    namespace : dict
+        Where names are looked up (the notebook's globals).
+    names : sequence of str
+        Variable names (``x``, or dotted paths like ``model.fc.weight``) to show.
+    tensors : sequence of Tensor
+        Tensors to show whatever they are called (held weakly).
+    everything : bool
+        Show every tensor bound to a public name in ``namespace``, including later ones.
+    """
+
+    def __init__(self, namespace, names=(), tensors=(), everything=False):
+        self.namespace = namespace
+        self.names = list(names)
+        self.tensor_refs = [weakref.ref(t) for t in tensors]
+        self.everything = everything
+        self.rows = []
+        self._cache = {}
+        self._shown = set()  # ids of the tensors in self.rows
+        self.refresh()
+
+    def targets(self):
+        """``(name, tensor)`` pairs to show now, in a stable order."""
+        if self.everything:
+            return [(name, value) for name, value in self.namespace.items()
+                    if isinstance(value, Tensor) and not name.startswith("_")]
+        found = [(name, resolve(self.namespace, name)) for name in self.names]
+        pairs = [(name, t) for name, t in found if isinstance(t, Tensor)]
+        for i, ref in enumerate(self.tensor_refs):
+            t = ref()
+            if t is not None:
+                pairs.append((self._name_of(t, i), t))
+        return pairs
+
+    def _name_of(self, t, i):
+        for name, value in self.namespace.items():
+            if value is t and not name.startswith("_"):
+                return name
+        return f"(tensor {i + 1})"
+
+    def refresh(self):
+        """Rebuild the rows that changed.
+
+        Returns
+        -------
+        bool
+            True when the table changed.
+        """
+        pairs = self.targets()
+        cache, rows, changed = {}, [], len(pairs) != len(self.rows)
+        with _values.summary_printoptions():
+            for i, (name, t) in enumerate(pairs):
+                entry = self._cache.get(name)
+                if entry is None or not entry.matches(t):
+                    entry = _Entry(t, tensor_row(name, t))
+                    changed = True
+                elif not changed and self.rows[i] is not entry.row:
+                    changed = True  # same rows, new order
+                cache[name] = entry
+                rows.append(entry.row)
+        self._cache, self.rows = cache, rows
+        self._shown = {id(t) for _, t in pairs}
+        return changed
+
+    def shows(self, tensor):
+        """True when ``tensor`` has a row."""
+        return id(tensor) in self._shown
+
+    def text(self):
+        """The table as aligned text (deterministic: rows in namespace order)."""
+        table = [[c["title"] for c in COLUMNS]]
+        table += [[row[c["key"]] for c in COLUMNS] for row in self.rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip()
+                 for r in table]
+        if not self.rows:
+            lines.append("(no tensors to show)")
+        return "gradnb inspector\n" + "\n".join(lines)
+
+    def svg(self):
+        """The table as a static SVG picture (monospace text, escaped)."""
+        lines = self.text().split("\n")
+        char_w, line_h = 7.2, 16
+        width = int(max(len(line) for line in lines) * char_w) + 16
+        height = line_h * len(lines) + 12
+        bold = ' font-weight="bold"'  # the header row
+        texts = "".join(
+            f'<text x="8" y="{line_h * (i + 1)}"{bold if i == 1 else ""}>'
+            f'{html.escape(line)}</text>'
+            for i, line in enumerate(lines))
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}" font-family="monospace" font-size="12" '
+                f'xml:space="preserve"><rect width="100%" height="100%" fill="white"/>'
+                f'{texts}</svg>')
+
+
+def resolve(namespace, path):
+    """The object a variable name or dotted path (``model.fc.weight``) names now, or None."""
+    head, *rest = path.split(".")
+    value = namespace.get(head)
+    for attr in rest:
+        value = getattr(value, attr, None)
+    return value
+
+
+class InspectorWidget(ViewWidget):
+    """Widget showing an :class:`Inspector`; refreshed by :mod:`gradnb.widgets.live`."""
+
+    _esm = assets.esm("inspector")
+    columns = traitlets.List(traitlets.Dict(), default_value=COLUMNS).tag(sync=True)
+    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def __init__(self, inspector, **kwargs):
+        self.inspector = inspector
+        super().__init__(rows=inspector.rows, **kwargs)
+
+    def refresh(self):
+        """Bring the table up to date; sends nothing when nothing changed."""
+        if self.inspector.refresh():
+            self.rows = list(self.inspector.rows)
+
+    def on_flag_change(self, tensor):
+        """A tensor's flags changed in place (``requires_grad_()``): update now if shown."""
+        if self.inspector.shows(tensor):
+            self.refresh()
+
+    def fallback_svg(self):
+        return self.inspector.svg()
+
+    def fallback_text(self):
+        return self.inspector.text()

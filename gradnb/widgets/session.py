@@ -1,0 +1,167 @@
+"""What the magics do, as a plain class over one IPython shell.
+
+:class:`NotebookSession` turns what a user typed (an expression, variable names, a cell)
+into tensors, calls the Python API of :mod:`gradnb.widgets`, and displays the result. Bad
+input becomes an IPython ``UsageError`` that names the problem, raised before anything
+is run or bound, so the user's namespace is left as it was. It also installs and removes
+what ``%load_ext gradnb`` adds to the shell: the tensor HTML display and the
+after-each-cell refresh of live views.
+"""
+
+import re
+
+from IPython.core.error import UsageError
+from IPython.display import display
+
+from . import animate_backward, graph, trace, watch
+from .live import LIVE, hook_shell, is_hooked, unhook_shell
+from .tensor_html import tensor_html
+from ..tensor import Tensor
+
+__all__ = ["NotebookSession"]
+
+_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_MISSING = object()
+
+
+def _kind(value):
+    """``'an int'``, ``'a list'``: how an error message names a value's type."""
+    name = type(value).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+def unquote(text):
+    """``text`` without one pair of matching outer quotes (``"x * 2"`` -> ``x * 2``):
+    IPython keeps quotes when it splits a magic's arguments."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+class NotebookSession:
+    """The magics' work for one shell.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell
+    """
+
+    def __init__(self, shell):
+        self.shell = shell
+        self._previous_html = _MISSING
+
+    # -- reading what the user typed ------------------------------------------------------
+
+    def evaluate(self, expr, magic):
+        """Evaluate ``expr`` in the user's namespace; UsageError when it cannot be.
+
+        Parameters
+        ----------
+        expr : str
+        magic : str
+            The magic's name, for error messages.
+        """
+        expr = expr.strip()
+        if not expr:
+            raise UsageError(f"%{magic}: give an expression, e.g. %{magic} loss")
+        try:
+            code = compile(expr, f"<%{magic}>", "eval")
+        except SyntaxError as exc:
+            raise UsageError(f"%{magic}: invalid syntax in {expr!r}: {exc.msg}") from None
+        try:
+            return eval(code, self.shell.user_global_ns, self.shell.user_ns)
+        except NameError as exc:
+            raise UsageError(f"%{magic}: {exc}") from None
+        except Exception as exc:
+            raise UsageError(f"%{magic}: evaluating {expr!r} raised "
+                             f"{type(exc).__name__}: {exc}") from None
+
+    def tensors(self, expr, magic, many=False):
+        """The tensor(s) ``expr`` evaluates to (a tuple/list of tensors when ``many``)."""
+        value = self.evaluate(expr, magic)
+        if isinstance(value, Tensor):
+            return [value]
+        if many and isinstance(value, (tuple, list)) and value and all(
+                isinstance(v, Tensor) for v in value):
+            return list(value)
+        raise UsageError(f"%{magic}: {expr.strip()!r} is {_kind(value)}, not a tensor")
+
+    def watched_names(self, names):
+        """Check that every name is a variable (or dotted path) holding a tensor now."""
+        from .inspector import resolve
+        for name in names:
+            if not _NAME.fullmatch(name):
+                raise UsageError(f"%grad_watch: {name!r} is not a variable name")
+            head = name.split(".")[0]
+            if head not in self.shell.user_ns:
+                raise UsageError(f"%grad_watch: name {head!r} is not defined")
+            value = resolve(self.shell.user_ns, name)
+            if not isinstance(value, Tensor):
+                raise UsageError(f"%grad_watch: {name!r} is {_kind(value)}, not a tensor")
+        return names
+
+    # -- the magics' actions -----------------------------------------------------------------
+
+    def show_graph(self, expr):
+        """``%grad_graph EXPR``."""
+        roots = self.tensors(expr, "grad_graph", many=True)
+        display(graph(*roots, namespace=self.shell.user_ns))
+
+    def show_watch(self, names, everything):
+        """``%grad_watch [names ...] [--all]``."""
+        if names and everything:
+            raise UsageError("%grad_watch: give variable names or --all, not both")
+        names = self.watched_names(names)
+        display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
+
+    def show_backward(self, expr, gradient=None, retain_graph=False):
+        """``%grad_backward EXPR [--gradient G] [--retain-graph]``."""
+        (root,) = self.tensors(expr, "grad_backward")
+        seed = None
+        if gradient is not None:
+            (seed,) = self.tensors(unquote(gradient), "grad_backward --gradient")
+        display(animate_backward(root, gradient=seed, retain_graph=retain_graph,
+                                 namespace=self.shell.user_ns))
+
+    def trace_cell(self, cell):
+        """``%%grad_trace``: run the cell recording its backward passes, show each."""
+        with trace(namespace=self.shell.user_ns) as recording:
+            # run_cell shows the cell's own output and traceback, as for any cell
+            self.shell.run_cell(cell, store_history=False)
+        display(recording)
+
+    def status(self, magics_help):
+        """``%gradnb``: version, what is active, one line of help per magic."""
+        from .. import __version__
+        views = LIVE.views()
+        kinds = sorted(type(v).__name__ for v in views)
+        lines = [
+            f"gradnb {__version__}: PyTorch's autograd on numpy, with live views",
+            f"tensor HTML display: {'on' if self.html_installed() else 'off'}",
+            f"refresh after each cell: {'on' if is_hooked(self.shell) else 'off'}"
+            f" ({len(views)} live view{'s' if len(views) != 1 else ''}"
+            f"{': ' + ', '.join(kinds) if kinds else ''})",
+            "magics (full help: %grad_graph? and so on):",
+        ]
+        lines += [f"  {usage:<48} {summary}" for usage, summary in magics_help]
+        return "\n".join(lines)
+
+    # -- installing into the shell -----------------------------------------------------------
+
+    def install(self):
+        """Add the tensor HTML display and the after-each-cell refresh."""
+        formatter = self.shell.display_formatter.formatters["text/html"]
+        self._previous_html = formatter.for_type(Tensor, tensor_html)
+        hook_shell(self.shell)
+
+    def uninstall(self):
+        """Remove what :meth:`install` added, restoring any earlier HTML display."""
+        formatter = self.shell.display_formatter.formatters["text/html"]
+        formatter.pop(Tensor, None)
+        if self._previous_html not in (_MISSING, None, tensor_html):
+            formatter.for_type(Tensor, self._previous_html)
+        unhook_shell(self.shell)
+
+    def html_installed(self):
+        formatter = self.shell.display_formatter.formatters["text/html"]
+        return formatter.type_printers.get(Tensor) is tensor_html

@@ -1,0 +1,251 @@
+"""The magics through a real IPython InteractiveShell: each magic, its ``?`` help, bad
+input (UsageError, namespace untouched), %reload_ext/%unload_ext leaving no duplicate
+hooks, the tensor HTML display, and live views refreshing after later cells."""
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+import gradnb
+from gradnb.tensor import Tensor, _flag_watchers
+from gradnb.widgets import AnimationWidget, GraphWidget, InspectorWidget, live, session
+from gradnb.widgets.tensor_html import tensor_html
+
+SETUP = """
+import gradnb as torch
+x = torch.ones(1)
+y = torch.ones(1)
+z = x + y
+w = torch.ones(1, requires_grad=True)
+total = w * z
+"""
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    """A real shell with gradnb loaded and the article's tensors defined; whatever the
+    magics display is also collected in ``shell.shown``."""
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "gradnb")
+    ip.shown = []
+    real_display = session.display
+
+    def collect(obj):
+        ip.shown.append(obj)
+        real_display(obj)
+
+    monkeypatch.setattr(session, "display", collect)
+    with capture_output():
+        ip.run_cell(SETUP)
+    yield ip
+    ip.run_line_magic("unload_ext", "gradnb")
+    for view in live.LIVE.views():
+        live.LIVE.discard(view)
+    ip.reset()
+
+
+def run(ip, code):
+    """Run a cell, returning what it printed (stdout, stderr) and displayed."""
+    with capture_output() as captured:
+        result = ip.run_cell(code)
+    result.raise_error()
+    return captured
+
+
+def post_run_callbacks(ip):
+    return [f for f in ip.events.callbacks["post_run_cell"] if f is live._post_run_cell]
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+def test_load_registers_magics_hooks_and_html(shell):
+    for name in ("grad_watch", "grad_graph", "grad_backward", "gradnb"):
+        assert shell.find_line_magic(name) is not None
+    assert shell.find_cell_magic("grad_trace") is not None
+    assert len(post_run_callbacks(shell)) == 1
+    assert _flag_watchers.count(live._flag_watcher) == 1
+    html = shell.display_formatter.formatters["text/html"]
+    assert html.lookup_by_type(Tensor) is tensor_html
+
+
+def test_reload_and_double_load_add_nothing_twice(shell):
+    shell.run_line_magic("reload_ext", "gradnb")
+    shell.run_line_magic("reload_ext", "gradnb")
+    gradnb.load_ipython_extension(shell)            # a second load, by hand
+    assert len(post_run_callbacks(shell)) == 1
+    assert _flag_watchers.count(live._flag_watcher) == 1
+    assert shell.find_line_magic("grad_graph") is not None
+    data, _ = shell.display_formatter.format(shell.user_ns["total"])
+    assert data["text/plain"] == repr(shell.user_ns["total"])
+    assert data["text/html"].count("gradnb-badge") == 4
+
+
+def test_unload_removes_everything(shell):
+    shell.run_line_magic("unload_ext", "gradnb")
+    assert shell.find_line_magic("grad_graph") is None
+    assert shell.find_cell_magic("grad_trace") is None
+    assert post_run_callbacks(shell) == []
+    assert live._flag_watcher not in _flag_watchers
+    html = shell.display_formatter.formatters["text/html"]
+    assert Tensor not in html.type_printers
+    shell.run_line_magic("load_ext", "gradnb")       # and it loads again after that
+    assert shell.find_line_magic("grad_graph") is not None
+
+
+def test_tensor_display_keeps_pytorch_text_and_adds_badges(shell):
+    data, _ = shell.display_formatter.format(shell.user_ns["total"])
+    assert data["text/plain"] == "tensor([2.], grad_fn=<MulBackward0>)"
+    assert "grad_fn=MulBackward0" in data["text/html"]
+    assert "requires_grad=True" in data["text/html"]
+
+
+# -- each magic ----------------------------------------------------------------------------------
+
+def test_gradnb_status_lists_version_state_and_magics(shell):
+    text = run(shell, "%gradnb").stdout
+    assert f"gradnb {gradnb.__version__}" in text
+    assert "tensor HTML display: on" in text and "refresh after each cell: on" in text
+    for usage in ("%grad_watch [names ...] [--all]", "%grad_graph EXPR",
+                  "%grad_backward EXPR [--gradient G] [--retain-graph]", "%%grad_trace"):
+        assert usage in text
+
+
+@pytest.mark.parametrize("magic, words", [
+    ("grad_watch", ["--all", "names", "weak references"]),
+    ("grad_graph", ["expr", "prunes"]),
+    ("grad_backward", ["--gradient", "--retain-graph", "replay"]),
+    ("grad_trace", ["every backward pass"]),
+    ("gradnb", ["version"]),
+])
+def test_every_magic_has_help(shell, magic, words):
+    prefix = "%%" if magic == "grad_trace" else "%"
+    text = run(shell, f"{prefix}{magic}?").stdout
+    assert f"%{magic}" in text
+    for word in words:
+        assert word in text
+
+
+def test_grad_graph_shows_names_and_refreshes_after_backward(shell):
+    run(shell, "%grad_graph total")
+    (widget,) = shell.shown
+    assert isinstance(widget, GraphWidget)
+    nodes = {n["label"]: n for n in widget.graph["nodes"]}
+    assert {"x", "y", "z", "w", "total"} <= set(nodes)
+    assert nodes["z"]["pruned"]
+    assert nodes["w"]["grad"]["text"] is None
+    run(shell, "total.backward()")                    # a later cell
+    nodes = {n["label"]: n for n in widget.graph["nodes"]}
+    assert nodes["w"]["grad"]["text"] == "tensor([2.])"
+
+
+def test_grad_graph_takes_expressions_and_tuples(shell):
+    run(shell, "%grad_graph (w * 3).sum()")
+    run(shell, "%grad_graph total, z")
+    first, second = shell.shown
+    assert first.graph["roots"] and len(second.graph["roots"]) == 2
+
+
+def test_grad_watch_follows_later_cells(shell):
+    run(shell, "%grad_watch w total")
+    (widget,) = shell.shown
+    assert isinstance(widget, InspectorWidget)
+    assert [r["name"] for r in widget.rows] == ["w", "total"]
+    run(shell, "total.backward()")
+    assert widget.rows[0]["grad"] == "tensor([2.])"
+    run(shell, "del total")
+    assert [r["name"] for r in widget.rows] == ["w"]
+
+
+def test_grad_watch_all_picks_up_new_tensors(shell):
+    run(shell, "%grad_watch --all")
+    (widget,) = shell.shown
+    assert [r["name"] for r in widget.rows] == ["x", "y", "z", "w", "total"]
+    run(shell, "q = torch.zeros(2, 3)")
+    assert widget.rows[-1]["name"] == "q" and widget.rows[-1]["shape"] == "[2, 3]"
+
+
+def test_grad_watch_updates_on_requires_grad_(shell):
+    run(shell, "%grad_watch x")
+    (widget,) = shell.shown
+    shell.user_ns["x"].requires_grad_()               # inside a cell, before it ends
+    assert widget.rows[0]["requires_grad"] == "True"
+
+
+def test_grad_backward_records_and_replays(shell):
+    run(shell, "%grad_backward total --retain-graph")
+    (widget,) = shell.shown
+    assert isinstance(widget, AnimationWidget)
+    kinds = [s["kind"] for s in widget.trace["steps"]]
+    assert kinds[0] == "begin" and "accumulate" in kinds and kinds[-1] == "end"
+    assert repr(shell.user_ns["w"].grad) == "tensor([2.])"
+    run(shell, "%grad_backward total")                # retained: runs again
+    assert repr(shell.user_ns["w"].grad) == "tensor([4.])"
+
+
+def test_grad_backward_shows_pytorch_error_in_the_replay(shell):
+    run(shell, "%grad_backward total")
+    run(shell, "%grad_backward total")                # graph freed: PyTorch's error
+    widget = shell.shown[-1]
+    assert widget.trace["error"].startswith("RuntimeError: Trying to backward through the "
+                                            "graph a second time")
+
+
+def test_grad_backward_with_gradient(shell):
+    run(shell, "v = w * torch.ones(3)")
+    run(shell, '%grad_backward v --gradient "torch.tensor([1., 2., 3.])"')
+    assert repr(shell.user_ns["w"].grad) == "tensor([6.])"
+
+
+def test_grad_trace_shows_one_replay_per_pass(shell):
+    out = run(shell, "%%grad_trace\ntotal.backward(retain_graph=True)\ntotal.backward()\n"
+                     "print('ran')")
+    assert "ran" in out.stdout
+    (recording,) = shell.shown
+    assert [w.title for w in recording.widgets()] == ["backward pass 1", "backward pass 2"]
+    assert len([o for o in out.outputs if "image/svg+xml" in o.data]) == 2
+
+
+# -- bad input -------------------------------------------------------------------------------------
+
+BAD_INPUT = [
+    ("grad_graph", "nope", "name 'nope' is not defined"),
+    ("grad_graph", "total +", "invalid syntax"),
+    ("grad_graph", "3", "'3' is an int, not a tensor"),
+    ("grad_graph", "[total, 3]", "is a list, not a tensor"),
+    ("grad_graph", "", "the following arguments are required: expr"),
+    ("grad_graph", "total.nope", "AttributeError"),
+    ("grad_watch", "nope", "name 'nope' is not defined"),
+    ("grad_watch", "SETUP_INT", "'SETUP_INT' is an int, not a tensor"),
+    ("grad_watch", "1x", "'1x' is not a variable name"),
+    ("grad_watch", "w --all", "names or --all, not both"),
+    ("grad_watch", "--bogus", "unrecognized arguments: --bogus"),
+    ("grad_backward", "total --gradient nope", "name 'nope' is not defined"),
+    ("grad_backward", "total --gradient 2", "is an int, not a tensor"),
+    ("grad_backward", "total, z", "is a tuple, not a tensor"),
+    ("grad_backward", "total --keep", "unrecognized arguments: --keep"),
+    ("gradnb", "extra", "unrecognized arguments: extra"),
+]
+
+
+@pytest.mark.parametrize("magic, line, message", BAD_INPUT)
+def test_bad_input_is_a_usage_error_and_changes_nothing(shell, magic, line, message):
+    shell.user_ns["SETUP_INT"] = 7
+    before = dict(shell.user_ns)
+    grads = {name: shell.user_ns[name].grad for name in ("w",)}
+    with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("+", r"\+")):
+        shell.run_line_magic(magic, line)
+    assert shell.user_ns == before
+    assert all(shell.user_ns[n] is before[n] for n in before)
+    assert {name: shell.user_ns[name].grad for name in grads} == grads
+    assert shell.shown == []
+
+
+def test_bad_input_names_the_magic(shell):
+    with pytest.raises(UsageError, match="^%grad_watch: unrecognized arguments"):
+        shell.run_line_magic("grad_watch", "--bogus")
+
+
+def test_grad_trace_rejects_arguments(shell):
+    with pytest.raises(UsageError, match="unrecognized arguments"):
+        shell.run_cell_magic("grad_trace", "--x", "total.backward()")
