@@ -1,33 +1,43 @@
 """Matrix products: ``matmul``/``@`` in its 1-D, 2-D and batched forms, ``mm``, ``mv``,
 ``dot``, ``bmm``, ``outer``.
 
-``matmul`` is decomposed the way PyTorch decomposes it, so the graph shows the same nodes:
-vector @ matrix is unsqueeze -> mm -> squeeze (SqueezeBackward4), batch @ matrix folds the
-batch into rows (view -> mm -> UnsafeViewBackward0), and batch @ batch is a broadcasting
-bmm followed by UnsafeViewBackward0.
+``matmul`` follows PyTorch's ``_matmul_impl`` step by step, so the graph shows the same
+nodes: vector @ matrix is unsqueeze -> mm -> squeeze (SqueezeBackward4); a batch against
+a matrix or vector is folded into one mm/mv (reshape -> mm -> UnsafeViewBackward0, or
+with transposes when the batch is on the right) when PyTorch folds it; otherwise both
+sides are expanded to the broadcast batch, reshaped to 3-D, multiplied with bmm and
+viewed back (UnsafeViewBackward0).
 """
+
+import math
 
 import numpy as np
 
+from .._dtype import from_numpy_dtype
 from ..tensor import Tensor
-from ._common import check_tensor
+from ._common import check_tensor, broadcast_error
 from ._record import record
 from .rules import RULES
-from .shape import as_view, reshape, unsqueeze
+from .shape import as_view, reshape, unsqueeze, squeeze, transpose, t, expand, contiguous
 
 __all__ = ["matmul", "rmatmul", "mm", "mv", "dot", "bmm", "outer"]
 
 _R = RULES
 
+# C++ type names PyTorch's mm prints in its dtype error
+_CPP_NAMES = {"Float": "float", "Double": "double", "Long": "long int", "Int": "int",
+              "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
+              "Half": "c10::Half", "Bool": "bool"}
+
+
+def _legacy(t):
+    return from_numpy_dtype(t._data.dtype)._legacy
+
 
 def _check_same_dtype(a, b):
     if a._data.dtype != b._data.dtype:
-        from .._dtype import from_numpy_dtype
-        names = {"Float": "float", "Double": "double", "Long": "long", "Int": "int",
-                 "Half": "c10::Half", "Bool": "bool"}
-        da = names.get(from_numpy_dtype(a._data.dtype)._legacy, a._data.dtype.name)
-        db = names.get(from_numpy_dtype(b._data.dtype)._legacy, b._data.dtype.name)
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {da} != {db}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_CPP_NAMES[_legacy(a)]} != {_CPP_NAMES[_legacy(b)]}")
 
 
 def mm(self, mat2):
@@ -55,7 +65,9 @@ def mv(self, vec):
     if a.shape[1] != v.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
                            f"{a.shape[1]}), vec ({v.shape[0]})")
-    _check_same_dtype(self, vec)
+    if a.dtype != v.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_legacy(vec)}, {_legacy(self)}, and {_legacy(vec)}")
     return record(_R["mv"], a @ v, (self, vec))
 
 
@@ -69,7 +81,9 @@ def dot(self, tensor):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
                            f"[{b.shape[0]}] to have the same number of elements, but got "
                            f"{a.shape[0]} and {b.shape[0]} elements respectively")
-    _check_same_dtype(self, tensor)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_legacy(self)} and {_legacy(tensor)}")
     return record(_R["dot"], np.dot(a, b), (self, tensor))
 
 
@@ -83,7 +97,8 @@ def bmm(self, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, "
                            f"{b.shape[1]}].")
-    _check_same_dtype(self, mat2)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy(self)} but found {_legacy(mat2)}")
     return record(_R["bmm"], a @ b, (self, mat2))
 
 
@@ -99,12 +114,12 @@ def matmul(self, other):
         return dot(self, other)
     if na == 2 and nb == 1:
         return mv(self, other)
-    if na == 2 and nb == 2:
-        return mm(self, other)
     if na == 1 and nb == 2:
         return _squeeze_matmul(mm(_unsqueeze_checked(self, other), other), 0)
-    if nb <= 2 and na >= 3:
-        return _fold_batch(self, other)
+    if na == 2 and nb == 2:
+        return mm(self, other)
+    if _should_fold(self, other):
+        return _folded(self, other)
     return _batched(self, other)
 
 
@@ -129,46 +144,76 @@ def _squeeze_matmul(t, dim):
     return as_view(record(_R["squeeze_matmul"], out, (t,), (data.shape,)), t)
 
 
-def _fold_batch(self, other):
-    """(..., n, k) @ (k, m) or (k,): fold the batch into rows, one mm or mv, unfold."""
-    a = self._data
-    k = a.shape[-1]
-    rows = reshape(self, -1, k)
-    prod = mm(rows, other) if other._data.ndim == 2 else mv(rows, other)
-    out_shape = a.shape[:-1] + other._data.shape[1:]
-    return record(_R["unsafe_view"], prod._data.reshape(out_shape), (prod,),
-                  (prod._data.shape,))
+def _should_fold(a, b):
+    """PyTorch's ``should_fold``: multiply the bigger operand's batch as the rows of one
+    mm/mv instead of a bmm. Always when the smaller operand (at most 2-D) requires grad
+    (its gradient would otherwise be a batch to sum); else when the fold is a view."""
+    a_larger = a._data.ndim >= b._data.ndim
+    big = a._data if a_larger else np.swapaxes(b._data, -1, -2)
+    small = b if a_larger else a
+    if not (big.ndim >= 3 and small._data.ndim <= 2):
+        return False
+    if small._rg:
+        return True
+    if a._data.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    sizes, strides = big.shape, big.strides
+    return all(strides[i] == strides[i + 1] * sizes[i + 1] for i in range(big.ndim - 2))
 
 
-def _batched(self, other):
-    """Broadcasting batch @ batch: one bmm-like node, then UnsafeViewBackward0."""
-    a, b = self, other
-    squeeze_a, squeeze_b = a._data.ndim == 1, b._data.ndim == 1
-    if squeeze_a:
-        a = unsqueeze(a, 0)
-    if squeeze_b:
-        b = unsqueeze(b, -1)
-    ad, bd = a._data, b._data
-    if ad.shape[-1] != bd.shape[-2]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{int(np.prod(ad.shape[:-2]))}, {ad.shape[-1]}] but got: "
-                           f"[{int(np.prod(bd.shape[:-2]))}, {bd.shape[-2]}].")
+def _folded(a, b):
+    """The fold: rows of the (transposed, if on the right) batch against the matrix or
+    vector, one mm or mv, viewed back to the batch shape."""
+    swap = b._data.ndim > a._data.ndim
+    t1 = transpose(b, -2, -1) if swap else a
+    t2 = (t(a) if a._data.ndim == 2 else a) if swap else b
+    sizes = t1._data.shape
+    out_shape = sizes[:-1] + t2._data.shape[1:]
+    rows = reshape(t1, math.prod(sizes[:-1]), sizes[-1])
+    product = mm(rows, t2) if t2._data.ndim == 2 else mv(rows, t2)
+    out = _unsafe_view(product, out_shape)
+    return contiguous(transpose(out, -2, -1)) if swap and t2._data.ndim == 2 else out
+
+
+def _batched(a, b):
+    """Broadcast both batches, fold them into one bmm, view the result back."""
+    da, db = a._data, b._data
+    if da.ndim == 3 and db.ndim == 3 and da.shape[0] != db.shape[0]:
+        # PyTorch squeezes a batch of one that requires grad, then starts again
+        if da.shape[0] == 1 and a._rg:
+            return matmul(squeeze(a, 0), b)
+        if db.shape[0] == 1 and b._rg:
+            return matmul(a, squeeze(b, 0))
+    n = da.shape[-2] if da.ndim > 1 else 1
+    m1, m2 = da.shape[-1], (db.shape[-2] if db.ndim > 1 else db.shape[0])
+    p = db.shape[-1] if db.ndim > 1 else 1
     try:
-        np.broadcast_shapes(ad.shape[:-2], bd.shape[:-2])
+        batch = np.broadcast_shapes(da.shape[:-2], db.shape[:-2])
     except ValueError:
-        from ._common import broadcast_error
-        raise broadcast_error(ad.shape[:-2], bd.shape[:-2]) from None
-    _check_same_dtype(a, b)
-    prod = record(_R["bmm"], ad @ bd, (a, b))
-    data = prod._data
-    if squeeze_a:
-        data = data.reshape(data.shape[:-2] + data.shape[-1:])
-    if squeeze_b:
-        data = data.reshape(data.shape[:-1])
-    return record(_R["unsafe_view"], data, (prod,), (prod._data.shape,))
+        raise broadcast_error(da.shape[:-2], db.shape[:-2]) from None
+    count = math.prod(batch)
+    left = reshape(expand(a, batch + (n, m1)), count, n, m1)
+    if db.ndim == 1:
+        right = unsqueeze(reshape(expand(b, batch + (m2,)), count, m2), 2)
+    else:
+        right = reshape(expand(b, batch + (m2, p)), count, m2, p)
+    product = bmm(left, right)
+    if db.ndim == 1:
+        product = squeeze(product, -1)
+    return _unsafe_view(product, batch + ((n,) if da.ndim > 1 else ()) +
+                        ((p,) if db.ndim > 1 else ()))
+
+
+def _unsafe_view(t, shape):
+    """PyTorch's ``_unsafe_view``: a reshape recorded as UnsafeViewBackward0."""
+    return record(_R["unsafe_view"], t._data.reshape(shape), (t,), (t._data.shape,))
 
 
 def outer(self, vec2):
-    """Outer product; PyTorch computes it as ``self.unsqueeze(1) * vec2`` (MulBackward0)."""
+    """Outer product; PyTorch computes it as ``self.reshape(n, 1) * vec2`` (MulBackward0
+    over ViewBackward0)."""
     from .elementwise import mul
-    return mul(unsqueeze(self, 1), check_tensor(vec2, "outer", "vec2"))
+    check_tensor(vec2, "outer", "vec2")
+    return mul(reshape(self, self._data.shape[0], 1), vec2)

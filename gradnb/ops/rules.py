@@ -627,6 +627,8 @@ _TABLE = [
     R("div_scalar", "DivBackward1", ("self",), ("other",), self="grad / other"),
     # shape and copies
     R("view", "ViewBackward0", ("self",), ("self_shape",), self="grad.reshape(self_shape)"),
+    R("reshape_alias", "ReshapeAliasBackward0", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
     R("unsafe_view", "UnsafeViewBackward0", ("self",), ("self_shape",),
       self="grad.reshape(self_shape)"),
     R("transpose", "TransposeBackward0", ("self",), ("dim0", "dim1"),

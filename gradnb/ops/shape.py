@@ -77,13 +77,15 @@ def _viewed(data, shape):
 
 
 def reshape(self, *shape):
-    """A view when the strides allow one, else (as PyTorch) a contiguous clone seen with
-    the new shape: UnsafeViewBackward0 over CloneBackward0."""
+    """As PyTorch: a view of a contiguous tensor (ViewBackward0), a view with computed
+    strides if they allow one (ReshapeAliasBackward0), else a contiguous clone seen with
+    the new shape (UnsafeViewBackward0 over CloneBackward0)."""
     data = self._data
     shape = _infer_shape(_shape_arg(shape), data.size)
     out = _viewed(data, shape)
     if out is not None:
-        return as_view(record(_R["view"], out, (self,), (data.shape,)), self)
+        rule = _R["view"] if data.flags.c_contiguous else _R["reshape_alias"]
+        return as_view(record(rule, out, (self,), (data.shape,)), self)
     copy = record(_R["clone"], np.ascontiguousarray(data), (self,))
     return record(_R["unsafe_view"], copy._data.reshape(shape), (copy,), (data.shape,))
 
@@ -193,6 +195,9 @@ def expand(self, *sizes):
                            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) "
                            "must be greater or equal to the number of dimensions in the tensor "
                            f"({data.ndim})")
+    if -1 in sizes[:lead]:
+        raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                           f"non-existing dimension {sizes.index(-1)}")
     target = tuple(data.shape[i - lead] if s == -1 and i >= lead else s
                    for i, s in enumerate(sizes))
     try:
