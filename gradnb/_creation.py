@@ -43,21 +43,33 @@ def _leaf(data, requires_grad=False, device=None):
 
 
 def _size(size, fname="size"):
-    """Normalise ``f(2, 3)`` / ``f((2, 3))`` / ``f(torch.Size([2, 3]))``."""
+    """Normalise ``f(2, 3)`` / ``f((2, 3))`` / ``f(torch.Size([2, 3]))``, with PyTorch's
+    errors: one argument that is not a size at all, or an element that is not an int."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
+    elif len(size) == 1 and not _is_index(size[0], allow_bool=False):
+        raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size[0]).__name__}")
     out = []
     for s in size:
-        if isinstance(s, Tensor):
-            s = s.__index__()
-        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
-            raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, but "
-                            f"found element of type {type(s).__name__} at pos {len(out)}")
-        out.append(int(s))
+        if not _is_index(s, allow_bool=True):
+            raise TypeError(f"{fname}(): argument 'size' failed to unpack the object at pos "
+                            f"{len(out) + 1} with error \"type must be tuple of ints,but got "
+                            f"{type(s).__name__}\"")
+        out.append(int(s.__index__() if isinstance(s, Tensor) else s))
     if any(s < 0 for s in out):
         bad = next(s for s in out if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return tuple(out)
+
+
+def _is_index(value, allow_bool):
+    """An int (or an integer tensor of one element); bools count inside a sequence."""
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind in "iu" and value._data.size == 1
+    if isinstance(value, (builtins.bool, np.bool_)):
+        return allow_bool
+    return isinstance(value, numbers.Integral)
 
 
 def _np_dtype(dtype):
@@ -88,7 +100,9 @@ def _infer_array(data):
         return np.asarray(data, dtype=_dtype.get_default_dtype().np)
     if isinstance(data, (list, tuple, builtins.range)):
         return _sequence_array(list(data))
-    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def _sequence_array(items):

@@ -102,7 +102,8 @@ def dims_arg(dim, ndim):
         return None
     if isinstance(dim, (tuple, list)):
         dims = tuple(sorted(wrap_dim(d, ndim) for d in dim))
-        if len(set(dims)) != len(dims):
-            raise RuntimeError("dim appears multiple times in the list of dims")
+        for a, b in zip(dims, dims[1:]):
+            if a == b:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
         return dims if dims else None
     return (wrap_dim(dim, ndim),)

@@ -2,6 +2,7 @@
 argmax, prod, cumsum, var/std, norm, softmax and log_softmax."""
 
 import math
+import warnings
 
 import numpy as np
 
@@ -85,7 +86,9 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
     data = self._data if dtype is None else self._data.astype(dtype.np)
     _check_mean_dtype(data)
     dims = dims_arg(dim, data.ndim)
-    with quiet():
+    with quiet(), warnings.catch_warnings():
+        # the mean of nothing is nan in PyTorch, without numpy's "Mean of empty slice"
+        warnings.simplefilter("ignore", RuntimeWarning)
         if dims is None and dim is None:
             out = data.mean()
             return record(_R["mean"], out, (self,), (data.shape, data.size))
@@ -200,28 +203,32 @@ def _correction(unbiased, correction):
 
 def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance (Bessel-corrected by default)."""
-    if isinstance(dim, bool):
-        dim, unbiased = None, dim
-    data = self._data
-    _check_mean_dtype(data, "std_var")
-    c = _correction(unbiased, correction)
-    dims = dims_arg(dim, data.ndim)
-    with quiet():
-        out = np.var(data, axis=dims, ddof=c, keepdims=keepdim)
-    return record(_R["var"], out, (self,), (dims, c, keepdim))
+    return _variance(self, dim, unbiased, keepdim, correction, "var")
 
 
 def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation (Bessel-corrected by default)."""
+    return _variance(self, dim, unbiased, keepdim, correction, "std")
+
+
+def _variance(self, dim, unbiased, keepdim, correction, kind):
+    """Shared body of var and std (``kind``), with PyTorch's checks and warning."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     data = self._data
-    _check_mean_dtype(data, "std_var")
+    if data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     c = _correction(unbiased, correction)
     dims = dims_arg(dim, data.ndim)
-    with quiet():
-        out = np.std(data, axis=dims, ddof=c, keepdims=keepdim)
-    return record(_R["std"], out, (self,), (dims, c, keepdim))
+    n = data.size if dims is None else math.prod(data.shape[d] for d in dims)
+    if n - c <= 0:
+        warnings.warn(f"{kind}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    with quiet(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # numpy's own dof warning
+        out = (np.var if kind == "var" else np.std)(data, axis=dims, ddof=c, keepdims=keepdim)
+    return record(_R[kind], out, (self,), (dims, c, keepdim))
 
 
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -241,7 +248,7 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 
 def _softmax_dim(data, dim, fname):
     if dim is None:
-        raise TypeError(f"{fname}() missing 1 required positional argument: 'dim'")
+        raise TypeError(f'{fname}() missing 1 required positional arguments: "dim"')
     return wrap_dim(dim, data.ndim)
 
 
