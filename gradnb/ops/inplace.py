@@ -20,7 +20,8 @@ from .. import _dtype
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, quiet, is_scalar
-from ._record import record, make_node, NO_EDGE
+from ..autograd.node import _short_name as short_name
+from ._record import record, make_node, NO_EDGE, REASON_NO_GRAD
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
 from .shape import view, expand
@@ -35,6 +36,19 @@ _R = RULES
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF_ERROR = ("a view of a leaf Variable that requires grad is being used in an "
                        "in-place operation.")
+_OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to tensor "
+                  "refers to a single memory location. Please clone() the tensor before "
+                  "performing the operation.")
+_NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode "
+    "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+    "clarify your code by moving both the view and the inplace either both inside the no_grad "
+    "block (if you don't want the inplace to be tracked) or both outside (if you want the "
+    "inplace to be tracked).")
+_MULTI_VIEW_ERROR = (
+    "This view is the output of a function that returns multiple views. Such functions do "
+    "not allow the output views to be modified inplace. You should replace the inplace "
+    "operation by an out-of-place one.")
 _INFERENCE_ERROR = ("Inplace update to inference tensor outside InferenceMode is not allowed."
                     "You can make a clone to get a normal tensor before doing inplace update."
                     "See https://github.com/pytorch/rfcs/pull/17 for more details.")
@@ -46,11 +60,20 @@ def check_inplace(t, region=False):
     through a view, hence its "view of a leaf" wording even for the leaf itself."""
     if t._extra is not None and t._extra.inference and not MODE.inference:
         raise RuntimeError(_INFERENCE_ERROR)
+    if any(stride == 0 and n > 1 for n, stride in zip(t._data.shape, t._data.strides)):
+        raise RuntimeError(_OVERLAP_ERROR)
     if not MODE.enabled:
         return
     base = t._base
-    if base is not None and base._rg and base._grad_fn is None:
-        raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+    if base is not None and base._rg:
+        if base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+        if t._prov is not None and t._prov[2] == REASON_NO_GRAD:
+            raise RuntimeError(_NO_GRAD_VIEW_ERROR)
+        node = t._grad_fn
+        if node is not None and node._multi:
+            raise RuntimeError(f"Output {t._nr} of {short_name(node)} is a view and is being "
+                               "modified inplace. " + _MULTI_VIEW_ERROR)
     if t._rg and t._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_ERROR if region else _LEAF_ERROR)
 
@@ -348,6 +371,10 @@ def _copy_to(dst, src):
 def _index_put(self, indices, values):
     """``self[indices] = values`` for a numpy key of tensor indices (IndexPutBackward0)."""
     check_index_bounds(self._data.shape, indices)
+    if values._data.dtype != self._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{self.dtype._legacy} for the destination and "
+                           f"{values.dtype._legacy} for the source.")
 
     def write(data):
         try:
