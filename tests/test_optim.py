@@ -132,10 +132,27 @@ def test_adam_against_numpy(cls, options, decoupled):
     assert ("max_exp_avg_sq" in state) == options.get("amsgrad", False)
 
 
+def test_rmsprop_against_numpy():
+    w = rand(5)
+    grads = [rand(5, seed=s) for s in range(1, 4)]
+    p = param(w)
+    opt = optim.RMSprop([p], lr=0.01, momentum=0.5)
+    expected, v, buf = w.astype(np.float64), np.zeros(5), np.zeros(5)
+    for g in grads:
+        p.grad = gn.tensor(g)
+        opt.step()
+        v = 0.99 * v + 0.01 * g.astype(np.float64) ** 2
+        buf = 0.5 * buf + g / (np.sqrt(v) + 1e-8)
+        expected = expected - 0.01 * buf
+    np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert list(opt.state[p]) == ["step", "square_avg", "momentum_buffer"]
+
+
 def test_parameters_without_grad_are_left_alone():
     a, b = with_grad(param(rand(2)), rand(2, seed=1)), param(rand(2, seed=2))
     before = b.detach().numpy().copy()
-    for opt in (optim.SGD([a, b], lr=1, momentum=0.9), optim.Adam([a, b])):
+    for opt in (optim.SGD([a, b], lr=1, momentum=0.9), optim.Adam([a, b]),
+                optim.RMSprop([a, b])):
         opt.step()
         np.testing.assert_array_equal(b.detach().numpy(), before)
         assert b not in opt.state
@@ -218,6 +235,7 @@ def test_repr_and_class_names():
     assert repr(optim.SGD) == "<class 'torch.optim.sgd.SGD'>"
     assert repr(type(optim.AdamW([param(rand(1))]))) == "<class 'torch.optim.adamw.AdamW'>"
     assert optim.AdamW.__mro__[1] is optim.Adam
+    assert repr(optim.RMSprop) == "<class 'torch.optim.rmsprop.RMSprop'>"
 
 
 def test_state_dict_and_load_state_dict():
@@ -265,6 +283,10 @@ CONFIGS = {
     "adam_decoupled": ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
     "adamw": ("AdamW", dict(lr=0.01)),
     "adamw_amsgrad": ("AdamW", dict(lr=0.02, amsgrad=True, weight_decay=0.3)),
+    "rmsprop": ("RMSprop", dict()),
+    "rmsprop_momentum_centered": ("RMSprop", dict(momentum=0.9, centered=True,
+                                                  weight_decay=0.01)),
+    "rmsprop_maximize": ("RMSprop", dict(lr=0.001, alpha=0.9, momentum=0.5, maximize=True)),
 }
 
 
@@ -306,7 +328,8 @@ def test_grouped_reprs_match_torch(torch):
         return [lib.optim.SGD([{"params": [model.weight]}, {"params": [model.bias],
                                                              "lr": 0.5}], lr=0.1, momentum=0.9),
                 lib.optim.Adam(model.parameters(), lr=0.01),
-                lib.optim.AdamW(model.named_parameters())]
+                lib.optim.AdamW(model.named_parameters()),
+                lib.optim.RMSprop(model.parameters(), centered=True)]
     for mine, theirs in zip(build(gn), build(torch)):
         assert repr(mine) == repr(theirs)
         assert mine.state_dict() == theirs.state_dict()
@@ -329,6 +352,8 @@ def error_cases(lib):
         "adam_beta1": lambda: lib.optim.Adam([p], betas=(0.9, 1.5)),
         "adam_lr": lambda: lib.optim.AdamW([p], lr=-0.1),
         "adam_wd": lambda: lib.optim.Adam([p], weight_decay=-0.1),
+        "rmsprop_alpha": lambda: lib.optim.RMSprop([p], alpha=-1),
+        "rmsprop_momentum": lambda: lib.optim.RMSprop([p], momentum=-1),
         "overlap": lambda: lib.optim.SGD([{"params": [p]}, {"params": [p]}], lr=1),
         "group_not_dict": lambda: lib.optim.SGD([p], lr=1).add_param_group([p]),
         "load_groups": lambda: lib.optim.SGD([p], lr=1).load_state_dict(

@@ -4,18 +4,10 @@ L2 or decoupled (AdamW) weight decay, following PyTorch's update equations."""
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, bump_version, evaluate_closure, number
+from .optimizer import (Optimizer, bump_version, evaluate_closure, lerp_, number,
+                        step_counter, zeros_like_param)
 
 __all__ = ["Adam"]
-
-
-def _lerp_(start, end, weight):
-    """``start += weight * (end - start)`` in place, in the two forms PyTorch's lerp
-    uses (the second is more accurate when ``weight`` is close to 1)."""
-    if weight < 0.5:
-        start += weight * (end - start)
-    else:
-        np.subtract(end, (end - start) * (1 - weight), out=start)
 
 
 class Adam(Optimizer):
@@ -73,11 +65,11 @@ class Adam(Optimizer):
         """The parameter's moments and step count, created on its first update."""
         state = self.state[param]
         if not state:
-            state["step"] = Tensor._wrap(np.zeros((), np.float32))
-            state["exp_avg"] = Tensor._wrap(np.zeros_like(param._data))
-            state["exp_avg_sq"] = Tensor._wrap(np.zeros_like(param._data))
+            state["step"] = step_counter()
+            state["exp_avg"] = zeros_like_param(param)
+            state["exp_avg_sq"] = zeros_like_param(param)
             if amsgrad:
-                state["max_exp_avg_sq"] = Tensor._wrap(np.zeros_like(param._data))
+                state["max_exp_avg_sq"] = zeros_like_param(param)
         return state
 
     def _update(self, param, group):
@@ -95,7 +87,7 @@ class Adam(Optimizer):
             else:
                 grad = grad + weight_decay * data
         exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        _lerp_(exp_avg, grad, 1 - beta1)
+        lerp_(exp_avg, grad, 1 - beta1)
         exp_avg_sq *= beta2
         exp_avg_sq += ((1 - beta2) * grad) * grad
         step = float(step_count)

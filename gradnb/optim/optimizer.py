@@ -12,6 +12,8 @@ import copy
 import itertools
 import warnings
 
+import numpy as np
+
 from .._naming import TorchNamedMeta, typename
 from ..autograd.grad_mode import enable_grad
 from ..nn.modules.module import reset_grad
@@ -204,3 +206,22 @@ def number(value):
 def bump_version(param):
     """Record an in-place change of ``param``'s values, as PyTorch's ``add_`` does."""
     param._vc[0] += 1
+
+
+def step_counter():
+    """A parameter's step count in optimizer state: a 0-d float32 tensor, as in PyTorch."""
+    return Tensor._wrap(np.zeros((), np.float32))
+
+
+def zeros_like_param(param):
+    """A zero tensor shaped like ``param``, for running averages in optimizer state."""
+    return Tensor._wrap(np.zeros_like(param._data))
+
+
+def lerp_(start, end, weight):
+    """``start += weight * (end - start)`` on arrays in place, in the two forms PyTorch's
+    lerp uses (the second is more accurate when ``weight`` is close to 1)."""
+    if weight < 0.5:
+        start += weight * (end - start)
+    else:
+        np.subtract(end, (end - start) * (1 - weight), out=start)
