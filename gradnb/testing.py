@@ -13,7 +13,6 @@ comparisons of tensors against PyTorch or numpy.
 """
 
 import itertools
-import math
 import warnings
 
 import numpy as np
@@ -352,11 +351,12 @@ def _graph_names(node, depth):
 
 
 def assert_matches(actual, expected, *, rtol=None, atol=None, check_graph=True, what="tensor"):
-    """Assert that gradnb tensor ``actual`` matches ``expected``.
+    """Assert that ``actual`` (a gradnb tensor) matches ``expected``.
 
     Parameters
     ----------
-    actual : gradnb.Tensor
+    actual : gradnb.Tensor or dict
+        A tensor, or its :func:`tensor_summary`.
     expected : PyTorch tensor, numpy array, or a :func:`tensor_summary` dict
         A numpy array only fixes values, shape and dtype; a tensor or summary also
         fixes ``requires_grad``, ``is_leaf``, ``grad_fn`` and the graph below it.
@@ -368,14 +368,8 @@ def assert_matches(actual, expected, *, rtol=None, atol=None, check_graph=True, 
     what : str
         Names the compared tensor in failure messages.
     """
-    mine = tensor_summary(actual)
-    if isinstance(expected, np.ndarray):
-        theirs = {"shape": list(expected.shape), "values": expected.tolist(),
-                  "dtype": f"torch.{_dtype_name(expected.dtype)}"}
-    elif isinstance(expected, dict):
-        theirs = expected
-    else:
-        theirs = tensor_summary(expected)
+    mine = actual if isinstance(actual, dict) else tensor_summary(actual)
+    theirs = _summary_of(expected)
     keys = ["shape", "dtype"]
     if check_graph:
         keys += [k for k in ("requires_grad", "is_leaf", "grad_fn", "next_functions")
@@ -386,10 +380,19 @@ def assert_matches(actual, expected, *, rtol=None, atol=None, check_graph=True, 
                                  f"torch {theirs[key]!r}")
     if rtol is None or atol is None:
         rtol, atol = _loose_tolerance(theirs["dtype"])
-    problem = _closeness_problem(np.asarray(mine["values"], dtype=actual._data.dtype),
-                                 _expected_values(theirs), rtol, atol, equal_nan=True)
+    problem = _closeness_problem(_summary_values(mine), _summary_values(theirs), rtol, atol,
+                                 equal_nan=True)
     if problem:
         raise AssertionError(f"{what}: values differ: {problem}")
+
+
+def _summary_of(expected):
+    if isinstance(expected, dict):
+        return expected
+    if isinstance(expected, np.ndarray):
+        return {"shape": list(expected.shape), "values": expected.tolist(),
+                "dtype": f"torch.{_dtype_name(expected.dtype)}"}
+    return tensor_summary(expected)
 
 
 def _loose_tolerance(dtype_name):
@@ -399,9 +402,8 @@ def _loose_tolerance(dtype_name):
         else (rtol, atol)
 
 
-def _expected_values(summary):
+def _summary_values(summary):
+    """The summary's values as an array of its dtype (float16 kept as float32)."""
     name = summary["dtype"].replace("torch.", "")
-    values = np.asarray(summary["values"], dtype=np.float64 if name.startswith("float")
-                        else None)
-    return values.reshape(summary["shape"]) if values.size == math.prod(summary["shape"]) \
-        else values
+    np_dtype = {"bool": np.bool_, "float16": np.float32}.get(name, name)
+    return np.asarray(summary["values"], dtype=np_dtype).reshape(summary["shape"])

@@ -223,6 +223,7 @@ SHAPE_OPS = [
     Case("view_scalar", lambda x: x.view(1, 1), (In(()),)),
     Case("reshape_contiguous", lambda x: x.reshape(6), (In((2, 3)),)),
     Case("reshape_noncontiguous", lambda x: x.t().reshape(6), (In((2, 3)),)),
+    Case("reshape_strided_view", lambda x: x[:, :1].reshape(2), (In((2, 3)),)),
     Case("flatten", lambda x: x.flatten(), (In((2, 3)),)),
     Case("transpose", lambda x: x.transpose(0, 1) * torch.tensor([1.0, 2.0]).double(),
          (In((2, 3)),)),

@@ -1,0 +1,1033 @@
+"""The snippets of the differential tests: source code run once under PyTorch (to record
+tests/goldens/ops.json) and under gradnb. Conventions (see tests/torchdiff.py): ``torch``
+is the module under test, ``data(*shape, seed=, low=, high=)`` gives reproducible nested
+lists, variables named ``out*`` are backpropagated with fixed weights.
+
+``SNIPPETS`` maps a unique name to its source; names start with their family
+(``op_``, ``promote_``, ``err_``, ``edge_``, ``graph_``) so ``pytest -k`` can pick one.
+"""
+
+from torchdiff import parse_snippets
+
+__all__ = ["SNIPPETS"]
+
+# ---------------------------------------------------------------------------------------
+# every differentiable op, float32 and float64: values, dtypes, graph names, gradients
+# ---------------------------------------------------------------------------------------
+
+# a: (2, 3), b: (3,), p: (2, 3) positive, s: 0-d, m: (3, 2), v: (3,) - all leaves
+_LEAVES = """a = torch.tensor(data(2, 3), dtype=torch.{dt}, requires_grad=True)
+b = torch.tensor(data(3, seed=1), dtype=torch.{dt}, requires_grad=True)
+p = torch.tensor(data(2, 3, seed=2, low=0.5, high=2.0), dtype=torch.{dt}, requires_grad=True)
+s = torch.tensor(1.25, dtype=torch.{dt}, requires_grad=True)
+m = torch.tensor(data(3, 2, seed=3), dtype=torch.{dt}, requires_grad=True)
+"""
+
+OPS = {
+    # arithmetic and broadcasting
+    "add": "a + b", "add_scalar": "a + 2", "radd_scalar": "2.5 + a", "add_0d": "a + s",
+    "add_alpha": "torch.add(a, b, alpha=2)", "sub": "a - b", "rsub": "1 - a",
+    "sub_alpha": "a.sub(p, alpha=0.5)", "mul": "a * b", "rmul": "3 * a", "mul_0d": "s * b",
+    "div": "a / p", "div_scalar": "a / 4", "rdiv": "2 / p", "div_0d": "b / s",
+    "neg": "-a", "pow": "a ** 2", "pow_fraction": "p ** 0.5", "pow_negative": "p ** -2",
+    "pow_zero": "a ** 0", "pow_tensor": "p ** b", "pow_0d_exponent": "p ** s",
+    "rpow": "2 ** a", "square": "a.square()", "reciprocal": "p.reciprocal()",
+    "maximum": "torch.maximum(a, b)", "minimum": "torch.minimum(a, b)",
+    "max_binary": "torch.max(a, b)", "where": "torch.where(a > 0, a, b)",
+    "where_scalar": "torch.where(a > 0, a, 0.0)", "where_method": "a.where(a < 0, p)",
+    "chain": "(a * b + p.log()).tanh().sum()",
+    "fanout": "a * a + a.exp() * a",
+    # elementwise functions
+    "exp": "a.exp()", "log": "p.log()", "sqrt": "torch.sqrt(p)", "sin": "a.sin()",
+    "cos": "torch.cos(a)", "tanh": "a.tanh()", "sigmoid": "torch.sigmoid(a)",
+    "relu": "a.relu()", "abs": "a.abs()", "abs_builtin": "abs(a)",
+    "clamp": "a.clamp(-0.5, 0.5)", "clamp_min": "a.clamp(min=0)",
+    "clamp_max": "torch.clamp(a, max=0.3)", "clip": "a.clip(-1, 1)",
+    "clamp_tensor": "a.clamp(min=b)",
+    # reductions
+    "sum": "a.sum()", "sum_dim": "a.sum(0)", "sum_keepdim": "a.sum(1, keepdim=True)",
+    "sum_dims": "a.sum((0, 1))", "sum_neg_dim": "torch.sum(a, -1)", "mean": "a.mean()",
+    "mean_dim": "a.mean(1)", "mean_keepdim": "a.mean(0, keepdim=True)", "max": "a.max()",
+    "min": "a.min()", "max_dim": "a.max(1)", "max_dim_keepdim": "a.max(0, keepdim=True)",
+    "min_dim": "torch.min(a, 1)", "max_values": "a.max(dim=1).values",
+    "amax": "a.amax(1)", "amin": "a.amin((0, 1))", "argmax": "a.argmax()",
+    "argmax_dim": "a.argmax(1)", "argmin_keepdim": "a.argmin(0, keepdim=True)",
+    "prod": "a.prod()", "cumsum": "a.cumsum(1)", "cumsum_0": "torch.cumsum(a, dim=0)",
+    "var": "a.var()", "var_dim": "a.var(1)", "var_unbiased": "a.var(0, unbiased=False)",
+    "var_correction": "a.var(1, correction=0, keepdim=True)", "std": "a.std()",
+    "std_dim": "a.std(0)", "norm": "a.norm()", "norm_1": "a.norm(1)",
+    "norm_inf": "a.norm(float('inf'))", "norm_dim": "a.norm(dim=1)",
+    "norm_3_keepdim": "a.norm(3, dim=0, keepdim=True)", "softmax": "a.softmax(1)",
+    "softmax_0": "torch.softmax(a, 0)", "log_softmax": "a.log_softmax(-1)",
+    "all": "(a > 0).all()", "any_dim": "(a > 0).any(1)",
+    # shapes and views
+    "view": "a.view(3, 2)", "view_infer": "a.view(-1)", "reshape": "a.reshape(3, -1)",
+    "reshape_noncontiguous": "a.t().reshape(6)", "flatten": "a.flatten()",
+    "view_as": "b.view_as(a[0])", "transpose": "a.transpose(0, 1)", "t": "a.t()",
+    "T": "a.T", "mT": "a.mT", "permute": "a.permute(1, 0)", "unsqueeze": "a.unsqueeze(1)",
+    "unsqueeze_neg": "b.unsqueeze(-1)", "squeeze": "a.unsqueeze(0).squeeze()",
+    "squeeze_dim": "a.unsqueeze(0).squeeze(0)", "expand": "b.expand(2, 3)",
+    "expand_neg": "a[:, :1].expand(-1, 3)", "expand_as": "s.expand_as(a)",
+    "repeat": "b.repeat(2, 1)", "flip": "a.flip(0)", "clone": "a.clone()",
+    "contiguous": "a.t().contiguous()", "to_float64": "a.to(torch.float64)",
+    "to_float32": "a.float()", "double": "a.double()", "to_copy": "a.to(a.dtype, copy=True)",
+    "type_as": "a.type_as(torch.ones(1, dtype=torch.float16))", "narrow": "a.narrow(1, 0, 2)",
+    "movedim": "a.movedim(0, 1)",
+    # indexing
+    "index_int": "a[1]", "index_neg": "a[-1, -2]", "index_slice": "a[:, 1:]",
+    "index_step": "a[:, ::2]", "index_none": "a[None]", "index_ellipsis": "a[..., 0]",
+    "index_all": "a[...]", "index_mask": "a[a > 0]", "index_list_repeated": "a[[1, 1, 0]]",
+    "index_tensor": "a[torch.tensor([0, 0])]", "index_pairs": "a[[0, 1], [2, 2]]",
+    "index_slice_list": "a[:, [2, 0, 2]]", "index_0d_tensor": "a[torch.tensor(1)]",
+    "index_chain": "a[0][1:]", "index_int_list": "a[0, [2, 2, 0]]",
+    "index_list_int": "a[[1, 0], 2]", "index_bool_scalar": "a[True]",
+    "index_none_list": "a[None, [1, 0]]", "index_list_none": "a[[1, 1], None]",
+    "index_mask_row": "a[torch.tensor([False, True])]", "index_empty_list": "a[[]]",
+    "index_int_slice_list": "a.unsqueeze(0)[0, :, [2, 0]]",
+    "reshape_strided_view": "a[:, :1].reshape(2)", "reshape_transposed": "a.t().reshape(3, 2)",
+    # joins and splits
+    "cat": "torch.cat([a, p])", "cat_dim1": "torch.cat((a, b.view(3, 1).t().expand(2, 3)), 1)",
+    "cat_legacy_empty": "torch.cat([torch.tensor([]), b.float()])", "stack": "torch.stack([a, p])",
+    "stack_dim": "torch.stack([b, b * 2], dim=1)", "split": "a.split(2, 1)",
+    "split_sizes": "torch.split(a, [1, 2], dim=1)", "chunk": "a.chunk(2)",
+    "unbind": "a.unbind(1)", "iterate": "tuple(a)",
+    # matrix products
+    "matmul_mm": "a @ m", "matmul_mv": "a @ b", "matmul_dot": "b @ b",
+    "matmul_vm": "b @ m", "matmul_batch_mat": "torch.stack([a, p]) @ m",
+    "matmul_batch_vec": "torch.stack([a, p]) @ b",
+    "matmul_vec_batch": "b @ torch.stack([m, m * 2])",
+    "matmul_batched": "torch.stack([a, p]) @ torch.stack([m, -m])",
+    "matmul_broadcast": "torch.stack([a, p]).unsqueeze(1) @ torch.stack([m, m, m])",
+    "mm": "torch.mm(a, m)", "mv": "a.mv(b)", "dot": "torch.dot(b, b)",
+    "bmm": "torch.bmm(torch.stack([a, p]), torch.stack([m, m]))", "outer": "torch.outer(b, b)",
+    # in place on non-leaves and on views
+    "inplace_add": "a.clone().add_(b)", "inplace_mul_scalar": "a.clone().mul_(2)",
+    "inplace_sub_alpha": "a.clone().sub_(p, alpha=2)", "inplace_div": "a.clone().div_(p)",
+    "inplace_pow": "a.clone().pow_(2)", "inplace_exp": "a.clone().exp_()",
+    "inplace_tanh": "a.clone().tanh_()", "inplace_sigmoid": "a.clone().sigmoid_()",
+    "inplace_relu": "a.clone().relu_()", "inplace_neg": "a.clone().neg_()",
+    "inplace_clamp": "a.clone().clamp_(-0.5, 0.5)", "inplace_zero": "a.clone().zero_()",
+    "inplace_fill": "a.clone().fill_(3)", "inplace_copy": "a.clone().copy_(b)",
+    "inplace_masked_fill": "a.clone().masked_fill_(a > 0, 0.5)",
+    "masked_fill": "a.masked_fill(a < 0, 2.0)",
+    "inplace_chain": "a.clone().mul_(b).add_(1).exp_()",
+}
+
+_STATEMENT_OPS = {
+    # statements rather than expressions: 'out' is set by the code itself
+    "iadd": "out = a * 1\nout += b", "imul": "out = a * 1\nout *= p",
+    "isub": "out = a * 1\nout -= 2", "itruediv": "out = a * 1\nout /= p",
+    "setitem_row": "out = a.clone()\nout[0] = b", "setitem_scalar": "out = a.clone()\nout[1, 2] = 7",
+    "setitem_mask": "out = a.clone()\nout[a > 0] = 0.0",
+    "setitem_column": "out = a.clone()\nout[:, 1] = s",
+    "setitem_list": "out = a.clone()\nout[[0, 1], [1, 2]] = b[:2]",
+    "setitem_leaf_into_const": "out = torch.zeros(2, 3, dtype=a.dtype)\nout[1] = b",
+    "inplace_view_base": "out = a * 1\nrow = out[0]\nrow.mul_(b)",
+    "inplace_view_result": "base = a * 1\nout = base[:, 1]\nout.exp_()",
+    "inplace_view_both": "out1 = a * 1\nout2 = out1[1:, ::2]\nout2.add_(s)",
+    "inplace_transposed_view": "out = a.clone()\nout.t()[0].mul_(2)",
+    "setitem_view": "out = a * 1\nrow = out[1]\nrow[0] = s",
+    "setitem_int_list": "out = a.clone()\nout[0, [1, 2]] = b[:2]",
+    "setitem_all_rows": "out = a.clone()\nout[:] = b",
+    "setitem_ellipsis_number": "out = a.clone()\nout[...] = 2.0",
+    "setitem_mask_0d_tensor": "out = a.clone()\nout[a > 0] = s",
+    "setitem_leading_ones": "out = a.clone()\nout[0] = b.view(1, 3)",
+    "setitem_list_broadcast": "out = a.clone()\nout[[1, 0]] = b",
+    "setitem_number_into_row": "out = a.clone()\nout[1] = 5",
+    "inplace_view_of_view": "out = a * 1\nrow = out[0]\npart = row[1:]\npart.mul_(2)",
+    "inplace_view_const_base": "out = torch.zeros(2, 3, dtype=a.dtype)\nrow = out[0]\nrow.add_(b)",
+    "inplace_unsqueezed_view": "out = a * 1\nout.unsqueeze(0).mul_(s)",
+    "inplace_fill_tensor": "out = a * 1\nout.fill_(s)",
+    "inplace_masked_fill_tensor": "out = a * 1\nout.masked_fill_(a > 0, s)",
+}
+
+
+def _op_snippets():
+    text = []
+    for dt in ("float32", "float64"):
+        leaves = _LEAVES.format(dt=dt)
+        text += [f"### op_{name}_{dt}\n{leaves}out = {expr}\n" for name, expr in OPS.items()]
+        text += [f"### op_{name}_{dt}\n{leaves}{code}\n"
+                 for name, code in _STATEMENT_OPS.items()]
+    return "".join(text)
+
+
+# ---------------------------------------------------------------------------------------
+# type promotion
+# ---------------------------------------------------------------------------------------
+
+_OPERANDS = {
+    "i64": "torch.tensor([1, 2, 3])", "i32": "torch.tensor([1, 2, 3], dtype=torch.int32)",
+    "u8": "torch.tensor([1, 2, 3], dtype=torch.uint8)",
+    "i8": "torch.tensor([-1, 2, 3], dtype=torch.int8)",
+    "bool": "torch.tensor([True, False, True])",
+    "f16": "torch.tensor([1.5, 2.0, 3.0], dtype=torch.float16)",
+    "f32": "torch.tensor([1.5, 2.0, 3.0])",
+    "f64": "torch.tensor([1.5, 2.0, 3.0], dtype=torch.float64)",
+    "i64_0d": "torch.tensor(2)", "bool_0d": "torch.tensor(True)",
+    "f32_0d": "torch.tensor(0.5)", "f64_0d": "torch.tensor(2.5, dtype=torch.float64)",
+    "int": "2", "float": "2.5", "pybool": "True",
+}
+_TENSORS = [k for k, v in _OPERANDS.items() if v.startswith("torch")]
+_SCALARS = ["int", "float", "pybool"]
+
+
+def _promotion_snippets():
+    text = []
+    for op, sym in (("add", "+"), ("div", "/"), ("mul", "*")):
+        for left in _TENSORS:
+            rights = list(_OPERANDS) if op != "mul" else ["f32", "i64_0d", "f64_0d", "float"]
+            for right in rights:
+                text.append(f"### promote_{op}_{left}_{right}\n"
+                            f"x = {_OPERANDS[left]}\ny = {_OPERANDS[right]}\nout = x {sym} y\n")
+        for scalar in _SCALARS:
+            for right in _TENSORS:
+                text.append(f"### promote_{op}_{scalar}_{right}\n"
+                            f"y = {_OPERANDS[right]}\nout = {_OPERANDS[scalar]} {sym} y\n")
+    for left in ("i64", "f32", "f16", "bool", "u8"):
+        for right in ("i64", "f64", "float", "int", "bool", "f64_0d"):
+            text.append(f"### promote_iadd_{left}_{right}\nx = {_OPERANDS[left]}\n"
+                        f"x += {_OPERANDS[right]}\nout = x\n")
+    return "".join(text)
+
+
+PROMOTION = """
+### promote_sub_bool_int
+out = torch.tensor([True, False]) - 1
+### promote_compare_int_float
+out = torch.tensor([1, 2, 3]) > 1.5
+### promote_eq_tensors
+out = torch.tensor([1, 2]) == torch.tensor([1.0, 2.5])
+### promote_sum_int
+out = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32).sum()
+### promote_sum_bool
+out = torch.tensor([True, True, False]).sum(0)
+### promote_sum_dtype
+out = torch.tensor([1, 2]).sum(dtype=torch.float64)
+### promote_prod_int
+out = torch.tensor([2, 3], dtype=torch.uint8).prod()
+### promote_cumsum_int
+out = torch.tensor([1, 2, 3], dtype=torch.int8).cumsum(0)
+### promote_mean_dtype
+out = torch.tensor([1, 2]).mean(dtype=torch.float32)
+### promote_max_int
+out = torch.tensor([3, 1, 2]).max()
+### promote_exp_int
+out = torch.tensor([0, 1]).exp()
+### promote_sqrt_bool
+out = torch.tensor([True, False]).sqrt()
+### promote_sigmoid_int
+out = torch.tensor([0, 2]).sigmoid()
+### promote_abs_int
+out = torch.tensor([-3, 2]).abs()
+### promote_relu_int
+out = torch.tensor([-3, 2]).relu()
+### promote_neg_uint8
+out = -torch.tensor([1, 2], dtype=torch.uint8)
+### promote_pow_int_float
+out = torch.tensor([1, 2]) ** 0.5
+### promote_pow_int_int
+out = torch.tensor([2, 3]) ** 2
+### promote_rpow_int
+out = 2 ** torch.tensor([1, 2])
+### promote_rpow_float_int
+out = 1.5 ** torch.tensor([1, 2])
+### promote_pow_tensor_int
+out = torch.tensor([2.0, 3.0]) ** torch.tensor([2, 3])
+### promote_clamp_int_float
+out = torch.tensor([1, 5]).clamp(0.5, 2.5)
+### promote_clamp_int
+out = torch.tensor([1, 5]).clamp(2, 3)
+### promote_where_scalars
+out = torch.where(torch.tensor([True, False]), 1, 0.5)
+### promote_where_int_float
+out = torch.where(torch.tensor([True, False]), torch.tensor([1, 2]), torch.tensor([0.5, 1.5]))
+### promote_where_float_scalar
+out = torch.where(torch.tensor([True, False]), torch.tensor([1.0, 2.0]), 7)
+### promote_cat_int_float
+out = torch.cat([torch.tensor([1, 2]), torch.tensor([0.5])])
+### promote_cat_bool_int
+out = torch.cat([torch.tensor([True]), torch.tensor([2], dtype=torch.int32)])
+### promote_stack_float_double
+out = torch.stack([torch.tensor([1.0]), torch.tensor([2.0], dtype=torch.float64)])
+### promote_maximum_int_float
+out = torch.maximum(torch.tensor([1, 5]), torch.tensor([2.5, 0.5]))
+### promote_floordiv
+out = torch.tensor([7, -7]) // 2
+### promote_floordiv_float
+out = torch.tensor([7.0, -7.0]) // 2
+### promote_mod
+out = torch.tensor([7, -7]) % 3
+### promote_div_floor_mode
+out = torch.div(torch.tensor([7, -7]), 2, rounding_mode="floor")
+### promote_div_trunc_mode
+out = torch.div(torch.tensor([7.5, -7.5]), 2, rounding_mode="trunc")
+### promote_int_tensor_float_0d_grad
+x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+out = torch.tensor([1, 2]) * x
+### promote_float32_times_float64_0d_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+out = x * y
+### promote_float32_times_float64_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = torch.tensor([3.0, 4.0], dtype=torch.float64, requires_grad=True)
+out = x * y
+### promote_mixed_cat_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = torch.tensor([3.0], dtype=torch.float64, requires_grad=True)
+out = torch.cat([x, y])
+### promote_numpy_scalar
+out = torch.tensor([1.0, 2.0]) * np.float64(2.0)
+### promote_numpy_int_scalar
+out = torch.tensor([1, 2]) * np.int32(3)
+### promote_default_dtype_double
+torch.set_default_dtype(torch.float64)
+try:
+    out1 = torch.tensor([1.5])
+    out2 = torch.tensor([1, 2]) * 0.5
+    out3 = torch.ones(2)
+    out4 = torch.arange(0.0, 1.0, 0.5)
+finally:
+    torch.set_default_dtype(torch.float32)
+### promote_tensor_inference
+out1 = torch.tensor([1, 2.5])
+out2 = torch.tensor([True, 1])
+out3 = torch.tensor([[1], [2]])
+out4 = torch.tensor(3)
+out5 = torch.tensor(np.array([1, 2], dtype=np.int16))
+out6 = torch.tensor([torch.tensor(1.5), 2])
+### promote_factories
+out1 = torch.arange(3)
+out2 = torch.arange(0, 1, 0.25)
+out3 = torch.full((2,), 7)
+out4 = torch.full((2,), 1.5)
+out5 = torch.full((1,), True)
+out6 = torch.zeros(2, dtype=torch.int32)
+out7 = torch.ones_like(torch.tensor([1, 2]))
+out8 = torch.linspace(0, 1, 5)
+out9 = torch.eye(2, 3)
+"""
+
+# ---------------------------------------------------------------------------------------
+# bad input: exception type and message
+# ---------------------------------------------------------------------------------------
+
+ERRORS = """
+### err_add_shapes
+out = torch.ones(2, 3) + torch.ones(2)
+### err_add_shapes_leading
+out = torch.ones(4, 2, 3) + torch.ones(3, 1, 3)
+### err_mul_shapes
+out = torch.ones(2, 3) * torch.ones(3, 2)
+### err_sub_method_shapes
+out = torch.ones(3).sub(torch.ones(4))
+### err_div_function_shapes
+out = torch.div(torch.ones(2, 2), torch.ones(3))
+### err_pow_shapes
+out = torch.ones(3) ** torch.ones(2)
+### err_maximum_shapes
+out = torch.maximum(torch.ones(3), torch.ones(2))
+### err_where_shapes
+out = torch.where(torch.ones(2, 3) > 0, torch.ones(4), torch.ones(3))
+### err_compare_shapes
+out = torch.ones(3) < torch.ones(2)
+### err_inplace_broadcast_grow
+x = torch.ones(3)
+x.add_(torch.ones(2, 3))
+### err_inplace_shapes
+x = torch.ones(3)
+x.mul_(torch.ones(2))
+### err_iadd_grow
+x = torch.ones(1, 3)
+x += torch.ones(2, 3)
+### err_copy_shapes
+x = torch.ones(3)
+x.copy_(torch.ones(2))
+### err_matmul_0d
+out = torch.tensor(1.0) @ torch.ones(3)
+### err_matmul_dot_sizes
+out = torch.ones(3) @ torch.ones(4)
+### err_matmul_mv_sizes
+out = torch.ones(2, 3) @ torch.ones(4)
+### err_matmul_vm_sizes
+out = torch.ones(3) @ torch.ones(4, 2)
+### err_matmul_mm_sizes
+out = torch.ones(2, 3) @ torch.ones(2, 3)
+### err_matmul_batch_mat_sizes
+out = torch.ones(2, 2, 3) @ torch.ones(2, 3)
+### err_matmul_batched_sizes
+out = torch.ones(2, 2, 3) @ torch.ones(2, 2, 3)
+### err_matmul_batch_broadcast
+out = torch.ones(2, 2, 3) @ torch.ones(3, 3, 2)
+### err_matmul_dtypes
+out = torch.ones(2, 2) @ torch.ones(2, 2, dtype=torch.float64)
+### err_matmul_int_float
+out = torch.ones(2, 2) @ torch.ones(2, 2, dtype=torch.long)
+### err_matmul_int
+out = torch.ones(2, 2, dtype=torch.long) @ torch.ones(2, 2, dtype=torch.long)
+### err_matmul_list
+out = torch.ones(2, 2) @ [[1.0, 2.0], [3.0, 4.0]]
+### err_mm_1d
+out = torch.mm(torch.ones(3), torch.ones(3))
+### err_mm_sizes
+out = torch.mm(torch.ones(2, 3), torch.ones(2, 3))
+### err_mm_list
+out = torch.ones(2, 2).mm([[1.0, 2.0], [3.0, 4.0]])
+### err_mv_1d
+out = torch.mv(torch.ones(3), torch.ones(3))
+### err_mv_sizes
+out = torch.mv(torch.ones(2, 3), torch.ones(2))
+### err_dot_2d
+out = torch.dot(torch.ones(2, 2), torch.ones(2))
+### err_dot_sizes
+out = torch.dot(torch.ones(2), torch.ones(3))
+### err_dot_dtypes
+out = torch.dot(torch.ones(2), torch.ones(2, dtype=torch.float64))
+### err_bmm_2d
+out = torch.bmm(torch.ones(2, 3), torch.ones(3, 2))
+### err_bmm_sizes
+out = torch.bmm(torch.ones(2, 2, 3), torch.ones(2, 2, 3))
+### err_bmm_batch
+out = torch.bmm(torch.ones(2, 2, 3), torch.ones(3, 3, 2))
+### err_cat_sizes
+out = torch.cat([torch.ones(2, 3), torch.ones(2, 2)])
+### err_cat_ndim
+out = torch.cat([torch.ones(2, 3), torch.ones(3)])
+### err_cat_dim_range
+out = torch.cat([torch.ones(2, 3)], dim=2)
+### err_cat_empty_list
+out = torch.cat([])
+### err_cat_tensor_arg
+out = torch.cat(torch.ones(2))
+### err_cat_non_tensor
+out = torch.cat([torch.ones(2), 1])
+### err_cat_0d
+out = torch.cat([torch.tensor(1.0), torch.tensor(2.0)])
+### err_stack_sizes
+out = torch.stack([torch.ones(2, 3), torch.ones(3, 2)])
+### err_stack_dim_range
+out = torch.stack([torch.ones(2)], dim=3)
+### err_stack_empty
+out = torch.stack([])
+### err_view_size
+out = torch.ones(2, 3).view(4)
+### err_view_infer_twice
+out = torch.ones(2, 3).view(-1, -1)
+### err_view_infer_bad
+out = torch.ones(2, 3).view(-1, 4)
+### err_view_noncontiguous
+out = torch.ones(2, 3).t().view(6)
+### err_reshape_size
+out = torch.ones(2, 3).reshape(4, 2)
+### err_expand_size
+out = torch.ones(2, 3).expand(3, 3)
+### err_expand_fewer
+out = torch.ones(2, 3).expand(3)
+### err_expand_new_negative
+out = torch.ones(3).expand(-1, 3)
+### err_repeat_fewer
+out = torch.ones(2, 3).repeat(2)
+### err_index_int
+out = torch.ones(2, 3)[2]
+### err_index_negative
+out = torch.ones(2, 3)[0, -4]
+### err_index_list
+out = torch.ones(3)[[0, 3]]
+### err_index_list_negative
+out = torch.ones(3)[[0, -4]]
+### err_index_too_many
+out = torch.ones(3)[0, 0]
+### err_index_float
+out = torch.ones(3)[1.5]
+### err_index_float_tensor
+out = torch.ones(3)[torch.tensor([0.0])]
+### err_index_string
+out = torch.ones(3)["a"]
+### err_index_mask_shape
+out = torch.ones(2, 3)[torch.tensor([True, False, True])]
+### err_index_two_ellipsis
+out = torch.ones(2, 3)[..., ...]
+### err_index_0d
+out = torch.tensor(1.0)[0]
+### err_index_negative_step
+out = torch.ones(3)[::-1]
+### err_setitem_shape
+x = torch.ones(2, 3)
+x[0] = torch.ones(2)
+### err_setitem_index
+x = torch.ones(2, 3)
+x[5] = 1.0
+### err_setitem_list_index
+x = torch.ones(2, 3)
+x[[0, 2]] = 1.0
+### err_setitem_mask_value_shape
+x = torch.ones(2, 3)
+x[x > 0] = torch.ones(2)
+### err_setitem_list_value_shape
+x = torch.ones(2, 3)
+x[[0, 1]] = torch.ones(2)
+### err_setitem_value_dtype
+x = torch.ones(3)
+x[[0, 1]] = torch.ones(2, dtype=torch.float64)
+### err_setitem_value_too_big
+x = torch.ones(3)
+x[0] = torch.ones(2)
+### err_inplace_expanded
+x = torch.ones(3).expand(2, 3)
+x.add_(1)
+### err_inplace_unbind_output
+x = torch.ones(2, 3, requires_grad=True)
+y = x * 1
+rows = y.unbind()
+rows[0].mul_(2)
+### err_inplace_no_grad_view
+x = torch.ones(2, 3, requires_grad=True)
+y = x * 1
+with torch.no_grad():
+    row = y[0]
+row.mul_(2)
+### err_fill_tensor_not_0d
+x = torch.ones(3)
+x.fill_(torch.ones(2))
+### err_sum_dim
+out = torch.ones(2, 3).sum(2)
+### err_sum_dim_repeated
+out = torch.ones(2, 3).sum((0, 0))
+### err_sum_dim_repeated_negative
+out = torch.ones(2, 3).sum((1, -1))
+### err_mean_int
+out = torch.tensor([1, 2]).mean()
+### err_mean_dim
+out = torch.ones(2, 3).mean(-3)
+### err_var_int
+out = torch.tensor([1, 2]).var()
+### err_softmax_dim
+out = torch.ones(3).softmax(1)
+### err_softmax_no_dim
+out = torch.ones(3).softmax()
+### err_transpose_dim
+out = torch.ones(2, 3).transpose(0, 2)
+### err_unsqueeze_dim
+out = torch.ones(2, 3).unsqueeze(3)
+### err_squeeze_dim
+out = torch.ones(2, 3).squeeze(2)
+### err_permute_length
+out = torch.ones(2, 3).permute(0)
+### err_permute_duplicate
+out = torch.ones(2, 3).permute(0, 0)
+### err_split_sizes
+out = torch.ones(5).split([2, 2])
+### err_flatten_order
+out = torch.ones(2, 3, 4).flatten(2, 1)
+### err_t_3d
+out = torch.ones(2, 3, 4).t()
+### err_max_dim
+out = torch.ones(3).max(1)
+### err_max_empty
+out = torch.ones(0).max()
+### err_max_dim_empty
+out = torch.ones(2, 0).max(1)
+### err_argmax_dim
+out = torch.ones(3).argmax(2)
+### err_cumsum_dim
+out = torch.ones(3).cumsum(1)
+### err_narrow_range
+out = torch.ones(3).narrow(0, 2, 2)
+### err_item_many
+out = torch.ones(3).item()
+### err_bool_many
+out = bool(torch.ones(3))
+### err_float_many
+out = float(torch.ones(3))
+### err_int_float_tensor_index
+out = [1, 2, 3][torch.tensor(1.0)]
+### err_len_0d
+out = len(torch.tensor(1.0))
+### err_iter_0d
+out = list(torch.tensor(1.0))
+### err_requires_grad_int
+out = torch.tensor([1, 2], requires_grad=True)
+### err_requires_grad_int_setter
+x = torch.tensor([1])
+x.requires_grad = True
+### err_requires_grad_int_method
+x = torch.tensor([1]).requires_grad_()
+### err_requires_grad_ones_int
+out = torch.ones(2, dtype=torch.long, requires_grad=True)
+### err_requires_grad_nonleaf_off
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+y.requires_grad = False
+### err_exp_python_float
+out = torch.exp(2.0)
+### err_sum_list
+out = torch.sum([1, 2])
+### err_add_string
+out = torch.ones(2) + "a"
+### err_radd_string
+out = "a" + torch.ones(2)
+### err_mul_list
+out = torch.ones(2) * [1, 2]
+### err_add_none
+out = torch.ones(2) + None
+### err_add_method_string
+out = torch.ones(2).add("a")
+### err_maximum_scalar
+out = torch.maximum(torch.ones(2), 1)
+### err_tensor_ragged
+out = torch.tensor([[1, 2], [3]])
+### err_tensor_string
+out = torch.tensor("a")
+### err_tensor_none
+out = torch.tensor(None)
+### err_ones_float_size
+out = torch.ones(2.5)
+### err_ones_negative
+out = torch.ones(-1)
+### err_neg_bool
+out = -torch.tensor([True])
+### err_sub_bool
+out = torch.tensor([True]) - torch.tensor([False])
+### err_pow_int_negative
+out = torch.tensor([2]) ** -1
+### err_clamp_no_bounds
+out = torch.ones(2).clamp()
+### err_inplace_int_float
+x = torch.arange(3)
+x += 1.5
+### err_inplace_int_div
+x = torch.arange(3)
+x /= 2
+### err_inplace_int_exp
+x = torch.arange(3)
+x.exp_()
+### err_inplace_bool_add
+x = torch.tensor([True])
+x += 1
+### err_inplace_float_tensor_into_int
+x = torch.arange(3)
+x.mul_(torch.ones(3))
+### err_inplace_leaf
+x = torch.ones(2, requires_grad=True)
+x.add_(1)
+### err_inplace_leaf_iadd
+x = torch.ones(2, requires_grad=True)
+x += 1
+### err_inplace_leaf_setitem
+x = torch.ones(2, requires_grad=True)
+x[0] = 1.0
+### err_inplace_view_of_leaf
+x = torch.ones(2, 3, requires_grad=True)
+x[0].mul_(2)
+### err_inplace_view_of_leaf_t
+x = torch.ones(2, 3, requires_grad=True)
+x.t().zero_()
+### err_inplace_leaf_zero
+x = torch.ones(2, requires_grad=True)
+x.zero_()
+### err_inplace_leaf_copy
+x = torch.ones(2, requires_grad=True)
+x.copy_(torch.zeros(2))
+### err_saved_result_modified
+x = torch.ones(2, requires_grad=True)
+y = x.exp()
+y.add_(1)
+y.sum().backward()
+### err_saved_input_modified
+x = torch.ones(2, requires_grad=True)
+a = x * 2
+b = a * a
+a.add_(1)
+b.sum().backward()
+### err_saved_leaf_modified_data_ok
+x = torch.ones(2, requires_grad=True)
+b = x * x
+x.data.mul_(2)
+b.sum().backward()
+out = x.grad
+### err_saved_view_modified
+x = torch.ones(2, 3, requires_grad=True)
+a = x * 1
+b = a.sigmoid()
+a[0].mul_(2)
+b.sum().backward()
+### err_saved_detached_modified
+x = torch.ones(2, requires_grad=True)
+a = x * 1
+b = a.tanh()
+b.detach().zero_()
+b.sum().backward()
+### err_backward_twice
+x = torch.ones(2, requires_grad=True)
+y = (x * x).sum()
+y.backward()
+y.backward()
+### err_backward_nonscalar
+x = torch.ones(2, requires_grad=True)
+(x * 2).backward()
+### err_backward_no_grad
+torch.ones(2).sum().backward()
+### err_backward_gradient_shape
+x = torch.ones(2, requires_grad=True)
+(x * 2).backward(torch.ones(3))
+### err_grad_unused
+x = torch.ones(2, requires_grad=True)
+z = torch.ones(2, requires_grad=True)
+torch.autograd.grad((x * 2).sum(), [x, z])
+### err_grad_no_grad_input
+x = torch.ones(2, requires_grad=True)
+torch.autograd.grad((x * 2).sum(), [torch.ones(2)])
+### err_detach_view_inplace
+x = torch.ones(2, 3)
+x[0].detach_()
+### err_numpy_requires_grad
+x = torch.ones(2, requires_grad=True)
+x.numpy()
+### err_retain_grad_no_grad
+torch.ones(2).retain_grad()
+### err_hook_no_grad
+torch.ones(2).register_hook(lambda g: g)
+### err_grad_assign_shape
+x = torch.ones(2, requires_grad=True)
+x.grad = torch.ones(3)
+### err_grad_assign_type
+x = torch.ones(2, requires_grad=True)
+x.grad = [1.0, 2.0]
+### err_no_grad_then_backward
+x = torch.ones(2, requires_grad=True)
+with torch.no_grad():
+    y = x * 2
+y.sum().backward()
+### err_detached_backward
+x = torch.ones(2, requires_grad=True)
+(x * 2).detach().sum().backward()
+"""
+
+# ---------------------------------------------------------------------------------------
+# special points: ties, kinks, zeros, infinities, NaN
+# ---------------------------------------------------------------------------------------
+
+EDGES = """
+### edge_relu_at_zero
+x = torch.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+out = x.relu()
+### edge_abs_at_zero
+x = torch.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+out = x.abs()
+### edge_clamp_at_bounds
+x = torch.tensor([-1.0, -0.5, 0.0, 0.5, 1.0], requires_grad=True)
+out = x.clamp(-0.5, 0.5)
+### edge_clamp_min_greater_than_max
+x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+out = x.clamp(1.0, 0.0)
+### edge_max_ties
+x = torch.tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+out = x.max()
+### edge_max_dim_ties
+x = torch.tensor([[3.0, 1.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True)
+out = x.max(1)
+### edge_min_dim_ties
+x = torch.tensor([[3.0, 1.0, 1.0], [2.0, 2.0, 2.0]], requires_grad=True)
+out = x.min(1, keepdim=True)
+### edge_argmax_ties
+out = torch.tensor([1.0, 3.0, 3.0]).argmax()
+### edge_amax_ties
+x = torch.tensor([[3.0, 1.0, 3.0], [2.0, 2.0, 2.0]], requires_grad=True)
+out = x.amax(1)
+### edge_maximum_ties
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = torch.tensor([1.0, 0.0, 3.0], requires_grad=True)
+out = torch.maximum(x, y)
+### edge_minimum_ties
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = torch.tensor([1.0, 0.0, 3.0], requires_grad=True)
+out = torch.minimum(x, y)
+### edge_norm_inf_ties
+x = torch.tensor([2.0, -2.0, 1.0], requires_grad=True)
+out = x.norm(float("inf"))
+### edge_sqrt_zero
+x = torch.tensor([0.0, 4.0], requires_grad=True)
+out = x.sqrt()
+### edge_log_zero
+x = torch.tensor([0.0, 1.0, -1.0], requires_grad=True)
+out = x.log()
+### edge_div_by_zero
+x = torch.tensor([1.0, -1.0, 0.0], requires_grad=True)
+y = torch.tensor([0.0, 0.0, 0.0], requires_grad=True)
+out = x / y
+### edge_int_div_by_zero
+out = torch.tensor([1, 0]) / 0
+### edge_pow_zero_base
+x = torch.tensor([0.0, 0.0, 2.0], requires_grad=True)
+out = x ** 2
+### edge_pow_zero_base_fraction
+x = torch.tensor([0.0, 1.0], requires_grad=True)
+out = x ** 0.5
+### edge_pow_zero_zero
+x = torch.tensor([0.0, 1.0], requires_grad=True)
+out = x ** 0
+### edge_pow_tensor_zero_base
+x = torch.tensor([0.0, 0.0, 2.0], requires_grad=True)
+e = torch.tensor([2.0, 0.0, -1.0], requires_grad=True)
+out = x ** e
+### edge_pow_negative_base
+x = torch.tensor([-2.0, -1.0], requires_grad=True)
+e = torch.tensor([2.0, 0.5], requires_grad=True)
+out = x ** e
+### edge_rpow_zero_base
+x = torch.tensor([0.0, 1.0, 2.0], requires_grad=True)
+out = 0 ** x
+### edge_norm_zero
+x = torch.zeros(3, requires_grad=True)
+out = x.norm()
+### edge_norm_dim_zero_row
+x = torch.tensor([[0.0, 0.0], [3.0, 4.0]], requires_grad=True)
+out = x.norm(dim=1)
+### edge_prod_one_zero
+x = torch.tensor([2.0, 0.0, 3.0], requires_grad=True)
+out = x.prod()
+### edge_prod_two_zeros
+x = torch.tensor([0.0, 0.0, 3.0], requires_grad=True)
+out = x.prod()
+### edge_std_single
+x = torch.tensor([1.5], requires_grad=True)
+out = x.std()
+### edge_var_single_biased
+x = torch.tensor([1.5], requires_grad=True)
+out = x.var(unbiased=False)
+### edge_softmax_inf
+x = torch.tensor([1.0, float("-inf"), 2.0], requires_grad=True)
+out = x.softmax(0)
+### edge_log_softmax_large
+x = torch.tensor([1000.0, 0.0, -1000.0], requires_grad=True)
+out = x.log_softmax(0)
+### edge_exp_overflow
+x = torch.tensor([1000.0, -1000.0], requires_grad=True)
+out = x.exp()
+### edge_sigmoid_extremes
+x = torch.tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
+out = x.sigmoid()
+### edge_tanh_extremes
+x = torch.tensor([-100.0, 100.0], requires_grad=True)
+out = x.tanh()
+### edge_nan_propagation
+x = torch.tensor([float("nan"), 1.0], requires_grad=True)
+out = (x * 2).sum()
+### edge_max_with_nan
+x = torch.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+out = x.max()
+### edge_maximum_with_nan
+x = torch.tensor([1.0, float("nan")], requires_grad=True)
+out = torch.maximum(x, torch.tensor([2.0, 0.0]))
+### edge_relu_nan
+x = torch.tensor([float("nan"), -1.0], requires_grad=True)
+out = x.relu()
+### edge_clamp_nan
+x = torch.tensor([float("nan"), 2.0], requires_grad=True)
+out = x.clamp(0, 1)
+### edge_sum_empty
+x = torch.ones(0, requires_grad=True)
+out = x.sum()
+### edge_mean_empty
+out = torch.ones(0).mean()
+### edge_empty_matmul
+x = torch.ones(2, 0, requires_grad=True)
+out = x @ torch.ones(0, 3)
+### edge_zero_size_ops
+x = torch.ones(0, 3, requires_grad=True)
+out = (x * 2).sum(0)
+### edge_index_empty_list
+x = torch.ones(3, requires_grad=True)
+out = x[[]]
+### edge_index_all_false
+x = torch.ones(3, requires_grad=True)
+out = x[torch.tensor([False, False, False])]
+### edge_large_ints
+out = torch.tensor([2 ** 62]) * 2
+### edge_float16_overflow
+out = torch.tensor([60000.0], dtype=torch.float16) * 2
+"""
+
+# ---------------------------------------------------------------------------------------
+# autograd behaviour: flags, graphs, accumulation
+# ---------------------------------------------------------------------------------------
+
+GRAPHS = """
+### graph_requires_grad_propagation
+x = torch.ones(2, requires_grad=True)
+c = torch.ones(2)
+out1 = x * c
+d = c * 2
+n = x.detach()
+i = torch.tensor([1, 2]) * 2
+b = x > 0
+k = x.argmax()
+### graph_no_grad
+x = torch.ones(2, requires_grad=True)
+with torch.no_grad():
+    y = x * 2
+    z = x[0]
+out = x * y
+### graph_set_grad_enabled
+x = torch.ones(2, requires_grad=True)
+with torch.set_grad_enabled(False):
+    y = x * 2
+with torch.enable_grad():
+    out = x * 3
+### graph_inference_mode
+x = torch.ones(2, requires_grad=True)
+with torch.inference_mode():
+    y = x * 2
+flag = y.is_inference()
+### graph_detach_shares_storage
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+d = x.detach()
+d[0] = 5.0
+out = x * 1
+### graph_leaf_flags
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+z = torch.ones(2)
+leafs = (x.is_leaf, y.is_leaf, z.is_leaf)
+### graph_accumulate_two_backwards
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+(x * x).sum().backward()
+(x * 3).sum().backward()
+g = x.grad
+### graph_retain_graph
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (x.exp() * x).sum()
+y.backward(retain_graph=True)
+y.backward()
+g = x.grad
+### graph_retain_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+y.retain_grad()
+z = (y * y).sum()
+z.backward()
+gy = y.grad
+retains = y.retains_grad
+### graph_hooks
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+h = y.register_hook(lambda g: g * 10)
+x.register_hook(lambda g: g + 1)
+out = y.sum()
+### graph_hook_removed
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+h = y.register_hook(lambda g: g * 10)
+h.remove()
+out = y.sum()
+### graph_autograd_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+w = torch.tensor([3.0, 4.0], requires_grad=True)
+y = (x * w).sum()
+gx, gw = torch.autograd.grad(y, [x, w])
+no_grad_accumulated = x.grad is None
+### graph_autograd_grad_allow_unused
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+z = torch.tensor([1.0], requires_grad=True)
+gx, gz = torch.autograd.grad((x * 2).sum(), [x, z], allow_unused=True)
+unused = gz is None
+### graph_autograd_grad_nonleaf
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+(gy,) = torch.autograd.grad((y * y).sum(), y)
+### graph_backward_inputs
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+w = torch.tensor([3.0, 4.0], requires_grad=True)
+(x * w).sum().backward(inputs=[w])
+gw = w.grad
+gx_is_none = x.grad is None
+### graph_backward_gradient
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * x
+y.backward(torch.tensor([1.0, 0.5]))
+g = x.grad
+### graph_grad_of_shared_input
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+out = torch.stack([x, x * 2, x[0].expand(2)])
+### graph_next_functions_of_const
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+out = x * torch.tensor([3.0, 4.0]) + torch.ones(2)
+### graph_requires_grad_method
+x = torch.ones(2)
+y = x.requires_grad_()
+same = y is x
+out = x * 2
+### graph_zero_grad_none
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+(x * 2).sum().backward()
+x.grad = None
+(x * 3).sum().backward()
+g = x.grad
+### graph_grad_zero_inplace
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+(x * 2).sum().backward()
+x.grad.zero_()
+(x * 3).sum().backward()
+g = x.grad
+### graph_version_counter
+x = torch.ones(2)
+v0 = x._version
+x.add_(1)
+x[0] = 3.0
+v1 = x._version
+y = x[1:]
+y.mul_(2)
+v2 = x._version
+### graph_split_unused_outputs
+x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+first, second = x.split(2)
+out = first * 2
+### graph_unbind_partial
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+rows = x.unbind()
+out = rows[1].exp()
+### graph_chained_views
+x = torch.arange(6.0).requires_grad_()
+out = x.view(2, 3).t()[1:].reshape(-1)
+### graph_scalar_item
+x = torch.tensor([1.5, 2.5], requires_grad=True)
+value = x.sum().item()
+items = x.tolist()
+### graph_backward_roots_in_one_chain
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+z = y * 3
+torch.autograd.backward([z, y], [torch.ones(2), torch.ones(2)])
+g = x.grad
+### graph_backward_same_root_twice
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+torch.autograd.backward([y, y], [torch.ones(2), torch.ones(2)])
+g = x.grad
+### graph_view_history_after_inplace
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+base = x * 1
+col = base[:, 0]
+row = base[0]
+row.mul_(10)
+out = col * 1
+### graph_nonleaf_grad_warning
+x = torch.tensor([1.5], requires_grad=True)
+y = x * 2
+y.sum().backward()
+g = y.grad
+"""
+
+
+def _all_snippets():
+    snippets = {}
+    for text in (_op_snippets(), _promotion_snippets(), PROMOTION, ERRORS, EDGES, GRAPHS):
+        for name, source in parse_snippets(text).items():
+            if name in snippets:
+                raise ValueError(f"duplicate snippet {name!r}")
+            snippets[name] = source
+    return snippets
+
+
+SNIPPETS = _all_snippets()
