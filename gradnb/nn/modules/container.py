@@ -176,12 +176,15 @@ class ModuleDict(Module):
         return key in self._modules
 
     def keys(self):
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def items(self):
+        """``(key, module)`` pairs, in insertion order."""
         return self._modules.items()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def pop(self, key):
@@ -191,6 +194,7 @@ class ModuleDict(Module):
         return module
 
     def clear(self):
+        """Remove every module."""
         self._modules.clear()
 
     def update(self, modules):
