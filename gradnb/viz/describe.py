@@ -31,7 +31,9 @@ def box_size(record):
     lines = record["lines"]
     chars = max((len(line) for line in lines), default=0)
     if record["kind"] == schema.TENSOR and record["requires_grad"]:
+        # the value's repr without its suffix, closing parenthesis put back
         values = record["value"].split(", requires_grad=")[0].split(", grad_fn=")[0]
+        values = values if values.endswith(")") else values + ")"
         chars = max(chars, min(len("grad: ") + len(one_line(values, GRAD_LINE_CHARS)),
                                GRAD_LINE_CHARS))
     return (max(_MIN_WIDTH, round(chars * CHAR_WIDTH + 2 * PADDING_X, 1)),
@@ -121,9 +123,10 @@ def _describe_function(item):
     return record
 
 
-def _describe_accumulate(item, leaf_label):
+def _describe_accumulate(item, leaf):
+    label, gid = leaf
     record = _common(item, "AccumulateGrad")
-    record.update(saved=0, freed=False, rules=[f"{leaf_label}.grad += grad"],
+    record.update(saved=0, freed=False, rules=[f"{label}.grad += grad"], leaf=gid,
                   lines=["AccumulateGrad"])
     return record
 
@@ -140,7 +143,7 @@ def _describe_pruned_op(item):
     return record
 
 
-def describe_item(item, name=None, leaf_label=None):
+def describe_item(item, name=None, leaf=None):
     """The JSON record of one discovered item (layout fields are added later).
 
     Parameters
@@ -148,8 +151,8 @@ def describe_item(item, name=None, leaf_label=None):
     item : gradnb.viz.discover.Item
     name : str, optional
         The user's name for a tensor item.
-    leaf_label : str, optional
-        Label of the leaf an AccumulateGrad item writes to.
+    leaf : (str, str or None), optional
+        Label and id of the leaf an AccumulateGrad item writes to.
     """
     kind = item.kind
     if kind == schema.TENSOR:
@@ -157,7 +160,7 @@ def describe_item(item, name=None, leaf_label=None):
     if kind == schema.FUNCTION:
         return _describe_function(item)
     if kind == schema.ACCUMULATE:
-        return _describe_accumulate(item, leaf_label or "leaf")
+        return _describe_accumulate(item, leaf or ("leaf", None))
     return _describe_pruned_op(item)
 
 

@@ -78,18 +78,17 @@ class _Drawn:
                 continue
             self.owner[i] = len(self.records)
             self.records.append(describe_item(item, names.by_tensor.get(id(item.obj)),
-                                              self._leaf_label(item, names, found)))
+                                              self._leaf(item, names, found)))
 
     @staticmethod
-    def _leaf_label(item, names, found):
+    def _leaf(item, names, found):
+        """``(label, id)`` of the leaf an AccumulateGrad item writes to."""
         if item.kind != schema.ACCUMULATE:
             return None
         leaf = item.obj.variable
-        name = names.by_tensor.get(id(leaf))
-        if name is not None:
-            return name
         index = found.tensor_index(leaf)
-        return found.items[index].gid if index is not None else None
+        gid = found.items[index].gid if index is not None else None
+        return names.by_tensor.get(id(leaf)) or gid or "leaf", gid
 
     def edges(self):
         """Visible edges: ``(record, source node, target node, discovered edge index)``. Edges between two

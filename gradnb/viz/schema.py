@@ -63,6 +63,7 @@ class Node(TypedDict, total=False):
     saved: int                  # number of saved tensors/values
     freed: bool                 # saved values already freed by a backward pass
     rules: List[str]            # readable backward formulas, from the rule table
+    leaf: Optional[str]         # (optional) accumulate nodes: id of the leaf tensor node
     # pruned op nodes
     op: str                     # "add"
     would_be: Optional[str]     # grad_fn name autograd would have used

@@ -27,6 +27,7 @@ FONT_FAMILY = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono'
 _EDGE_FONT = 11.0
 _LEGEND_ROW = 18.0
 _ARROW = 7.0
+_LABEL_AT = 0.3         # where along an edge its gradient is written
 # characters XML 1.0 cannot carry at all, even escaped
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KIND_CLASS = {schema.TENSOR: "gradnb-tensor", schema.FUNCTION: "gradnb-function",
@@ -147,16 +148,30 @@ def _arrowhead(points):
                     ((x1, y1), (bx + px, by + py), (bx - px, by - py)))
 
 
+def _point_along(points, fraction):
+    """The point ``fraction`` of the way along a polyline, by length."""
+    lengths = [((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+               for (x0, y0), (x1, y1) in zip(points, points[1:])]
+    left = sum(lengths) * fraction
+    for ((x0, y0), (x1, y1)), length in zip(zip(points, points[1:]), lengths):
+        if left <= length and length > 0:
+            t = left / length
+            return x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        left -= length
+    return points[-1]
+
+
 def _edge_label(points, text):
-    (x0, y0), (x1, y1) = points[-2], points[-1]
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    """The gradient on an edge, near the end it flows into during backward (the
+    source's side), where edges leaving different boxes are apart."""
+    mx, my = _point_along(points, _LABEL_AT)
     width = len(text) * _EDGE_FONT * 0.6 + 6
-    return (f'<rect class="gradnb-edge-label-bg" x="{_num(mx + 4)}" y="{_num(my - 8)}" '
-            f'width="{_num(width)}" height="14" rx="3" fill="#FFFFFF" fill-opacity="0.9" '
-            f'stroke="{ACTIVE_STROKE}" stroke-width="0.8"/>'
-            f'<text class="gradnb-edge-label" x="{_num(mx + 7)}" y="{_num(my + 3)}" '
-            f'font-size="{_num(_EDGE_FONT)}" fill="#111111" xml:space="preserve">'
-            f"{esc(text)}</text>")
+    return (f'<rect class="gradnb-edge-label-bg" x="{_num(mx - width / 2)}" '
+            f'y="{_num(my - 8)}" width="{_num(width)}" height="14" rx="3" fill="#FFFFFF" '
+            f'fill-opacity="0.9" stroke="{ACTIVE_STROKE}" stroke-width="0.8"/>'
+            f'<text class="gradnb-edge-label" x="{_num(mx)}" y="{_num(my + 3)}" '
+            f'text-anchor="middle" font-size="{_num(_EDGE_FONT)}" fill="#111111" '
+            f'xml:space="preserve">{esc(text)}</text>')
 
 
 def _edge_svg(edge, labels, active, text):

@@ -113,6 +113,4 @@ def trace_text(trace):
         roots = ", ".join(labels[r] for r in graph["roots"])
         out.append(f"backward pass {p['index'] + 1} from {roots}: {len(p['steps'])} steps")
         out += [f"{_INDENT}{s['index'] + 1}. {s['text']}" for s in p["steps"]]
-        if p["error"]:
-            out.append(f"{_INDENT}failed: {p['error']}")
     return "\n".join(out) if out else "no backward pass recorded"

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from ..autograd.engine import add_observer
+from ..autograd.node import AccumulateGrad
 from ..ops.rules import rule_text
 from . import schema
 from ._values import array_text, one_line, summary_printoptions
@@ -47,14 +48,15 @@ class TracePass:
     steps : list of dict
         :class:`gradnb.viz.schema.Step` records, in the engine's order.
     error : str or None
-        ``"RuntimeError: ..."`` if the pass failed.
-    exception : BaseException or None
+        ``"RuntimeError: ..."`` if the pass failed (the exception itself is the
+        trace's ``error``).
     """
 
     def __init__(self, index, graph):
         self.index, self.graph = index, graph
-        self.steps, self.error, self.exception = [], None, None
+        self.steps, self.error = [], None
         self._edge_uses = {}     # (id(node), id(next), nr) -> edge events seen so far
+        self._labels = None
 
     def to_json(self):
         """This pass as :class:`gradnb.viz.schema.Pass`."""
@@ -62,13 +64,15 @@ class TracePass:
                 "error": self.error}
 
     def label(self, gid):
-        """The label drawn for node id ``gid`` (``"?"`` for nodes not in the graph)."""
-        if gid is None:
-            return "?"
-        for node in self.graph.nodes:
-            if node["id"] == gid:
-                return node["label"]
-        return gid
+        """How steps name node ``gid``: its label, ``AccumulateGrad of w`` for a leaf's
+        accumulator (``"?"`` for objects not in the graph)."""
+        if self._labels is None:
+            self._labels = {n["id"]: n for n in self.graph.nodes}
+        node = self._labels.get(gid)
+        if node is None:
+            return "?" if gid is None else gid
+        leaf = self._labels.get(node.get("leaf"))
+        return f"AccumulateGrad of {leaf['label']}" if leaf is not None else node["label"]
 
     def add(self, kind, text, **fields):
         step = {"index": len(self.steps), "kind": kind, "node": None, "edge": None,
@@ -154,7 +158,7 @@ class _Recorder:
         edge, target = p.graph._lookup.input_edge(node, index)
         grad = array_text(data["grad"])
         p.add(schema.STEP_EDGE, f"{type(node).__name__} sends "
-              f"{one_line(grad, _LINE_CHARS)} to {p.label(target)} (input {index})",
+              f"{one_line(grad, _LINE_CHARS)} back to {p.label(target)} (its input {index})",
               node=p.graph._lookup.gid(node), edge=edge, target=target, grad=grad)
 
     def _on_fanout(self, data):
@@ -163,7 +167,8 @@ class _Recorder:
         after = array_text(before + grad)
         target = p.graph._lookup.output(data["node"])
         p.add(schema.STEP_FANOUT, f"gradients add up at {p.label(target)}: "
-              f"{one_line(array_text(before), 30)} + {one_line(array_text(grad), 30)}",
+              f"{one_line(array_text(before), 30)} + {one_line(array_text(grad), 30)}"
+              f" = {one_line(after, 30)}",
               node=target, target=target, before=array_text(before), grad=array_text(grad),
               after=after)
 
@@ -183,7 +188,7 @@ class _Recorder:
     def _on_hook(self, data):
         p, node = self._stack[-1], data["node"]
         lookup = p.graph._lookup
-        on = lookup.gid(node.variable) if hasattr(node, "variable") else lookup.output(node)
+        on = lookup.gid(node.variable) if type(node) is AccumulateGrad else lookup.output(node)
         before = array_text(data["grad"])
         after = before if data["result"] is None else array_text(data["result"])
         p.add(schema.STEP_HOOK, f"hook {_callable_name(data['hook'])} on {p.label(on)}: "
@@ -192,7 +197,10 @@ class _Recorder:
 
     def _on_capture(self, data):
         p = self._stack[-1]
-        gid = p.graph._lookup.output(data["node"], data["output_nr"])
+        node = data["node"]
+        lookup = p.graph._lookup
+        gid = lookup.gid(node.variable) if type(node) is AccumulateGrad else \
+            lookup.output(node, data["output_nr"])
         grad = None if data["grad"] is None else array_text(data["grad"])
         p.add(schema.STEP_CAPTURE, f"autograd.grad captures {one_line(str(grad), _LINE_CHARS)}"
               f" at {p.label(gid)}", node=gid, grad=grad)
@@ -201,7 +209,7 @@ class _Recorder:
         p = self._stack.pop()
         error = data["error"]
         if error is not None:
-            p.error, p.exception = _error_text(error), error
+            p.error = _error_text(error)
             self._owner.error = error
             p.add(schema.STEP_ERROR, f"error: {p.error}", error=p.error)
         p.add(schema.STEP_END, "backward failed" if error is not None else "backward done")
@@ -218,31 +226,39 @@ class BackwardTrace:
         The exception of the last pass that failed.
     """
 
-    def __init__(self, namespace=None, max_nodes=DEFAULT_MAX_NODES, _roots_hint=None):
+    def __init__(self, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         from .naming import Namespace
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
         self.max_nodes = max_nodes
         self.passes, self.error = [], None
-        self._roots_hint = _roots_hint
         self._handle = None
 
     # -- recording ----------------------------------------------------------------------
     def __enter__(self):
+        return self._start(None)
+
+    def _start(self, roots_hint):
+        """Attach the observer; ``roots_hint`` (tensors) names the first pass's roots.
+        Only the observer holds them, and only until that pass begins."""
         if self._handle is not None:
             raise RuntimeError("this trace is already recording")
-        self._handle = add_observer(_Recorder(self, self._roots_hint))
+        self._handle = add_observer(_Recorder(self, roots_hint))
         return self
 
     def __exit__(self, *exc_info):
+        self._stop()
+        return False
+
+    def _stop(self):
         self._handle.remove()
         self._handle = None
-        return False
 
     def _failed_before_begin(self, roots, exc):
         """backward raised before the engine started (e.g. the root does not require
         grad): a pass with the graph, the error and nothing run."""
         p = TracePass(len(self.passes), GraphModel(roots, self._namespace, self.max_nodes))
-        p.error, p.exception = _error_text(exc), exc
+        p.error = _error_text(exc)
+        self.error = exc
         p.add(schema.STEP_ERROR, f"error: {p.error}", error=p.error)
         p.add(schema.STEP_END, "backward failed")
         self.passes.append(p)
@@ -311,16 +327,19 @@ def record_backward(root, gradient=None, retain_graph=False, namespace=None,
     -------
     BackwardTrace
     """
-    recorder = BackwardTrace(namespace, max_nodes, _roots_hint=[root])
-    with recorder:
-        try:
-            root.backward(gradient, retain_graph=retain_graph)
-        except Exception as exc:
-            if not recorder.passes:
-                recorder._failed_before_begin([root], exc)
-            recorder.error = exc
-            if raise_error:
-                raise
+    recorder = BackwardTrace(namespace, max_nodes)
+    recorder._start([root])
+    try:
+        root.backward(gradient, retain_graph=retain_graph)
+    except Exception as exc:
+        if not recorder.passes:
+            recorder._failed_before_begin([root], exc)
+        if raise_error:
+            raise
+        # kept, not raised: its traceback's frames would keep the tensors alive
+        recorder.error = exc.with_traceback(None)
+    finally:
+        recorder._stop()
     return recorder
 
 
