@@ -126,14 +126,23 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
     self._vc[0] += 1
     inputs = (old.stand_in,) + tuple(others)
     node = make_node(rule, self, inputs, [self_edge] + [_edge(o) for o in others], params)
-    if "self" in rule.saved_names and node._checks:
-        # the saved 'self' is a private copy of the old values: nothing can modify it
-        node._checks = tuple(c for c in node._checks if c[0] != "self") or None
+    if node._checks:
+        node._checks = _checks_before_write(node._checks, self._vc)
     if base is None:
         _set_history(self, node)
     else:
         _copy_slices(self, base, positions, node)
     return self
+
+
+def _checks_before_write(checks, counter):
+    """Version checks of a node recorded after the write: the saved 'self' is a private
+    copy of the old values (nothing can modify it); another saved input sharing self's
+    storage (``y.mul_(y)``) was saved before the write, so backward must see that it has
+    changed since, as PyTorch does."""
+    kept = tuple((name, c, v - 1 if c is counter and name != "result" else v, t)
+                 for name, c, v, t in checks if name != "self")
+    return kept or None
 
 
 class _OldSelf:
