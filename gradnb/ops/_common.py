@@ -100,6 +100,11 @@ def dims_arg(dim, ndim):
     """Normalise ``dim`` (int, tuple/list of ints, or None) to a sorted tuple or None."""
     if dim is None:
         return None
+    if ndim == 0:
+        # a 0-d tensor accepts dim 0 / -1 but has nothing to reduce over
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            wrap_dim(d, ndim)
+        return ()
     if isinstance(dim, (tuple, list)):
         dims = tuple(sorted(wrap_dim(d, ndim) for d in dim))
         for a, b in zip(dims, dims[1:]):
