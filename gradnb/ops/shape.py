@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from ..tensor import Tensor
+from ..tensor import Tensor, _warned_once
 from ._common import wrap_dim, expand_error
 from ._record import record, record_multi
 from .rules import RULES
@@ -142,19 +142,34 @@ def permute(self, *dims):
 
 
 def T(self):
-    """All dimensions reversed (``x.T``)."""
+    """All dimensions reversed (``x.T``); deprecated, with a warning given once per
+    process, as PyTorch's TORCH_WARN_ONCE does, for tensors that are not matrices."""
     n = self._data.ndim
     if n != 2:
-        warnings.warn(
-            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
-            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
-            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=3)
+        _warn_once("T0d" if n == 0 else "T", _T_WARNINGS[n == 0])
     return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+_T_WARNINGS = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+    "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+    "reverse the dimensions of a tensor.",
+    "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+
+
+def _warn_once(key, message):
+    if not _warned_once.get(key):
+        _warned_once[key] = True
+        warnings.warn(message, UserWarning, stacklevel=4)
 
 
 def mT(self):
     """Transpose of the last two dimensions."""
+    n = self._data.ndim
+    if n < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {n}-D tensor.")
     return transpose(self, -2, -1)
 
 
