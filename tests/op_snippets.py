@@ -4,7 +4,8 @@ is the module under test, ``data(*shape, seed=, low=, high=)`` gives reproducibl
 lists, variables named ``out*`` are backpropagated with fixed weights.
 
 ``SNIPPETS`` maps a unique name to its source; names start with their family
-(``op_``, ``promote_``, ``err_``, ``edge_``, ``graph_``) so ``pytest -k`` can pick one.
+(``op_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``) so ``pytest -k`` can
+pick one. ``fresh_`` snippets run in a new interpreter.
 """
 
 from torchdiff import parse_snippets
@@ -1012,6 +1013,112 @@ col = base[:, 0]
 row = base[0]
 row.mul_(10)
 out = col * 1
+### graph_inplace_self_operand_mul
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.mul_(y)
+out = y
+### graph_inplace_self_operand_add
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.add_(y)
+out = y
+### graph_inplace_self_operand_div
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.div_(y)
+out = y
+### graph_inplace_then_saved_other
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+w = torch.tensor([3.0, 4.0], requires_grad=True)
+y = x * 1
+z = y * w
+y.add_(1)
+out = z
+### graph_inplace_twice_saved_self
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.mul_(x)
+y.mul_(x)
+out = y
+### graph_iadd_on_view
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+out = x * 1
+row = out[1]
+row += x[0]
+### graph_setitem_negative_step
+x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], requires_grad=True)
+out = x * 1
+out[-1:0:2] = torch.tensor(0.0) if False else out[-1:]
+### graph_setitem_strided
+x = torch.arange(6.0).requires_grad_()
+out = x * 2
+out[1::2] = x[:3]
+### graph_inplace_on_leaf_under_no_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+with torch.no_grad():
+    x.mul_(2)
+    x[0] = 5.0
+out = x * x
+### graph_detach_inplace
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+y.detach_()
+flags = (y.requires_grad, y.is_leaf)
+### graph_requires_grad_false_leaf
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x.requires_grad_(False)
+out = x * 2
+### graph_no_grad_decorator
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+@torch.no_grad()
+def double(t):
+    return t * 2
+y = double(x)
+### graph_hook_on_leaf_changes_grad
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x.register_hook(lambda g: g * 0)
+y = x * 3
+out = y + x
+### graph_hook_nonleaf_used_twice
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+y.register_hook(lambda g: g + 100)
+out = y * y
+### graph_retain_grad_used_twice
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x.exp()
+y.retain_grad()
+out = y * y + y
+### graph_grad_of_view_output
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+out1 = x[0]
+out2 = x.t()
+out3 = x.view(4)
+### graph_max_scalar_dim
+x = torch.tensor(2.5, requires_grad=True)
+out = x.max(0)
+### graph_sum_scalar_dim
+x = torch.tensor(2.5, requires_grad=True)
+out1 = x.sum(0)
+out2 = x.mean(-1, keepdim=True)
+out3 = x.cumsum(-1)
+out4 = x.softmax(0)
+### graph_inference_tensor_inplace
+with torch.inference_mode():
+    x = torch.ones(2)
+x.add_(1)
+### graph_inference_tensor_in_graph
+with torch.inference_mode():
+    c = torch.ones(2)
+w = torch.ones(2, requires_grad=True)
+out = w * c
+### graph_version_saved_leaf_modified
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = torch.tensor([3.0, 4.0])
+z = x * y
+y.add_(1)
+out = z
 ### graph_nonleaf_grad_warning
 x = torch.tensor([1.5], requires_grad=True)
 y = x * 2
@@ -1020,9 +1127,31 @@ g = y.grad
 """
 
 
+# Warnings PyTorch gives once per process (TORCH_WARN_ONCE): each snippet runs in a fresh
+# interpreter (see torchdiff.run_snippet), so what came before cannot change its outcome.
+FRESH = """
+### fresh_T_warns_once
+x = torch.ones(2, requires_grad=True)
+out1 = x.T
+out2 = torch.ones(2, 1, 3).T
+out3 = x.T
+### fresh_T_of_0d
+x = torch.tensor(1.5, requires_grad=True)
+out1 = x.T
+out2 = x.T
+out3 = torch.ones(3, 1).T
+### fresh_float_of_requires_grad
+x = torch.tensor([1.5], requires_grad=True)
+a = float(x)
+b = float(x * 2)
+c = int(x)
+"""
+
+
 def _all_snippets():
     snippets = {}
-    for text in (_op_snippets(), _promotion_snippets(), PROMOTION, ERRORS, EDGES, GRAPHS):
+    for text in (_op_snippets(), _promotion_snippets(), PROMOTION, ERRORS, EDGES, GRAPHS,
+                 FRESH):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

@@ -22,7 +22,8 @@ def record():
     from op_snippets import SNIPPETS
     from torchdiff import run_snippet
     return {"torch_version": torch.__version__,
-            "snippets": {name: run_snippet(torch, source) for name, source in SNIPPETS.items()}}
+            "snippets": {name: run_snippet(torch, source, fresh=name.startswith("fresh_"))
+                         for name, source in SNIPPETS.items()}}
 
 
 def dumps(goldens):

@@ -15,9 +15,14 @@ Its *outcome* (JSON-ready, see :func:`run_snippet`) holds:
   variable that requires grad, or the error backward raised.
 """
 
+import json
 import math
+import os
 import re
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -60,8 +65,11 @@ def _namespace(module):
     return ns
 
 
-def run_snippet(module, source):
-    """Execute ``source`` with ``torch`` = ``module``; return its outcome (see module doc)."""
+def run_snippet(module, source, fresh=False):
+    """Execute ``source`` with ``torch`` = ``module``; return its outcome (see module doc).
+    ``fresh``: in a new python process, for warnings given once per process."""
+    if fresh:
+        return _run_in_new_process(module.__name__, source)
     ns = _namespace(module)
     base = set(ns)
     with warnings.catch_warnings(record=True) as caught:
@@ -75,6 +83,17 @@ def run_snippet(module, source):
         outcome["backward"] = _backward(module, variables)
     outcome["warnings"] = _warning_list(caught)
     return outcome
+
+
+def _run_in_new_process(module_name, source):
+    here = Path(__file__).resolve().parent
+    code = ("import importlib, json, sys; import torchdiff; "
+            f"module = importlib.import_module({module_name!r}); "
+            "print(json.dumps(torchdiff.run_snippet(module, sys.stdin.read())))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(here), str(here.parent)]))
+    done = subprocess.run([sys.executable, "-c", code], input=source, capture_output=True,
+                          text=True, env=env, check=True)
+    return json.loads(done.stdout)
 
 
 def _warning_list(caught):
