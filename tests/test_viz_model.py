@@ -456,3 +456,17 @@ def test_in_place_on_constant_after_use_does_not_break_the_picture():
     assert g.node("c")["grad_fn"] == "MulBackward0"
     ET = pytest.importorskip("xml.etree.ElementTree")
     ET.fromstring(g.to_svg())
+
+
+def test_strange_namespace_values_are_ignored():
+    class Exploding:
+        def __getattr__(self, name):
+            raise ValueError("no")
+
+    class ForeignModule:
+        def named_parameters(self):
+            return iter([("weight", [1.0, 2.0])])
+
+    w = torch.ones(1, requires_grad=True)
+    ns = {"bomb": Exploding(), "foreign": ForeignModule(), "Linear": nn.Linear, 3: w, "w": w}
+    assert viz.build_graph(w * 2, namespace=ns).node("w")["name"] == "w"

@@ -6,6 +6,8 @@ reprs, summarised. Boxes are sized for a monospace font (see ``CHAR_WIDTH``) so 
 layout, the SVG renderer and the browser widget agree on what fits.
 """
 
+import math
+
 from ..autograd.provenance import grad_history, provenance, reason_text
 from ..ops.rules import rule_text
 from . import schema
@@ -187,6 +189,10 @@ def describe_collapsed(gid, members, items):
               "reason_text": None if reason is None else reason_text(reason),
               "count": len(members), "contents": [[k, v] for k, v in ranked]}
     lines = [f"\u22ef {len(members):,} nodes folded"]
+    repeats = math.gcd(*contents.values())
+    if len(ranked) > 1 and repeats > 1:
+        # every kind occurs a multiple of `repeats` times: a block repeated that often
+        lines.append(f"{repeats:,} \u00d7 a block of {len(members) // repeats}")
     lines += [f"{k} \u00d7{v:,}" for k, v in ranked[:2]]
     if len(ranked) > 2:
         lines.append(f"+ {len(ranked) - 2} more kinds")

@@ -42,8 +42,12 @@ class Names:
 
 def _is_module(value):
     # duck-typed so that viz does not import nn (which may not even be loaded)
-    return not isinstance(value, (Tensor, type)) and callable(
-        getattr(value, "named_parameters", None))
+    if isinstance(value, (Tensor, type)):
+        return False
+    try:
+        return callable(getattr(value, "named_parameters", None))
+    except Exception:       # exotic objects in a user's namespace may raise anything
+        return False
 
 
 def _ordered_bindings(mapping):
@@ -58,7 +62,8 @@ def _ordered_bindings(mapping):
 
 def _module_parameters(name, module):
     try:
-        return [(f"{name}.{pname}", p) for pname, p in module.named_parameters()]
+        return [(f"{name}.{pname}", p) for pname, p in module.named_parameters()
+                if isinstance(p, Tensor)]      # a real torch module holds torch tensors
     except Exception:      # a half-built user module must not break a picture
         return []
 

@@ -111,6 +111,8 @@ class Graph(TypedDict):
     edges: List[Edge]
     summary: Summary
     legend: List[dict]          # [{"key": "pruned", "text": "...", "style": "dashed grey"}]
+                                # keys: node kinds present, "pruned", and "reason:<code>"
+                                # for each pruning reason present (text says why)
     width: float                # layout size
     height: float
 

@@ -41,9 +41,9 @@ def esc(text):
 
 
 def _num(value):
-    """Numbers as SVG text: no trailing ``.0``, stable rounding."""
-    value = round(float(value), 1)
-    return str(int(value)) if value == int(value) else str(value)
+    """Numbers as SVG text: one decimal at most, no trailing ``.0``."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 # ---------------------------------------------------------------------------------------
