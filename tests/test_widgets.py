@@ -16,12 +16,21 @@ from gradnb.widgets import assets
 from gradnb.widgets.animation import LAST_STEP, AnimationWidget, Replay
 from gradnb.widgets.graph_view import GraphView, GraphWidget
 from gradnb.widgets.inspector import Inspector, InspectorWidget
+from gradnb.widgets.live import LIVE, LiveViews, cell_origin
 from gradnb.widgets.tensor_html import tensor_html
 from ipywidgets.widgets.widget import _remove_buffers
 
 from examples import ARTICLE, FAN_OUT, run_example
 
 EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def close_live_views():
+    """Views a test made live must not be refreshed by later tests' cells."""
+    yield
+    for view in LIVE.views():
+        view.close()
 
 
 def article():
@@ -249,7 +258,6 @@ def test_inspector_widget_updates_on_flag_change():
     assert widget.rows[0]["requires_grad"] == "False"
     ns["x"].requires_grad_()                        # no cell ran: the flag watcher did it
     assert widget.rows[0]["requires_grad"] == "True"
-    widget.close()
 
 
 def test_non_leaf_grad_is_read_without_warning(recwarn):
@@ -276,3 +284,55 @@ def test_browser_code_never_parses_data_as_html():
         code = without_comments(path.read_text())
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in code, f"{path.name} uses {sink}"
+
+
+# -- keeping views live ----------------------------------------------------------------------------
+
+class _View:
+    def __init__(self, fail=False):
+        self.fail, self.refreshed = fail, 0
+
+    def refresh(self):
+        if self.fail:
+            raise ValueError("broken")
+        self.refreshed += 1
+
+
+def test_rerunning_a_cell_retires_the_views_of_its_earlier_runs():
+    registry = LiveViews()
+    a, b, other = _View(), _View(), _View()
+    registry.add(a, origin=("cell-1", "run-1"))
+    registry.add(b, origin=("cell-1", "run-1"))         # same run: both stay
+    registry.add(other, origin=("cell-2", "run-2"))
+    assert set(registry.views()) == {a, b, other}
+    again = _View()
+    registry.add(again, origin=("cell-1", "run-3"))
+    assert set(registry.views()) == {other, again}
+
+
+def test_a_failing_view_is_dropped_and_reported(capsys):
+    registry = LiveViews()
+    good, bad = _View(), _View(fail=True)
+    registry.add(good)
+    registry.add(bad)
+    registry.refresh_all()
+    registry.refresh_all()
+    assert good.refreshed == 2 and registry.views() == [good]
+    assert registry.errors == [("_View", "ValueError: broken")]
+    assert "stopped refreshing a _View" in capsys.readouterr().err
+
+
+def test_closed_widgets_are_no_longer_refreshed():
+    widget = widgets.watch("x", namespace=article())
+    assert widget in LIVE.views()
+    widget.close()
+    assert widget not in LIVE.views()
+
+
+def test_cell_origin_comes_from_the_kernel_parent_message():
+    class KernelShell:
+        def get_parent(self):
+            return {"header": {"msg_id": "m1"}, "metadata": {"cellId": "c1"}}
+
+    assert cell_origin(KernelShell()) == ("c1", "m1")
+    assert cell_origin(object()) is None

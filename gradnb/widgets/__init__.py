@@ -13,7 +13,7 @@ Layers: these views read :mod:`gradnb.viz` data only and ship JSON to the browse
 from .animation import AnimationWidget, Replay
 from .graph_view import GraphView, GraphWidget
 from .inspector import Inspector, InspectorWidget
-from .live import LIVE, hook_shell
+from .live import LIVE, cell_origin, hook_shell
 from .recorder import TraceRecorder
 
 __all__ = ["graph", "watch", "animate_backward", "trace", "GraphView", "GraphWidget",
@@ -38,8 +38,9 @@ def default_namespace(namespace=None):
 
 def _keep_live(widget):
     # Live views refresh after every cell: make sure the shell calls us back.
-    hook_shell(_shell())
-    LIVE.add(widget)
+    shell = _shell()
+    hook_shell(shell)
+    LIVE.add(widget, origin=cell_origin(shell))
     return widget
 
 

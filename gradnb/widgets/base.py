@@ -10,6 +10,7 @@ import anywidget
 import traitlets
 
 from . import assets
+from .live import LIVE
 
 __all__ = ["ViewWidget", "as_data"]
 
@@ -39,6 +40,11 @@ class ViewWidget(anywidget.AnyWidget):
     def fallback_text(self):
         """A deterministic text rendering of the widget's current state."""
         raise NotImplementedError
+
+    def close(self):
+        """Close the widget; a closed view is no longer refreshed."""
+        LIVE.discard(self)
+        super().close()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -6,6 +6,11 @@ the core's ``gradnb.tensor._flag_watchers`` forwards in-place flag changes
 (``requires_grad_()``, ``detach_()``) as they happen. Views are held weakly: a view that is
 closed or dropped simply stops being refreshed.
 
+Re-running a cell replaces its output, but ipywidgets keeps the old widget alive in the
+kernel. So each view remembers the cell that made it (the front end's cell id, sent with
+every execute request), and a new view from a new run of the same cell retires the views
+of the earlier runs: refreshing stays proportional to what the notebook shows.
+
 The callbacks are module-level functions that look :data:`LIVE` up when they run, so
 installing them twice is detectable (same object) and never doubles the work.
 """
@@ -16,7 +21,7 @@ import weakref
 # the core's list (``gradnb.tensor`` the name is the factory function, not the module)
 from ..tensor import _flag_watchers
 
-__all__ = ["LiveViews", "LIVE", "hook_shell", "unhook_shell", "is_hooked"]
+__all__ = ["LiveViews", "LIVE", "cell_origin", "hook_shell", "unhook_shell", "is_hooked"]
 
 
 class LiveViews:
@@ -27,15 +32,34 @@ class LiveViews:
 
     def __init__(self):
         self._views = weakref.WeakSet()
+        self._origins = weakref.WeakKeyDictionary()  # view -> (cell id, request id)
         self.errors = []  # (view class, message) of refreshes that failed, newest last
 
-    def add(self, view):
-        """Start refreshing ``view``."""
+    def add(self, view, origin=None):
+        """Start refreshing ``view``.
+
+        Parameters
+        ----------
+        view : object with ``refresh()``
+        origin : tuple, optional
+            ``(cell id, request id)`` of the run that made it (see :func:`cell_origin`);
+            views from earlier runs of the same cell stop being refreshed.
+        """
+        if origin is not None:
+            self._retire_earlier_runs(origin)
+            self._origins[view] = origin
         self._views.add(view)
+
+    def _retire_earlier_runs(self, origin):
+        cell, run = origin
+        for other, (other_cell, other_run) in list(self._origins.items()):
+            if other_cell == cell and other_run != run:
+                self.discard(other)
 
     def discard(self, view):
         """Stop refreshing ``view``."""
         self._views.discard(view)
+        self._origins.pop(view, None)
 
     def __len__(self):
         return len(self._views)
@@ -83,6 +107,18 @@ def _post_run_cell(result=None):
 def _flag_watcher(tensor):
     """Entry in ``gradnb.tensor._flag_watchers``."""
     LIVE.flag_changed(tensor)
+
+
+def cell_origin(shell):
+    """``(cell id, request id)`` of the cell running in ``shell``, or None when the front
+    end sends no cell id (terminal IPython, old front ends)."""
+    get_parent = getattr(shell, "get_parent", None)
+    parent = get_parent() if get_parent is not None else None
+    if not parent:
+        return None
+    cell = (parent.get("metadata") or {}).get("cellId")
+    run = (parent.get("header") or {}).get("msg_id")
+    return None if cell is None else (cell, run)
 
 
 def hook_shell(shell):
