@@ -182,9 +182,12 @@ def argmin(self, dim=None, keepdim=False):
 def prod(self, dim=None, keepdim=False, *, dtype=None):
     """Product of all elements (or along ``dim``)."""
     data = self._data
-    if dim is not None:
-        raise NotImplementedError("gradnb: prod(dim) is not supported yet; use prod()")
-    return record(_R["prod"], np.prod(data, dtype=_sum_dtype(data, dtype)), (self,))
+    np_dtype = _sum_dtype(data, dtype)
+    if dim is None:
+        return record(_R["prod"], np.prod(data, dtype=np_dtype), (self,))
+    dims = dims_arg(dim, data.ndim)
+    out = np.prod(data, axis=dims, keepdims=keepdim, dtype=np_dtype)
+    return record(_R["prod_dim"], out, (self,), (dims, keepdim))
 
 
 def cumsum(self, dim, *, dtype=None):
@@ -237,8 +240,10 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     data = to_float(self)
     dims = dims_arg(dim, data.ndim)
     a = np.abs(data)
-    if ord == math.inf:
-        out = a.max(axis=dims, keepdims=keepdim)
+    if math.isinf(ord):
+        out = (a.max if ord > 0 else a.min)(axis=dims, keepdims=keepdim)
+    elif ord == 0:
+        out = np.count_nonzero(a, axis=dims, keepdims=keepdim).astype(data.dtype)
     elif ord == 2:
         out = np.sqrt(np.sum(data * data, axis=dims, keepdims=keepdim))
     else:
@@ -254,21 +259,29 @@ def _softmax_dim(data, dim, fname):
 
 def softmax(self, dim=None, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
-    data = to_float(self) if dtype is None else self._data.astype(dtype.np)
-    d = _softmax_dim(data, dim, "softmax")
+    src, data, d = _softmax_input(self, dim, dtype, "softmax")
     shifted = data - data.max(axis=d, keepdims=True) if data.size else data
     out = np.exp(shifted)
     out /= out.sum(axis=d, keepdims=True)
-    return record(_R["softmax"], out, (self,), (d,))
+    return record(_R["softmax"], out, (src,), (d,))
 
 
 def log_softmax(self, dim=None, dtype=None):
     """x - logsumexp(x) along ``dim``, computed stably."""
-    data = to_float(self) if dtype is None else self._data.astype(dtype.np)
-    d = _softmax_dim(data, dim, "log_softmax")
+    src, data, d = _softmax_input(self, dim, dtype, "log_softmax")
     shifted = data - data.max(axis=d, keepdims=True) if data.size else data
     out = shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
-    return record(_R["log_softmax"], out, (self,), (d,))
+    return record(_R["log_softmax"], out, (src,), (d,))
+
+
+def _softmax_input(self, dim, dtype, fname):
+    """The tensor softmax works on (converted first, ToCopyBackward0, when ``dtype`` asks
+    for another one, as in PyTorch), its float array, and the wrapped dim."""
+    if dtype is not None and dtype.np != self._data.dtype:
+        from .shape import to
+        self = to(self, dtype)
+    data = to_float(self)
+    return self, data, _softmax_dim(data, dim, fname)
 
 
 def all(self, dim=None, keepdim=False):

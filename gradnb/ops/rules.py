@@ -260,12 +260,26 @@ def scale_grad_by_count(grad, mask, dim):
     return (grad / mask.sum(axis=dim, keepdims=True)) * mask
 
 
-def prod_backward(grad, self, result):
-    """d prod / d x_i = prod of the others; computed without dividing by zero."""
-    flat = self.reshape(-1)
-    left = np.concatenate(([1], np.cumprod(flat[:-1])))
-    right = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], [1]))
-    return (grad * (left * right).astype(self.dtype)).reshape(self.shape)
+def product_of_others(x, axis):
+    """For each element, the product of the other elements along ``axis``: cumulative
+    products from both ends, so zeros need no division."""
+    x = np.moveaxis(x, axis, -1)
+    ones = np.ones(x.shape[:-1] + (1,), x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis(left * right, -1, axis)
+
+
+def prod_backward(grad, self):
+    """d prod / d x_i = the product of the other elements."""
+    return grad * product_of_others(self.reshape(-1), 0).reshape(self.shape)
+
+
+def prod_dim_backward(grad, self, dim, keepdim):
+    """Gradient of prod along ``dim`` (a tuple of at most one dim; none for a 0-d input)."""
+    if not dim:
+        return grad
+    return restore_dims(grad, dim, keepdim) * product_of_others(self, dim[0])
 
 
 def reverse_cumsum(grad, dim):
@@ -296,18 +310,23 @@ def std_backward(result, grad, self, dim, correction, keepdim):
 
 
 def norm_backward(grad, self, ord, result, dim, keepdim):
-    """d ||x||_p / d x = x |x|^(p-2) / ||x||^(p-1) (0 where the norm is 0)."""
+    """d ||x||_p / d x = sign(x) (|x| / ||x||)^(p-1): none for p = 0; 0 where x = 0 and where
+    the norm is 0; for p = +-inf the gradient is shared among the elements of extreme
+    magnitude (and NaNs) of each reduced slice, as in PyTorch."""
     if dim is not None:
         grad, result = restore_dims(grad, dim, keepdim), restore_dims(result, dim, keepdim)
+    if ord == 0:
+        return None      # PyTorch sends no gradient at all (the leaf's .grad stays None)
     if ord == 2:
         scale = np.where(result == 0, 0, grad / np.where(result == 0, 1, result))
         return self * scale
     if ord == 1:
         return np.sign(self) * grad
-    if ord == math.inf:
-        return evenly_distribute(grad, np.abs(self), result) * np.sign(self)
+    if math.isinf(ord):
+        mask = (np.abs(self) == result) | np.isnan(self)
+        return np.sign(self) * scale_grad_by_count(grad, mask, dim)
     ratio = np.abs(self) / np.where(result == 0, 1, result)
-    return grad * np.sign(self) * ratio ** (ord - 1)
+    return grad * np.sign(self) * np.where(self == 0, 0, ratio ** (ord - 1))
 
 
 def in_range(x, lo, hi):
@@ -589,7 +608,9 @@ _TABLE = [
     R("amin", "AminBackward0", ("self",), ("dim", "keepdim"),
       self="scale_grad_by_count(restore_dims(grad, dim, keepdim), "
            "restore_dims(result, dim, keepdim) == self, dim)"),
-    R("prod", "ProdBackward0", self="prod_backward(grad, self, result)"),
+    R("prod", "ProdBackward0", self="prod_backward(grad, self)"),
+    R("prod_dim", "ProdBackward1", ("self",), ("dim", "keepdim"),
+      self="prod_dim_backward(grad, self, dim, keepdim)"),
     R("cumsum", "CumsumBackward0", ("self",), ("dim",), self="reverse_cumsum(grad, dim)"),
     R("var", "VarBackward0", ("self",), ("dim", "correction", "keepdim"),
       self="var_backward(grad, self, dim, correction, keepdim)"),
@@ -638,6 +659,8 @@ _TABLE = [
       self="grad.transpose(inverse_permutation(dims))"),
     R("unsqueeze", "UnsqueezeBackward0", ("self",), ("dim",), self="grad.squeeze(dim)"),
     R("squeeze", "SqueezeBackward0", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dims", "SqueezeBackward2", ("self",), ("self_shape",),
       self="grad.reshape(self_shape)"),
     R("squeeze_dim", "SqueezeBackward1", ("self",), ("self_shape",),
       self="grad.reshape(self_shape)"),

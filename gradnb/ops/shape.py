@@ -193,10 +193,11 @@ def squeeze(self, dim=None):
     if dim is None:
         out = data.reshape(tuple(s for s in data.shape if s != 1))
         return as_view(record(_R["squeeze"], out, (self,), (data.shape,)), self)
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    dims = {wrap_dim(d, data.ndim) for d in dims}
+    several = isinstance(dim, (tuple, list))     # squeeze(dims): SqueezeBackward2
+    dims = {wrap_dim(d, data.ndim) for d in (dim if several else (dim,))}
     out = data.reshape(tuple(s for i, s in enumerate(data.shape) if not (i in dims and s == 1)))
-    return as_view(record(_R["squeeze_dim"], out, (self,), (data.shape,)), self)
+    rule = _R["squeeze_dims" if several else "squeeze_dim"]
+    return as_view(record(rule, out, (self,), (data.shape,)), self)
 
 
 def expand(self, *sizes):
