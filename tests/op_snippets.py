@@ -4,7 +4,7 @@ is the module under test, ``data(*shape, seed=, low=, high=)`` gives reproducibl
 lists, variables named ``out*`` are backpropagated with fixed weights.
 
 ``SNIPPETS`` maps a unique name to its source; names start with their family
-(``op_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``) so ``pytest -k`` can
+(``op_``, ``form_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``) so ``pytest -k`` can
 pick one. ``fresh_`` snippets run in a new interpreter.
 """
 
@@ -151,6 +151,150 @@ def _op_snippets():
         text += [f"### op_{name}_{dt}\n{leaves}{code}\n"
                  for name, code in _STATEMENT_OPS.items()]
     return "".join(text)
+
+
+# more argument forms of the shape, indexing and reduction ops (float32 leaves)
+MORE_FORMS = """
+### form_index_bool_list
+x = torch.tensor(data(3, 2), requires_grad=True)
+out = x[[True, False, True]]
+### form_index_negative_list
+x = torch.tensor(data(3, 2), requires_grad=True)
+out = x[[-1, -3, -1]]
+### form_index_two_masks
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x[torch.tensor([True, False]), torch.tensor([False, True, True])]
+### form_index_list_list_2d
+x = torch.tensor(data(3, 3), requires_grad=True)
+out = x[[[0, 1], [2, 2]], [[1, 1], [0, 2]]]
+### form_setitem_negative_list
+x = torch.tensor(data(4), requires_grad=True)
+out = x * 1
+out[[-1, 0]] = torch.tensor([7.0, 8.0])
+### form_stack_scalars
+x = torch.tensor(1.5, requires_grad=True)
+y = torch.tensor(-0.5, requires_grad=True)
+out = torch.stack([x, y, x])
+### form_cat_mixed_grad
+x = torch.tensor(data(2, 2), requires_grad=True)
+out = torch.cat([torch.zeros(1, 2), x, torch.ones(1, 2)], dim=-2)
+### form_split_zero_size
+x = torch.tensor(data(4), requires_grad=True)
+out = torch.split(x, [0, 3, 1])
+### form_squeeze_tuple
+x = torch.tensor(data(1, 3, 1), requires_grad=True)
+out = x.squeeze((0, 2))
+### form_squeeze_no_effect
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.squeeze(0)
+### form_unsqueeze_0d
+x = torch.tensor(1.5, requires_grad=True)
+out = x.unsqueeze(-1)
+### form_flatten_0d
+x = torch.tensor(1.5, requires_grad=True)
+out = x.flatten()
+### form_flatten_range
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = x.flatten(1)
+### form_repeat_zero
+x = torch.tensor(data(2), requires_grad=True)
+out = x.repeat(0, 2)
+### form_expand_minus_one
+x = torch.tensor(data(2, 1), requires_grad=True)
+out = x.expand(-1, 3)
+### form_permute_negative
+x = torch.tensor(data(2, 3, 1), requires_grad=True)
+out = x.permute(-1, 0, -2)
+### form_movedim
+x = torch.tensor(data(2, 3, 1), requires_grad=True)
+out = torch.movedim(x, 2, 0)
+### form_narrow_negative_start
+x = torch.tensor(data(5), requires_grad=True)
+out = x.narrow(0, -3, 2)
+### form_to_int
+x = torch.tensor([1.7, -2.2], requires_grad=True)
+out1 = x.to(torch.int64)
+out2 = x.long()
+out3 = x.int().float()
+### form_type_string
+x = torch.tensor([1.5], requires_grad=True)
+out1 = x.type(torch.float64)
+name = x.type()
+### form_tensor_of_tensor
+x = torch.tensor([1.5, 2.5], requires_grad=True)
+out = torch.tensor(x)
+### form_where_one_arg
+out = torch.where(torch.tensor([[0, 1], [2, 0]]))
+### form_max_kwargs
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = torch.max(x, dim=1, keepdim=True)
+### form_min_negative_dim
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.min(dim=-1)
+### form_sum_list_dims
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = torch.sum(x, dim=[0, 2])
+### form_norm_dims
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = x.norm(dim=(0, 2))
+### form_norm_p0
+x = torch.tensor([1.0, 0.0, -2.0], requires_grad=True)
+out = x.norm(0)
+### form_norm_negative_inf
+x = torch.tensor([1.0, -0.5, -2.0], requires_grad=True)
+out = x.norm(float("-inf"))
+### form_softmax_dtype
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.softmax(1, dtype=torch.float64)
+### form_prod_dim
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.prod(1)
+### form_prod_dim_keepdim
+x = torch.tensor([[1.0, 0.0, 2.0], [3.0, 4.0, 0.5]], requires_grad=True)
+out = x.prod(0, keepdim=True)
+### form_cumsum_dtype
+x = torch.tensor([1, 2, 3])
+out = x.cumsum(0, dtype=torch.float32)
+### form_argmax_keepdim_all
+x = torch.tensor(data(2, 3))
+out = x.argmax(keepdim=True)
+### form_var_dims_correction
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = x.var(dim=[0, 2], correction=2)
+### form_std_keepdim_all
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.std(dim=None, keepdim=True)
+### form_mean_dims_tuple_keepdim
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = x.mean((-1, 0), keepdim=True)
+### form_amax_negative_dims
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = x.amax((-1, -3))
+### form_clamp_int_bounds_float_tensor
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.clamp(-1, 1)
+### form_chunk_uneven
+x = torch.tensor(data(5), requires_grad=True)
+out = x.chunk(3)
+### form_transpose_same_dim
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = x.transpose(1, 1)
+### form_view_0d
+x = torch.tensor(1.5, requires_grad=True)
+out = x.view(())
+### form_reshape_to_0d
+x = torch.tensor([1.5], requires_grad=True)
+out = x.reshape(())
+### form_getitem_slice_negative
+x = torch.tensor(data(5), requires_grad=True)
+out = x[-3:-1]
+### form_getitem_slice_empty
+x = torch.tensor(data(5), requires_grad=True)
+out = x[3:1]
+### form_getitem_slice_beyond
+x = torch.tensor(data(5), requires_grad=True)
+out = x[2:100]
+"""
 
 
 # ---------------------------------------------------------------------------------------
@@ -1150,8 +1294,8 @@ c = int(x)
 
 def _all_snippets():
     snippets = {}
-    for text in (_op_snippets(), _promotion_snippets(), PROMOTION, ERRORS, EDGES, GRAPHS,
-                 FRESH):
+    for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
+                 GRAPHS, FRESH):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

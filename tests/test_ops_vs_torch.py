@@ -41,6 +41,8 @@ KNOWN = {
     **_BOTH_DTYPES,
     "graph_backward_roots_in_one_chain": _ENGINE_ROOTS,
     "graph_backward_same_root_twice": _ENGINE_ROOTS,
+    "form_split_zero_size": _ENGINE_ROOTS,
+    "form_chunk_uneven": _ENGINE_ROOTS,
     "graph_view_history_after_inplace": _VIEW_REPLAY,
     "graph_no_grad": "a view taken under no_grad of a tensor that requires grad requires grad "
                      "in PyTorch (no grad_fn, and no gradient reaches it); needs tensor.py "
