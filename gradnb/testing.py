@@ -13,6 +13,7 @@ comparisons of tensors against PyTorch or numpy.
 """
 
 import itertools
+import math
 import warnings
 
 import numpy as np
@@ -295,32 +296,55 @@ def _closeness_problem(a, e, rtol, atol, equal_nan):
     """None if close, else PyTorch's multi-line description of the mismatch."""
     if rtol is None or atol is None:
         rtol, atol = default_tolerance(_dtype_name(np.promote_types(a.dtype, e.dtype)))
-    if a.dtype.kind == "b" or e.dtype.kind == "b":
-        bad = a != e
-    else:
-        af, ef = a.astype(np.float64), e.astype(np.float64)
-        with np.errstate(all="ignore"):
-            ok = np.isclose(af, ef, rtol=rtol, atol=atol, equal_nan=equal_nan)
-        bad = ~ok
+    diff, rel = _differences(a, e)
+    with np.errstate(all="ignore"):
+        # equal values (infinities included) are close; so are NaNs with equal_nan
+        bad = ~((a == e) | (np.isfinite(e) & (diff <= atol + rtol * np.abs(e)))
+                | (equal_nan & np.isnan(a) & np.isnan(e)))
     if not bad.any():
         return None
-    kind = "Scalars" if a.ndim == 0 else "Tensor-likes"
+    exact = rtol == 0 and atol == 0
+    word = "equal" if exact else "close"
     if a.ndim == 0:
-        return f"{kind} are not close!\n\nExpected {e.item()} but got {a.item()}."
-    return (f"{kind} are not close!\n\nMismatched elements: {int(bad.sum())} / {bad.size} "
-            f"({100 * bad.sum() / bad.size:.1f}%)\n" + _greatest_differences(a, e, rtol, atol))
+        # PyTorch describes 0-d mismatches with python numbers
+        d = abs(a.item() - e.item())
+        r = d / abs(e.item()) if e.item() else math.inf
+        return (f"Scalars are not {word}!\n\nExpected {e.item()} but got {a.item()}.\n"
+                + _difference_lines(np.asarray(d), np.asarray(r), (), (), atol, rtol, exact,
+                                    "Absolute", "Relative"))
+    i, j = _argmax(diff), _argmax(rel)
+    return (f"Tensor-likes are not {word}!\n\nMismatched elements: {int(bad.sum())} / "
+            f"{bad.size} ({100 * bad.sum() / bad.size:.1f}%)\n"
+            + _difference_lines(diff, rel, i, j, atol, rtol, exact, "Greatest absolute",
+                                "Greatest relative"))
 
 
-def _greatest_differences(a, e, rtol, atol):
+def _differences(a, e):
+    """|a - e| and |a - e| / |e|, computed as PyTorch does: in the compared float dtype,
+    or for integers the absolute difference exactly and the relative one in float32."""
+    common = np.promote_types(a.dtype, e.dtype)
+    if common.kind == "b":
+        common = np.dtype(np.int64)
+    a, e = a.astype(common), e.astype(common)
     with np.errstate(all="ignore"):
-        diff = np.abs(a.astype(np.float64) - e.astype(np.float64))
-        rel = diff / np.abs(e.astype(np.float64))
-    diff, rel = np.nan_to_num(diff, nan=np.inf), np.nan_to_num(rel, nan=np.inf)
-    i, j = np.unravel_index(np.argmax(diff), diff.shape), np.unravel_index(np.argmax(rel),
-                                                                            rel.shape)
-    return (f"Greatest absolute difference: {diff[i]} at index {tuple(map(int, i))} "
-            f"(up to {atol} allowed)\nGreatest relative difference: {rel[j]} at index "
-            f"{tuple(map(int, j))} (up to {rtol} allowed)")
+        diff = np.abs(a - e)
+        float_type = common if common.kind == "f" else np.float32
+        rel = diff.astype(float_type) / np.abs(e).astype(float_type)
+    return diff, rel
+
+
+def _argmax(x):
+    """Index of the largest value, NaN counting as largest (as torch.argmax)."""
+    return tuple(int(k) for k in np.unravel_index(np.argmax(x), x.shape))
+
+
+def _difference_lines(diff, rel, i, j, atol, rtol, exact, abs_label, rel_label):
+    where_i = f" at index {i}" if i != () else ""
+    where_j = f" at index {j}" if j != () else ""
+    allowed_a = "" if exact else f" (up to {atol} allowed)"
+    allowed_r = "" if exact else f" (up to {rtol} allowed)"
+    return (f"{abs_label} difference: {diff[i].item()}{where_i}{allowed_a}\n"
+            f"{rel_label} difference: {rel[j].item()}{where_j}{allowed_r}")
 
 
 # ---------------------------------------------------------------------------------------
