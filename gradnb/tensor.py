@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import dtype as _dtype_cls
+from . import autograd as _autograd
 from .autograd.grad_mode import MODE
 from .autograd.node import AccumulateGrad
 
@@ -406,8 +407,7 @@ class Tensor(metaclass=_TensorMeta):
         retain_graph : bool, optional
             Keep saved values so backward can run through the graph again.
         """
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """A new leaf sharing storage and version counter, outside autograd."""

@@ -9,6 +9,7 @@ from .variable import Variable
 from .engine import run_backward, add_observer
 from .node import Node, AccumulateGrad
 from . import provenance
+from .. import tensor as _tensor_module   # partially initialised here; read at call time
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "add_observer",
@@ -18,8 +19,7 @@ __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_e
 def _as_tuple(value):
     if value is None:
         return None
-    from ..tensor import Tensor
-    return (value,) if isinstance(value, Tensor) or value is None else tuple(value)
+    return (value,) if isinstance(value, _tensor_module.Tensor) else tuple(value)
 
 
 def _check_outputs(outputs):
@@ -31,7 +31,7 @@ def _check_outputs(outputs):
 
 def _seed_grads(outputs, grad_outputs):
     """The gradient each output starts with, as ``(array, owned)`` pairs."""
-    from ..tensor import Size
+    Size = _tensor_module.Size
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):

@@ -12,6 +12,7 @@ import heapq
 
 import numpy as np
 
+from .. import tensor as _tensor_module   # partially initialised here; read at call time
 from .node import AccumulateGrad, FREED_MESSAGE, check_saved_versions
 
 __all__ = ["run_backward", "add_observer", "sum_to_shape"]
@@ -99,13 +100,11 @@ def _fit(grad, node, nr):
 
 
 def _wrap(array):
-    from ..tensor import Tensor
-    return Tensor._wrap(array)
+    return _tensor_module.Tensor._wrap(array)
 
 
 def _note_grad_written(tensor, restart):
-    from ..tensor import _note_grad_written as note
-    note(tensor, restart)
+    _tensor_module._note_grad_written(tensor, restart)
 
 
 def _run_tensor_hooks(node, grad, obs):
@@ -163,9 +162,8 @@ def _accumulate(node, grad, owned, exposed, obs):
         obs("accumulate", {"node": node, "tensor": var, "grad": grad,
                            "before": None if before is None else before._data.copy()})
     if before is None:
-        if (not owned and id(grad) in exposed) or grad.base is not None \
-                or not grad.flags.writeable:
-            grad = np.array(grad, copy=True)
+        if not _adoptable(grad, owned, exposed):
+            grad = np.array(grad, order="C", copy=True)
         exposed.add(id(grad))
         var._grad = _wrap(grad)
     else:
@@ -178,6 +176,16 @@ def _accumulate(node, grad, owned, exposed, obs):
     if extra is not None and extra.post_hooks:
         for fn in tuple(extra.post_hooks):
             fn(var)
+
+
+def _adoptable(grad, owned, exposed):
+    """May ``grad`` become a leaf's ``.grad`` as it is? It must be a writeable C-ordered
+    array (PyTorch's ``.grad`` is contiguous) that only the engine holds: owned (fresh,
+    or a view of a fresh array nothing else sees), or shared only inside the graph and
+    not yet given to a hook, the caller or another leaf."""
+    if type(grad) is not _ndarray or not grad.flags.c_contiguous or not grad.flags.writeable:
+        return False
+    return owned or (grad.base is None and id(grad) not in exposed)
 
 
 # ---------------------------------------------------------------------------------------
@@ -359,9 +367,15 @@ def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
             if nxt is None or (needed is not None and nxt not in needed):
                 continue
             if g is not None:
-                # a rule's fresh result is ours to reuse; a passed-through gradient only
-                # if we owned it and it goes to a single input
-                g_owned = g.base is None if g is not grad else grad_owned and len(outs) == 1
+                # a rule's fresh result is ours to reuse; so is the incoming gradient (or
+                # a view of it, as t() and view() return) if we owned it and it goes to
+                # a single input
+                if g is grad:
+                    g_owned = grad_owned and len(outs) == 1
+                elif g.base is grad:      # broadcast views are read-only: never ours
+                    g_owned = grad_owned and len(outs) == 1 and g.flags.writeable
+                else:
+                    g_owned = g.base is None
                 nd = nxt._dtype
                 if g.shape != nxt._shape or (g.dtype is not nd and g.dtype != nd):
                     fitted = _fit(g, nxt, nr)

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _random, ops
+from ..ops.linalg import is_transposed
 from ..ops._common import quiet
 from ..ops._record import record
 from ..ops.rules import RULES, target_index
@@ -80,8 +81,7 @@ def _addmm(bias, mat1, mat2):
                            f"{_dtype._BY_NP[b.dtype]._legacy}")
     out = a @ b
     out += bias._data     # in place: the product is a fresh array
-    transposed = not b.flags.c_contiguous and b.flags.f_contiguous
-    return record(RULES["addmm"], out, (bias, mat1, mat2), (transposed,))
+    return record(RULES["addmm"], out, (bias, mat1, mat2), (is_transposed(b),))
 
 
 def linear(input, weight, bias=None):

@@ -52,7 +52,13 @@ def mm(self, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x"
                            f"{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     _check_same_dtype(self, mat2)
-    return record(_R["mm"], a @ b, (self, mat2))
+    return record(_R["mm"], a @ b, (self, mat2), (is_transposed(b),))
+
+
+def is_transposed(matrix):
+    """True for a transposed (column-major) matrix such as ``weight.t()``: its gradient
+    is then computed transposed, so that it comes out in the matrix's own layout."""
+    return not matrix.flags.c_contiguous and matrix.flags.f_contiguous
 
 
 def mv(self, vec):

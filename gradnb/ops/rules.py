@@ -689,7 +689,8 @@ _TABLE = [
     R("unbind", "UnbindBackward0", ("self",), ("dim",), multi_output=True,
       self="stack_grads(grad, dim)"),
     # linear algebra
-    R("mm", "MmBackward0", ("self", "mat2"), self="grad @ mat2.T", mat2="self.T @ grad"),
+    R("mm", "MmBackward0", ("self", "mat2"), ("mat2_transposed",),
+      self="grad @ mat2.T", mat2="mm_mat2_backward(grad, self, mat2_transposed)"),
     R("mv", "MvBackward0", ("self", "vec"), self="outer(grad, vec)", vec="self.T @ grad"),
     R("dot", "DotBackward0", ("self", "tensor"), self="grad * tensor", tensor="grad * self"),
     R("bmm", "BmmBackward0", ("self", "mat2"),
