@@ -17,6 +17,7 @@ import numpy as np
 from . import _dtype
 from ._random import default_generator
 from .tensor import Tensor, Size, device as _device
+from .ops._common import int_tuple
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
@@ -44,32 +45,12 @@ def _leaf(data, requires_grad=False, device=None):
 
 def _size(size, fname="size"):
     """Normalise ``f(2, 3)`` / ``f((2, 3))`` / ``f(torch.Size([2, 3]))``, with PyTorch's
-    errors: one argument that is not a size at all, or an element that is not an int."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    elif len(size) == 1 and not _is_index(size[0], allow_bool=False):
-        raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not "
-                        f"{type(size[0]).__name__}")
-    out = []
-    for s in size:
-        if not _is_index(s, allow_bool=True):
-            raise TypeError(f"{fname}(): argument 'size' failed to unpack the object at pos "
-                            f"{len(out) + 1} with error \"type must be tuple of ints,but got "
-                            f"{type(s).__name__}\"")
-        out.append(int(s.__index__() if isinstance(s, Tensor) else s))
+    errors for arguments that are not sizes and for negative dimensions."""
+    out = list(int_tuple(size, fname, "size"))
     if any(s < 0 for s in out):
         bad = next(s for s in out if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return tuple(out)
-
-
-def _is_index(value, allow_bool):
-    """An int (or an integer tensor of one element); bools count inside a sequence."""
-    if isinstance(value, Tensor):
-        return value._data.dtype.kind in "iu" and value._data.size == 1
-    if isinstance(value, (builtins.bool, np.bool_)):
-        return allow_bool
-    return isinstance(value, numbers.Integral)
 
 
 def _np_dtype(dtype):

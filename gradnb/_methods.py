@@ -72,7 +72,8 @@ _METHODS = (
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape view view_as reshape_as flatten "
     "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
-    "contiguous to narrow flip movedim matmul mm mv dot bmm outer add_ sub_ mul_ div_ pow_ "
+    "contiguous to narrow flip movedim select matmul mm mv dot bmm outer add_ sub_ mul_ div_ "
+    "pow_ "
     "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_"
 ).split()
 
@@ -142,7 +143,8 @@ _FUNCTIONS = (
     "maximum minimum eq ne lt le gt ge sign floor ceil round logical_not logical_and "
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape flatten transpose t permute "
-    "unsqueeze squeeze split chunk unbind clone narrow flip movedim matmul mm mv dot bmm outer"
+    "unsqueeze squeeze split chunk unbind clone narrow flip movedim select matmul mm mv dot "
+    "bmm outer"
 ).split()
 
 

@@ -9,7 +9,8 @@ from .. import _dtype
 from ..tensor import Tensor, _wrap_dim
 
 __all__ = ["promote_operands", "broadcast_error", "check_tensor", "dims_arg", "wrap_dim",
-           "quiet", "to_float", "is_scalar", "expand_error"]
+           "quiet", "to_float", "is_scalar", "expand_error", "int_arg", "int_tuple",
+           "cpp_type_name"]
 
 wrap_dim = _wrap_dim
 
@@ -112,3 +113,55 @@ def dims_arg(dim, ndim):
                 raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
         return dims if dims else None
     return (wrap_dim(dim, ndim),)
+
+
+def _is_index(value, allow_bool):
+    """An int or an integer tensor of one element; bools only count where PyTorch's
+    parser takes them for ints (inside a sequence of sizes)."""
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind in "iu" and value._data.size == 1
+    if isinstance(value, (bool, np.bool_)):
+        return allow_bool
+    return isinstance(value, numbers.Integral)
+
+
+def _as_int(value):
+    return int(value._data.reshape(()).item()) if isinstance(value, Tensor) else int(value)
+
+
+def int_arg(value, fname, argname, position=None):
+    """``value`` as an int, or PyTorch's TypeError naming the argument (``position`` is
+    left out for arguments usually passed by keyword, as PyTorch words those)."""
+    if not _is_index(value, allow_bool=False):
+        where = f" (position {position})" if position else ""
+        raise TypeError(f"{fname}(): argument '{argname}'{where} must be int, not "
+                        f"{type(value).__name__}")
+    return _as_int(value)
+
+
+def int_tuple(args, fname, argname):
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(torch.Size(...))`` as a tuple of
+    ints, with PyTorch's two TypeErrors: for an argument that is no size at all, and for
+    an element of a sequence that is not an int."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    elif len(args) == 1 and not _is_index(args[0], allow_bool=False):
+        raise TypeError(f"{fname}(): argument '{argname}' (position 1) must be tuple of ints, "
+                        f"not {type(args[0]).__name__}")
+    for k, value in enumerate(args):
+        if not _is_index(value, allow_bool=True):
+            raise TypeError(f"{fname}(): argument '{argname}' failed to unpack the object at pos "
+                            f"{k + 1} with error \"type must be tuple of ints,but got "
+                            f"{type(value).__name__}\"")
+    return tuple(_as_int(v) for v in args)
+
+
+# the C++ type names some of PyTorch's messages print (mm, masked_fill_)
+_CPP_NAMES = {"Float": "float", "Double": "double", "Long": "long int", "Int": "int",
+              "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
+              "Half": "c10::Half", "Bool": "bool"}
+
+
+def cpp_type_name(t):
+    """``'float'``, ``'long int'`` ... for a tensor's dtype, as C++ spells it."""
+    return _CPP_NAMES[_dtype.from_numpy_dtype(t._data.dtype)._legacy]

@@ -11,11 +11,13 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
+from ._common import int_arg, wrap_dim
 from ._record import record
 from .rules import RULES
 from .shape import as_view, unsqueeze
 
-__all__ = ["getitem", "normalize_key", "apply_basic", "slice_along", "check_index_bounds"]
+__all__ = ["getitem", "select", "normalize_key", "apply_basic", "slice_along",
+           "check_index_bounds"]
 
 _R = RULES
 
@@ -139,6 +141,17 @@ def _check_mask(shape, mask, dim):
             raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not "
                              f"match the shape of the indexed tensor {list(shape)} at index "
                              f"{dim + j}")
+
+
+def select(self, dim, index):
+    """``self.select(dim, index)``: the slice at ``index`` along ``dim`` (a view)."""
+    shape = self._data.shape
+    d = wrap_dim(int_arg(dim, "select", "dim", 1), len(shape))
+    index = int_arg(index, "select", "index", 2)
+    if not -shape[d] <= index < shape[d]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(shape)} at dimension {d}")
+    return _select(self, d, index, d)
 
 
 def _select(t, dim, index, source_dim):

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
-from ._common import promote_operands, broadcast_error, quiet, is_scalar
+from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
 from ..autograd.node import _short_name as short_name
 from ._record import record, make_node, NO_EDGE, REASON_NO_GRAD
 from .index import normalize_key, apply_basic, check_index_bounds
@@ -315,7 +315,7 @@ def _output_shape_error(out_shape, other_shape):
 def masked_fill_(self, mask, value):
     """Set ``value`` where ``mask`` is True: MaskedFillBackward0 for a number,
     MaskedFillBackward1 for a 0-d tensor (which gets the masked part of the gradient)."""
-    m = np.broadcast_to(mask._data.astype(bool), self._data.shape)
+    m = _mask_array(mask, self)
     if not isinstance(value, Tensor):
         return _apply_inplace(self, _R["masked_fill_"], lambda d: np.copyto(d, value, where=m),
                               (), (m,))
@@ -324,9 +324,17 @@ def masked_fill_(self, mask, value):
                           (value,), (m,), op_dtype=self.dtype)
 
 
+def _mask_array(mask, like):
+    """The boolean mask broadcast to ``like``'s shape; PyTorch refuses other dtypes."""
+    if mask._data.dtype.kind != "b":
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{cpp_type_name(mask)}")
+    return np.broadcast_to(mask._data, like._data.shape)
+
+
 def masked_fill(self, mask, value):
     """Out-of-place :func:`masked_fill_`: one MaskedFillBackward node, no clone."""
-    m = np.broadcast_to(mask._data.astype(bool), self._data.shape)
+    m = _mask_array(mask, self)
     if isinstance(value, Tensor):
         out = np.where(m, value._data, self._data).astype(self._data.dtype, copy=False)
         return record(_R["masked_fill_tensor"], out, (self, value), (m,))

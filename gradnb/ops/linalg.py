@@ -15,7 +15,7 @@ import numpy as np
 
 from .._dtype import from_numpy_dtype
 from ..tensor import Tensor
-from ._common import check_tensor, broadcast_error
+from ._common import check_tensor, broadcast_error, cpp_type_name
 from ._record import record
 from .rules import RULES
 from .shape import as_view, reshape, unsqueeze, squeeze, transpose, t, expand, contiguous
@@ -24,12 +24,6 @@ __all__ = ["matmul", "rmatmul", "mm", "mv", "dot", "bmm", "outer"]
 
 _R = RULES
 
-# C++ type names PyTorch's mm prints in its dtype error
-_CPP_NAMES = {"Float": "float", "Double": "double", "Long": "long int", "Int": "int",
-              "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
-              "Half": "c10::Half", "Bool": "bool"}
-
-
 def _legacy(t):
     return from_numpy_dtype(t._data.dtype)._legacy
 
@@ -37,7 +31,7 @@ def _legacy(t):
 def _check_same_dtype(a, b):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_CPP_NAMES[_legacy(a)]} != {_CPP_NAMES[_legacy(b)]}")
+                           f"{cpp_type_name(a)} != {cpp_type_name(b)}")
 
 
 def mm(self, mat2):

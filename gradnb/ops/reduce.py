@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor
-from ._common import dims_arg, wrap_dim, quiet, to_float
+from ._common import dims_arg, wrap_dim, quiet, to_float, int_arg
 from ._record import record
 from .elementwise import _NONDIFF
 from .rules import RULES
@@ -193,7 +193,7 @@ def prod(self, dim=None, keepdim=False, *, dtype=None):
 def cumsum(self, dim, *, dtype=None):
     """Running sum along ``dim``."""
     data = self._data
-    d = wrap_dim(dim, data.ndim)
+    d = wrap_dim(int_arg(dim, "cumsum", "dim", 1), data.ndim)
     out = np.cumsum(data, axis=d if data.ndim else None, dtype=_sum_dtype(data, dtype))
     return record(_R["cumsum"], out.reshape(data.shape), (self,), (d,))
 
@@ -254,7 +254,7 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 def _softmax_dim(data, dim, fname):
     if dim is None:
         raise TypeError(f'{fname}() missing 1 required positional arguments: "dim"')
-    return wrap_dim(dim, data.ndim)
+    return wrap_dim(int_arg(dim, fname, "dim", 1), data.ndim)
 
 
 def softmax(self, dim=None, dtype=None):

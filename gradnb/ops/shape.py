@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype
 from ..tensor import Tensor, _warned_once
-from ._common import wrap_dim, expand_error
+from ._common import wrap_dim, expand_error, int_arg, int_tuple
 from ._record import record, record_multi
 from .rules import RULES
 
@@ -29,13 +29,6 @@ def as_view(result, base):
     result._base = base._base if base._base is not None else base
     result._vc = base._vc
     return result
-
-
-def _shape_arg(shape):
-    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
 
 
 def _infer_shape(shape, numel):
@@ -57,7 +50,7 @@ def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         raise NotImplementedError("gradnb: view(dtype) is not supported")
     data = self._data
-    shape = _infer_shape(_shape_arg(shape), data.size)
+    shape = _infer_shape(int_tuple(shape, "view", "size"), data.size)
     out = _viewed(data, shape)
     if out is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride "
@@ -81,7 +74,7 @@ def reshape(self, *shape):
     strides if they allow one (ReshapeAliasBackward0), else a contiguous clone seen with
     the new shape (UnsafeViewBackward0 over CloneBackward0)."""
     data = self._data
-    shape = _infer_shape(_shape_arg(shape), data.size)
+    shape = _infer_shape(int_tuple(shape, "reshape", "shape"), data.size)
     out = _viewed(data, shape)
     if out is not None:
         rule = _R["view"] if data.flags.c_contiguous else _R["reshape_alias"]
@@ -114,7 +107,8 @@ def flatten(self, start_dim=0, end_dim=-1):
 def transpose(self, dim0, dim1):
     """Swap two dimensions (a view)."""
     n = self._data.ndim
-    d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    d0 = wrap_dim(int_arg(dim0, "transpose", "dim0", 1), n)
+    d1 = wrap_dim(int_arg(dim1, "transpose", "dim1", 2), n)
     out = np.swapaxes(self._data, d0, d1)
     return as_view(record(_R["transpose"], out, (self,), (d0, d1)), self)
 
@@ -129,7 +123,7 @@ def t(self):
 
 def permute(self, *dims):
     """Reorder the dimensions (a view)."""
-    dims = _shape_arg(dims)
+    dims = int_tuple(dims, "permute", "dims")
     n = self._data.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
@@ -182,7 +176,7 @@ def movedim(self, source, destination):
 
 def unsqueeze(self, dim):
     """Insert a dimension of size 1 at ``dim`` (a view)."""
-    d = wrap_dim(dim, self._data.ndim + 1)
+    d = wrap_dim(int_arg(dim, "unsqueeze", "dim", 1), self._data.ndim + 1)
     out = np.expand_dims(self._data, d)
     return as_view(record(_R["unsqueeze"], out, (self,), (d,)), self)
 
@@ -202,7 +196,7 @@ def squeeze(self, dim=None):
 
 def expand(self, *sizes):
     """Broadcast to a larger shape without copying (-1 keeps a dimension)."""
-    sizes = _shape_arg(sizes)
+    sizes = int_tuple(sizes, "expand", "size")
     data = self._data
     lead = len(sizes) - data.ndim
     if lead < 0:
@@ -229,7 +223,7 @@ def expand_as(self, other):
 
 def repeat(self, *repeats):
     """Tile the tensor ``repeats`` times along each dimension (a copy)."""
-    repeats = _shape_arg(repeats)
+    repeats = int_tuple(repeats, "repeat", "repeats")
     data = self._data
     if len(repeats) < data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
@@ -268,7 +262,7 @@ def cat(tensors, dim=0):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
                                "concatenated")
     ref = next((a for a in arrays if a.shape != (0,)), arrays[0])
-    d = wrap_dim(dim, ref.ndim)
+    d = wrap_dim(int_arg(dim, "cat", "dim"), ref.ndim)
     keep = [i for i, a in enumerate(arrays) if a.shape != (0,) or ref.shape == (0,)]
     for i in keep:
         a = arrays[i]
@@ -294,7 +288,7 @@ def stack(tensors, dim=0):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(arrays[0].shape)} at entry 0 and {list(a.shape)} at "
                                f"entry {i}")
-    d = wrap_dim(dim, arrays[0].ndim + 1)
+    d = wrap_dim(int_arg(dim, "stack", "dim"), arrays[0].ndim + 1)
     return record(_R["stack"], np.stack(arrays, axis=d), tuple(tensors), (d,))
 
 
@@ -357,7 +351,7 @@ def narrow(self, dim, start, length):
 
 def flip(self, dims):
     """Reverse the order along ``dims`` (a copy, as in PyTorch)."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = int_tuple((dims,), "flip", "dims")
     out = np.flip(self._data, [wrap_dim(d, self._data.ndim) for d in dims]).copy()
     return record(_R["flip"], out, (self,), (dims,))
 
