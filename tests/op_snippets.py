@@ -73,7 +73,7 @@ OPS = {
     "contiguous": "a.t().contiguous()", "to_float64": "a.to(torch.float64)",
     "to_float32": "a.float()", "double": "a.double()", "to_copy": "a.to(a.dtype, copy=True)",
     "type_as": "a.type_as(torch.ones(1, dtype=torch.float16))", "narrow": "a.narrow(1, 0, 2)",
-    "movedim": "a.movedim(0, 1)",
+    "movedim": "a.movedim(0, 1)", "select": "a.select(1, -1)", "select_function": "torch.select(a, 0, 1)",
     # indexing
     "index_int": "a[1]", "index_neg": "a[-1, -2]", "index_slice": "a[:, 1:]",
     "index_step": "a[:, ::2]", "index_none": "a[None]", "index_ellipsis": "a[..., 0]",
@@ -632,6 +632,43 @@ y = x * 1
 with torch.no_grad():
     row = y[0]
 row.mul_(2)
+### err_arg_view_element
+out = torch.ones(2, 3).view(2, "a")
+### err_arg_reshape_float
+out = torch.ones(2, 3).reshape(2.5)
+### err_arg_expand_str
+out = torch.ones(2, 3).expand("a")
+### err_arg_repeat_element
+out = torch.ones(2, 3).repeat(2, "a")
+### err_arg_permute_float
+out = torch.ones(2, 3).permute(0, 1.0)
+### err_arg_flip_str
+out = torch.ones(2, 3).flip("a")
+### err_arg_transpose_dim0
+out = torch.ones(2, 3).transpose("a", 0)
+### err_arg_transpose_dim1_bool
+out = torch.ones(2, 3).transpose(0, True)
+### err_arg_unsqueeze_float
+out = torch.ones(2, 3).unsqueeze(1.0)
+### err_arg_cumsum_str
+out = torch.ones(2, 3).cumsum("a")
+### err_arg_softmax_str
+out = torch.ones(2, 3).softmax("a")
+### err_arg_cat_dim_keyword
+out = torch.cat([torch.ones(2)], dim="a")
+### err_arg_stack_dim_keyword
+out = torch.stack([torch.ones(2)], dim="a")
+### err_arg_select_dim
+out = torch.ones(2, 3).select("a", 0)
+### err_select_index_range
+out = torch.ones(2, 3).select(0, 5)
+### err_select_dim_range
+out = torch.ones(2, 3).select(2, 0)
+### err_masked_fill_float_mask
+out = torch.ones(2).masked_fill(torch.ones(2), 1.0)
+### err_masked_fill_int_mask_inplace
+x = torch.ones(2)
+x.masked_fill_(torch.tensor([1, 0]), 1.0)
 ### err_fill_tensor_not_0d
 x = torch.ones(3)
 x.fill_(torch.ones(2))
