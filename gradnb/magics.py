@@ -9,8 +9,10 @@ first removes what the earlier load added, so there is never a second ``post_run
 callback or HTML formatter.
 """
 
-from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+import re
+
 from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .widgets.session import NotebookSession
@@ -44,6 +46,8 @@ class GradMagics(Magics):
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
+    @argument("--max-nodes", metavar="N", type=int, default=300, dest="max_nodes",
+              help="collapse larger graphs (default 300; 0: never)")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
@@ -54,7 +58,7 @@ class GradMagics(Magics):
         backward()). Python: gradnb.graph(t).
         """
         args = _parse(self.grad_graph, line)
-        self.session.show_graph(" ".join(args.expr))
+        self.session.show_graph(" ".join(args.expr), args.max_nodes)
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
@@ -62,6 +66,8 @@ class GradMagics(Magics):
               help="expression giving the seed gradient (quote it if it has spaces)")
     @argument("--retain-graph", action="store_true", dest="retain_graph",
               help="keep saved values so that backward can run again")
+    @argument("--max-nodes", metavar="N", type=int, default=300, dest="max_nodes",
+              help="collapse larger graphs (default 300; 0: never)")
     @line_magic
     def grad_backward(self, line):
         """Run EXPR.backward() while recording it, and show the animated replay.
@@ -72,7 +78,8 @@ class GradMagics(Magics):
         Python: gradnb.animate_backward(t).
         """
         args = _parse(self.grad_backward, line)
-        self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph)
+        self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph,
+                                   args.max_nodes)
 
     @magic_arguments()
     @cell_magic
@@ -103,8 +110,8 @@ def _parse(magic, line):
 # usage line of each magic, in the order %gradnb lists them
 _USAGE = {
     "grad_watch": "%grad_watch [names ...] [--all]",
-    "grad_graph": "%grad_graph EXPR",
-    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph]",
+    "grad_graph": "%grad_graph EXPR [--max-nodes N]",
+    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",
 }
@@ -117,10 +124,13 @@ def magics_help():
 
 
 def _summary(method):
-    # magic_arguments puts the usage line first in the docstring; the summary follows
-    lines = [line.strip() for line in (method.__doc__ or "").splitlines()]
-    prose = [line for line in lines if line and not line.startswith(("::", "%"))]
-    return prose[0] if prose else ""
+    # magic_arguments puts "::" and the usage block (maybe wrapped over several lines)
+    # before the docstring, each as its own paragraph; the summary is the next one
+    for paragraph in re.split(r"\n\s*\n", method.__doc__ or ""):
+        first = paragraph.strip().split("\n")[0].strip()
+        if first and first != "::" and not first.startswith("%"):
+            return first
+    return ""
 
 
 def load_ipython_extension(ipython):

@@ -106,9 +106,11 @@ def test_gradnb_status_lists_version_state_and_magics(shell):
     text = run(shell, "%gradnb").stdout
     assert f"gradnb {gradnb.__version__}" in text
     assert "tensor HTML display: on" in text and "refresh after each cell: on" in text
-    for usage in ("%grad_watch [names ...] [--all]", "%grad_graph EXPR",
-                  "%grad_backward EXPR [--gradient G] [--retain-graph]", "%%grad_trace"):
+    for usage in ("%grad_watch [names ...] [--all]", "%grad_graph EXPR [--max-nodes N]",
+                  "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
+                  "%%grad_trace"):
         assert usage in text
+    assert "Run EXPR.backward() while recording it" in text
 
 
 @pytest.mark.parametrize("magic, words", [
@@ -137,6 +139,17 @@ def test_grad_graph_shows_names_and_refreshes_after_backward(shell):
     run(shell, "total.backward()")                    # a later cell
     nodes = {n["label"]: n for n in widget.graph["nodes"]}
     assert nodes["w"]["grad"]["text"] == "tensor([2.])"
+
+
+def test_max_nodes_collapses_large_graphs(shell):
+    run(shell, "deep = w\nfor _ in range(40):\n    deep = deep * 1.5")
+    run(shell, "%grad_graph deep --max-nodes 10")
+    run(shell, "%grad_graph deep --max-nodes 0")
+    run(shell, "%grad_backward deep --max-nodes 10")
+    collapsed, full, replay = shell.shown
+    assert any(n["kind"] == "collapsed" for n in collapsed.graph["nodes"])
+    assert len(full.graph["nodes"]) > 40
+    assert any(n["kind"] == "collapsed" for n in replay.trace["graph"]["nodes"])
 
 
 def test_grad_graph_takes_expressions_and_tuples(shell):
@@ -224,6 +237,8 @@ BAD_INPUT = [
     ("grad_backward", "total --gradient 2", "is an int, not a tensor"),
     ("grad_backward", "total, z", "is a tuple, not a tensor"),
     ("grad_backward", "total --keep", "unrecognized arguments: --keep"),
+    ("grad_graph", "total --max-nodes many", "argument --max-nodes: invalid int value"),
+    ("grad_graph", "total --max-nodes -1", "--max-nodes must be 0"),
     ("gradnb", "extra", "unrecognized arguments: extra"),
 ]
 

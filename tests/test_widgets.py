@@ -181,6 +181,13 @@ def test_traits_are_plain_json_without_binary_buffers():
         json.dumps(state)
 
 
+def test_inspector_rows_travel_as_one_json_string():
+    widget = widgets.watch("x", "w", namespace=article())
+    state = widget.get_state()
+    assert isinstance(state["rows"], str)
+    assert json.loads(state["rows"]) == widget.rows
+
+
 def test_user_text_is_escaped_in_fallbacks():
     ns = article()
     ns[EVIL] = ns.pop("w")

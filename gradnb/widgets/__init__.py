@@ -54,8 +54,8 @@ def graph(*tensors, namespace=None, max_nodes=300, live=True):
         autograd prunes (greyed, dashed, with the reason).
     namespace : dict, optional
         Where names come from (default: the notebook's globals).
-    max_nodes : int
-        Larger graphs are collapsed.
+    max_nodes : int or None
+        Larger graphs are collapsed (None: never).
     live : bool
         Redraw after each later cell (e.g. to show gradients after ``backward()``).
 
@@ -95,7 +95,7 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
-                     raise_error=False):
+                     raise_error=False, max_nodes=300):
     """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
 
     Parameters
@@ -111,6 +111,8 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
     raise_error : bool
         Re-raise PyTorch's error when backward fails. By default the error is shown in
         the replay, after the steps that ran before it.
+    max_nodes : int or None
+        Larger graphs are collapsed (None: never).
 
     Returns
     -------
@@ -119,21 +121,23 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
     from .. import viz
     recorded = viz.record_backward(tensor, gradient=gradient, retain_graph=retain_graph,
                                    namespace=default_namespace(namespace),
-                                   raise_error=raise_error)
+                                   raise_error=raise_error, max_nodes=max_nodes)
     return AnimationWidget(Replay(recorded, 0))
 
 
-def trace(namespace=None):
+def trace(namespace=None, max_nodes=300):
     """A context manager recording every backward pass inside it.
 
     Parameters
     ----------
     namespace : dict, optional
         Where names come from (default: the notebook's globals).
+    max_nodes : int or None
+        Larger graphs are collapsed (None: never).
 
     Returns
     -------
     TraceRecorder
         Displaying it shows one replay per pass.
     """
-    return TraceRecorder(default_namespace(namespace))
+    return TraceRecorder(default_namespace(namespace), max_nodes=max_nodes)

@@ -22,8 +22,8 @@ class GraphView:
         The tensors whose computation is drawn.
     namespace : dict, optional
         Where tensor names come from (found by identity), e.g. the notebook's globals.
-    max_nodes : int
-        Larger graphs are collapsed by :mod:`gradnb.viz`.
+    max_nodes : int or None
+        Larger graphs are collapsed by :mod:`gradnb.viz` (None: never).
     """
 
     def __init__(self, roots, namespace=None, max_nodes=300):

@@ -12,6 +12,7 @@ keeps a refresh with 1,000 tensors in the namespace to a few milliseconds.
 """
 
 import html
+import json
 import weakref
 
 import traitlets
@@ -73,13 +74,13 @@ def tensor_row(name, t):
     }
 
 
-def _signature(t):
-    """What a row depends on, for the cache: cheap to read and to compare. The grad is
-    compared by identity through a weak reference kept next to this (see _Entry)."""
+def _state(t):
+    """``(grad, signature)``: what a row depends on, cheap to read and to compare. The
+    grad itself is compared by identity, through a weak reference (see _Entry)."""
     grad = _visible_grad(t)
     gf = t.grad_fn
-    return (t._version, t.requires_grad, None if gf is None else type(gf).__name__,
-            t.shape, t.dtype, None if grad is None else grad._version, grad_history(t))
+    return grad, (t._version, t.requires_grad, None if gf is None else type(gf).__name__,
+                  t.shape, t.dtype, None if grad is None else grad._version, grad_history(t))
 
 
 class _Entry:
@@ -88,17 +89,19 @@ class _Entry:
     __slots__ = ("tensor", "grad", "signature", "row")
 
     def __init__(self, t, row):
+        grad, self.signature = _state(t)
         self.tensor = weakref.ref(t)
-        grad = _visible_grad(t)
         self.grad = None if grad is None else weakref.ref(grad)
-        self.signature = _signature(t)
         self.row = row
 
     def matches(self, t):
-        grad = _visible_grad(t)
-        same_grad = (grad is None and self.grad is None) or (
-            grad is not None and self.grad is not None and self.grad() is grad)
-        return self.tensor() is t and same_grad and self.signature == _signature(t)
+        """True when the row built earlier still shows ``t`` as it is now."""
+        if self.tensor() is not t:
+            return False
+        grad, signature = _state(t)
+        if grad is None:
+            return self.grad is None and signature == self.signature
+        return self.grad is not None and self.grad() is grad and signature == self.signature
 
 
 class Inspector:
@@ -210,12 +213,19 @@ def resolve(namespace, path):
     return value
 
 
+def _rows_to_json(rows, widget):
+    return json.dumps(rows)
+
+
 class InspectorWidget(ViewWidget):
     """Widget showing an :class:`Inspector`; refreshed by :mod:`gradnb.widgets.live`."""
 
     _esm = assets.esm("inspector")
     columns = traitlets.List(traitlets.Dict(), default_value=COLUMNS).tag(sync=True)
-    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # Sent as one JSON string: ipywidgets walks every dict of a list looking for binary
+    # buffers, which costs more than building 1,000 rows (the state is JSON all the same).
+    # No per-element trait either: validating 1,000 dicts would also cost more.
+    rows = traitlets.List().tag(sync=True, to_json=_rows_to_json)
 
     def __init__(self, inspector, **kwargs):
         self.inspector = inspector

@@ -16,6 +16,8 @@ class TraceRecorder:
     ----------
     namespace : dict, optional
         Where tensor names come from.
+    max_nodes : int or None
+        Larger graphs are collapsed (None: never).
 
     Examples
     --------
@@ -24,14 +26,15 @@ class TraceRecorder:
     >>> recording                               # one replay per pass  # doctest: +SKIP
     """
 
-    def __init__(self, namespace=None):
+    def __init__(self, namespace=None, max_nodes=300):
         self.namespace = namespace
+        self.max_nodes = max_nodes
         self.trace = None     # the gradnb.viz BackwardTrace, once entered
         self._widgets = None
 
     def __enter__(self):
         from .. import viz
-        self.trace = viz.trace(namespace=self.namespace)
+        self.trace = viz.trace(namespace=self.namespace, max_nodes=self.max_nodes)
         self.trace.__enter__()
         return self
 

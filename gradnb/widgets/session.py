@@ -38,6 +38,13 @@ def unquote(text):
     return text
 
 
+def _limit(max_nodes):
+    """``--max-nodes``: 0 means never collapse."""
+    if max_nodes < 0:
+        raise UsageError(f"--max-nodes must be 0 (never collapse) or more, not {max_nodes}")
+    return max_nodes or None
+
+
 class NotebookSession:
     """The magics' work for one shell.
 
@@ -102,10 +109,10 @@ class NotebookSession:
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr):
-        """``%grad_graph EXPR``."""
+    def show_graph(self, expr, max_nodes=300):
+        """``%grad_graph EXPR [--max-nodes N]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
-        display(graph(*roots, namespace=self.shell.user_ns))
+        display(graph(*roots, namespace=self.shell.user_ns, max_nodes=_limit(max_nodes)))
 
     def show_watch(self, names, everything):
         """``%grad_watch [names ...] [--all]``."""
@@ -114,14 +121,14 @@ class NotebookSession:
         names = self.watched_names(names)
         display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
 
-    def show_backward(self, expr, gradient=None, retain_graph=False):
-        """``%grad_backward EXPR [--gradient G] [--retain-graph]``."""
+    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=300):
+        """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]``."""
         (root,) = self.tensors(expr, "grad_backward")
         seed = None
         if gradient is not None:
             (seed,) = self.tensors(unquote(gradient), "grad_backward --gradient")
         display(animate_backward(root, gradient=seed, retain_graph=retain_graph,
-                                 namespace=self.shell.user_ns))
+                                 namespace=self.shell.user_ns, max_nodes=_limit(max_nodes)))
 
     def trace_cell(self, cell):
         """``%%grad_trace``: run the cell recording its backward passes, show each."""
@@ -143,7 +150,8 @@ class NotebookSession:
             f"{': ' + ', '.join(kinds) if kinds else ''})",
             "magics (full help: %grad_graph? and so on):",
         ]
-        lines += [f"  {usage:<48} {summary}" for usage, summary in magics_help]
+        width = max(len(usage) for usage, _ in magics_help)
+        lines += [f"  {usage:<{width}}  {summary}" for usage, summary in magics_help]
         return "\n".join(lines)
 
     # -- installing into the shell -----------------------------------------------------------

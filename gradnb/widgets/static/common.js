@@ -228,6 +228,14 @@ function graphAriaLabel(graph) {
     `${s.pruned_nodes || 0} pruned nodes`;
 }
 
+/** The bottom centre of the first root's box (backward starts there), or null. */
+function rootPoint(graph, drawing) {
+  const root = (graph.roots || []).map((id) => drawing.nodes.get(id)).find(Boolean);
+  if (!root) return null;
+  const b = nodeBox(root.data);
+  return [b.x + b.w / 2, b.y + b.h];
+}
+
 /** Unique ids for <marker> elements: several widgets share one page. */
 let markerCounter = 0;
 function newMarkerId() {
@@ -243,11 +251,12 @@ function newMarkerId() {
  * canvas has focus.
  */
 class PanZoom {
-  constructor(canvas, svg, width, height) {
+  constructor(canvas, svg, width, height, home) {
     this.canvas = canvas;
     this.svg = svg;
     this.graphW = Math.max(width || 1, 1);
     this.graphH = Math.max(height || 1, 1);
+    this.home = home; // [x, y] shown first when the graph does not fit: the root
     this.view = { x: 0, y: 0, scale: 1 };
     this.listen();
   }
@@ -275,9 +284,22 @@ class PanZoom {
     this.apply();
   }
 
-  /** Start view: the whole graph if it fits readably, else its top at a readable size. */
+  /**
+   * Start view: the whole graph if it fits readably; else, at a readable size, the root
+   * (where backward starts; the history lies above it, a drag away).
+   */
   start() {
-    this.showAt(Math.max(this.fitScale(), MIN_START_SCALE));
+    const fit = this.fitScale();
+    if (fit >= MIN_START_SCALE || !this.home) {
+      this.showAt(Math.max(fit, MIN_START_SCALE));
+      return;
+    }
+    this.view.scale = MIN_START_SCALE;
+    const { w, h } = this.screen();
+    const s = this.view.scale;
+    this.view.x = this.home[0] - w / s / 2;
+    this.view.y = this.home[1] - h / s + 3 * VIEW_MARGIN / s;
+    this.apply();
   }
 
   /** Show the whole graph, however small that makes it. */
@@ -471,7 +493,8 @@ function graphCanvas(root, graph) {
   canvas.setAttribute("aria-label", "Graph picture: drag to pan, + and - to zoom, 0 to fit");
   const drawing = drawGraph(graph, newMarkerId());
   canvas.appendChild(drawing.svg);
-  const panZoom = new PanZoom(canvas, drawing.svg, graph.width, graph.height);
+  const panZoom = new PanZoom(canvas, drawing.svg, graph.width, graph.height,
+    rootPoint(graph, drawing));
   attachTooltip(root, canvas, drawing);
   panZoom.start();
   const stopFollowing = followSize(canvas, panZoom);

@@ -1,9 +1,10 @@
 // gradnb live inspector: a table of tensors (name, shape, dtype, requires_grad, is_leaf,
 // grad_fn, grad) that Python refreshes after every cell.
 //
-// The model's `rows` trait is a list of plain dicts keyed by `columns`; rows are matched
-// by name between refreshes so that only the cells that changed are touched, and those
-// are briefly marked so the reader sees what the last cell did.
+// The model's `rows` trait is a JSON string (one string is far cheaper for ipywidgets to
+// send than 1,000 dicts) of a list of plain dicts keyed by `columns`; rows are matched by
+// name between refreshes so that only the cells that changed are touched, and those are
+// briefly marked so the reader sees what the last cell did.
 
 /** The table head, built once per column list. */
 function tableHead(columns) {
@@ -72,7 +73,7 @@ class InspectorTable {
 
   /** Bring the table in line with the model's rows, in the model's order. */
   update() {
-    const rows = this.model.get("rows") || [];
+    const rows = JSON.parse(this.model.get("rows") || "[]");
     const seen = new Set();
     rows.forEach((row, index) => {
       seen.add(row.name);
