@@ -4,7 +4,8 @@ is the module under test, ``data(*shape, seed=, low=, high=)`` gives reproducibl
 lists, variables named ``out*`` are backpropagated with fixed weights.
 
 ``SNIPPETS`` maps a unique name to its source; names start with their family
-(``op_``, ``form_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``) so ``pytest -k`` can
+(``op_``, ``form_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``,
+``loss_``) so ``pytest -k`` can
 pick one. ``fresh_`` snippets run in a new interpreter.
 """
 
@@ -294,6 +295,63 @@ out = x[3:1]
 ### form_getitem_slice_beyond
 x = torch.tensor(data(5), requires_grad=True)
 out = x[2:100]
+"""
+
+
+# losses through torch.nn.functional (whose forwards record rules of the table)
+LOSSES = """
+### loss_mse
+x = torch.tensor(data(2, 3), requires_grad=True)
+t = torch.tensor(data(2, 3, seed=1))
+out1 = F.mse_loss(x, t)
+out2 = F.mse_loss(x, t, reduction="none")
+out3 = F.mse_loss(x, t, reduction="sum")
+### loss_mse_target_grad
+x = torch.tensor(data(3), requires_grad=True)
+t = torch.tensor(data(3, seed=1), requires_grad=True)
+out = F.mse_loss(x, t)
+### loss_l1
+x = torch.tensor(data(2, 3), requires_grad=True)
+out = F.l1_loss(x, torch.tensor(data(2, 3, seed=1)))
+### loss_nll
+x = torch.tensor(data(3, 4), requires_grad=True)
+out = F.nll_loss(x.log_softmax(1), torch.tensor([3, 0, 1]))
+### loss_nll_weight_ignore
+x = torch.tensor(data(3, 4), requires_grad=True)
+out = F.nll_loss(x, torch.tensor([3, 0, 1]), weight=torch.tensor([1.0, 2.0, 0.5, 1.5]),
+                 ignore_index=0)
+### loss_nll_2d
+x = torch.tensor(data(2, 3, 2), requires_grad=True)
+out = F.nll_loss(x, torch.tensor([[0, 2], [1, 1]]), reduction="none")
+### loss_cross_entropy
+x = torch.tensor(data(3, 4), requires_grad=True)
+out = F.cross_entropy(x, torch.tensor([3, 0, 1]))
+### loss_cross_entropy_smoothing
+x = torch.tensor(data(3, 4), requires_grad=True)
+out = F.cross_entropy(x, torch.tensor([3, 0, 1]), label_smoothing=0.1)
+### loss_cross_entropy_probs
+x = torch.tensor(data(2, 3), requires_grad=True)
+p = torch.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+out = F.cross_entropy(x, p)
+### loss_bce
+x = torch.tensor(data(2, 3, low=0.1, high=0.9), requires_grad=True)
+t = torch.tensor(data(2, 3, seed=1, low=0.0, high=1.0))
+out = F.binary_cross_entropy(x, t)
+### loss_bce_logits
+x = torch.tensor(data(2, 3), requires_grad=True)
+t = torch.tensor([[0.0, 1.0, 1.0], [1.0, 0.0, 0.5]])
+out = F.binary_cross_entropy_with_logits(x, t, pos_weight=torch.tensor([1.0, 2.0, 0.5]))
+### loss_linear
+x = torch.tensor(data(2, 3), requires_grad=True)
+w = torch.tensor(data(4, 3, seed=1), requires_grad=True)
+b = torch.tensor(data(4, seed=2), requires_grad=True)
+out = F.linear(x, w, b)
+### loss_err_nll_target_range
+out = F.nll_loss(torch.ones(2, 3), torch.tensor([0, 3]))
+### loss_err_mse_shapes
+out = F.mse_loss(torch.ones(2, 3), torch.ones(3, 2))
+### loss_err_cross_entropy_float_target_shape
+out = F.cross_entropy(torch.ones(2, 3), torch.ones(2))
 """
 
 
@@ -1332,7 +1390,7 @@ c = int(x)
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
-                 GRAPHS, FRESH):
+                 GRAPHS, FRESH, LOSSES):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

@@ -22,7 +22,7 @@ from torchdiff import compare_outcomes, compare_reprs, run_snippet
 GOLDENS = json.loads((Path(__file__).parent / "goldens" / "ops.json").read_text())
 
 # Known differences from PyTorch, each caused by a bug in a file this suite's authors may
-# not edit (the reason names it). The tests are expected to fail (strict: a fix makes them
+# not edit (the reason names the file). The tests are expected to fail (strict: a fix makes them
 # pass, and the entry must then go).
 _ENGINE_ROOTS = ("autograd/engine.py _dependencies walks a root twice when it is listed "
                  "twice (outputs of one split/unbind) or reachable from another root: the "
@@ -54,6 +54,9 @@ KNOWN = {
     "err_where_shapes": "ops/elementwise.py where leaks numpy's ValueError for shapes that do "
                         "not broadcast instead of PyTorch's RuntimeError",
     "edge_float16_overflow": "ops/elementwise.py mul leaks numpy's overflow RuntimeWarning",
+    "loss_err_mse_shapes": "nn/functional.py mse_loss leaks numpy's ValueError for shapes "
+                           "that do not broadcast; PyTorch raises RuntimeError 'The size of "
+                           "tensor a (3) must match the size of tensor b (2) ...'",
     "err_grad_assign_shape": "tensor.py grad setter: PyTorch says \"attempting to assign a "
                              "gradient of size '[3]' to a tensor of size '[2]'. ...\"",
 }
