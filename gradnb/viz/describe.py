@@ -33,10 +33,8 @@ def box_size(record):
     lines = record["lines"]
     chars = max((len(line) for line in lines), default=0)
     if record["kind"] == schema.TENSOR and record["requires_grad"]:
-        # the value's repr without its suffix, closing parenthesis put back
-        values = record["value"].split(", requires_grad=")[0].split(", grad_fn=")[0]
-        values = values if values.endswith(")") else values + ")"
-        chars = max(chars, min(len("grad: ") + len(one_line(values, GRAD_LINE_CHARS)),
+        # room for "grad: tensor([...])" with up to 9 characters per element
+        chars = max(chars, min(len("grad: tensor([])") + 9 * math.prod(record["shape"]),
                                GRAD_LINE_CHARS))
     return (max(_MIN_WIDTH, round(chars * CHAR_WIDTH + 2 * PADDING_X, 1)),
             round(len(lines) * LINE_HEIGHT + 2 * PADDING_Y, 1))

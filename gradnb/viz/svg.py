@@ -27,7 +27,8 @@ FONT_FAMILY = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono'
 _EDGE_FONT = 11.0
 _LEGEND_ROW = 18.0
 _ARROW = 7.0
-_LABEL_AT = 0.3         # where along an edge its gradient is written
+_LABEL_AT = (0.3, 0.55, 0.8)   # where along an edge its gradient is written: edges
+                               # leaving one box take turns, so labels do not overprint
 # characters XML 1.0 cannot carry at all, even escaped
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _KIND_CLASS = {schema.TENSOR: "gradnb-tensor", schema.FUNCTION: "gradnb-function",
@@ -161,10 +162,10 @@ def _point_along(points, fraction):
     return points[-1]
 
 
-def _edge_label(points, text):
+def _edge_label(points, text, turn):
     """The gradient on an edge, near the end it flows into during backward (the
     source's side), where edges leaving different boxes are apart."""
-    mx, my = _point_along(points, _LABEL_AT)
+    mx, my = _point_along(points, _LABEL_AT[turn % len(_LABEL_AT)])
     width = len(text) * _EDGE_FONT * 0.6 + 6
     return (f'<rect class="gradnb-edge-label-bg" x="{_num(mx - width / 2)}" '
             f'y="{_num(my - 8)}" width="{_num(width)}" height="14" rx="3" fill="#FFFFFF" '
@@ -174,7 +175,7 @@ def _edge_label(points, text):
             f'xml:space="preserve">{esc(text)}</text>')
 
 
-def _edge_svg(edge, labels, active, text):
+def _edge_svg(edge, labels, active, text, label):
     points = edge.get("points") or []
     if len(points) < 2:
         return ""
@@ -193,8 +194,8 @@ def _edge_svg(edge, labels, active, text):
            f"<title>{esc(title)}</title>",
            f'<path d="{path}" fill="none" stroke="{stroke}" stroke-width="{width}"{dash}/>',
            f'<polygon points="{_arrowhead(points)}" fill="{stroke}"/>']
-    if text:
-        out.append(_edge_label(points, text))
+    if label[0]:
+        out.append(_edge_label(points, *label))
     out.append("</g>")
     return "\n".join(out)
 
@@ -233,6 +234,29 @@ def _legend_svg(graph, top):
     return "\n".join(out), y + 8, width
 
 
+def _edge_labels(edges, edge_text):
+    """``(text, turn)`` per edge: parallel edges (``x * x``) share one label on the
+    first of them; ``turn`` counts the labels already on edges leaving the same box."""
+    merged = {}
+    for e in edges:
+        text = edge_text.get(e["id"])
+        if text is not None:
+            merged.setdefault((e["source"], e["target"]), []).append(text)
+    seen, out = {}, []
+    for e in edges:
+        texts = merged.pop((e["source"], e["target"]), None)
+        if not texts:
+            out.append((None, 0))
+            continue
+        text = texts[0] if len(set(texts)) == 1 else " | ".join(texts)
+        if len(texts) > 1 and len(set(texts)) == 1:
+            text += f" \u00d7{len(texts)}"
+        turn = seen.get(e["source"], 0)
+        seen[e["source"]] = turn + 1
+        out.append((text, turn))
+    return out
+
+
 def render_graph(graph, highlight=None, edge_text=None, grad_text=None, caption=None):
     """The SVG text of a :class:`gradnb.viz.schema.Graph`.
 
@@ -269,7 +293,8 @@ def render_graph(graph, highlight=None, edge_text=None, grad_text=None, caption=
                    f'fill="#111111" font-weight="bold" xml:space="preserve">{esc(caption)}</text>')
     out.append(f'<g class="gradnb-body" transform="translate(0,{_num(offset)})">')
     out.append('<g class="gradnb-edges">')
-    out += [_edge_svg(e, labels, active, edge_text.get(e["id"])) for e in graph["edges"]]
+    out += [_edge_svg(e, labels, active, edge_text.get(e["id"]), label)
+            for e, label in zip(graph["edges"], _edge_labels(graph["edges"], edge_text))]
     out.append('</g>\n<g class="gradnb-nodes">')
     for node in graph["nodes"]:
         grad = grad_text.get(node["id"])
