@@ -238,7 +238,7 @@ BAD_INPUT = [
     ("grad_backward", "total, z", "is a tuple, not a tensor"),
     ("grad_backward", "total --keep", "unrecognized arguments: --keep"),
     ("grad_graph", "total --max-nodes many", "argument --max-nodes: invalid int value"),
-    ("grad_graph", "total --max-nodes -1", "--max-nodes must be 0"),
+    ("grad_graph", "total --max-nodes -1", "%grad_graph: --max-nodes must be 0"),
     ("gradnb", "extra", "unrecognized arguments: extra"),
 ]
 

@@ -45,6 +45,11 @@ def by_label(graph):
     return {n["label"]: n for n in graph["nodes"]}
 
 
+def test_top_level_view_functions_are_the_widgets_ones():
+    for name in ("graph", "watch", "animate_backward", "trace"):
+        assert getattr(torch, name) is getattr(widgets, name)
+
+
 # -- graph view ------------------------------------------------------------------------------
 
 def test_graph_widget_carries_names_pruned_parts_and_reasons():

@@ -38,10 +38,11 @@ def unquote(text):
     return text
 
 
-def _limit(max_nodes):
+def _limit(max_nodes, magic):
     """``--max-nodes``: 0 means never collapse."""
     if max_nodes < 0:
-        raise UsageError(f"--max-nodes must be 0 (never collapse) or more, not {max_nodes}")
+        raise UsageError(f"%{magic}: --max-nodes must be 0 (never collapse) or more, "
+                         f"not {max_nodes}")
     return max_nodes or None
 
 
@@ -112,7 +113,8 @@ class NotebookSession:
     def show_graph(self, expr, max_nodes=300):
         """``%grad_graph EXPR [--max-nodes N]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
-        display(graph(*roots, namespace=self.shell.user_ns, max_nodes=_limit(max_nodes)))
+        display(graph(*roots, namespace=self.shell.user_ns,
+                      max_nodes=_limit(max_nodes, "grad_graph")))
 
     def show_watch(self, names, everything):
         """``%grad_watch [names ...] [--all]``."""
@@ -128,7 +130,8 @@ class NotebookSession:
         if gradient is not None:
             (seed,) = self.tensors(unquote(gradient), "grad_backward --gradient")
         display(animate_backward(root, gradient=seed, retain_graph=retain_graph,
-                                 namespace=self.shell.user_ns, max_nodes=_limit(max_nodes)))
+                                 namespace=self.shell.user_ns,
+                                 max_nodes=_limit(max_nodes, "grad_backward")))
 
     def trace_cell(self, cell):
         """``%%grad_trace``: run the cell recording its backward passes, show each."""
