@@ -65,8 +65,9 @@ def _np_dtype(dtype):
 # from data
 # ---------------------------------------------------------------------------------------
 
-def _infer_array(data):
-    """A numpy array with PyTorch's inferred dtype for python data."""
+def _infer_array(data, depth=0):
+    """A numpy array with PyTorch's inferred dtype for python data (``depth``: nesting
+    level, for error messages)."""
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, np.ndarray):
@@ -80,23 +81,45 @@ def _infer_array(data):
     if isinstance(data, numbers.Real):
         return np.asarray(data, dtype=_dtype.get_default_dtype().np)
     if isinstance(data, (list, tuple, builtins.range)):
-        return _sequence_array(list(data))
+        return _sequence_array(list(data), depth)
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _sequence_array(items):
-    """Nested sequences of numbers (or 0-d tensors) to an array, with PyTorch's errors."""
+def _sequence_array(items, depth=0):
+    """Nested sequences of numbers (or 0-d tensors) to an array, with PyTorch's errors;
+    ``depth`` is how deep ``items`` sits in the outermost sequence."""
     if not items:
         return np.zeros((0,), _dtype.get_default_dtype().np)
-    parts = [_infer_array(x) for x in items]
-    shape0 = parts[0].shape
-    for p in parts:
-        if p.shape != shape0:
-            raise ValueError(f"expected sequence of length {shape0[0] if shape0 else 0} at dim "
-                             f"1 (got {p.shape[0] if p.shape else 0})")
+    parts = [_infer_array(x, depth + 1) for x in items]
+    first = parts[0].shape
+    for part, item in zip(parts, items):
+        if part.shape != first:
+            raise _ragged_error(first, part.shape, depth, item, _common_dtype(parts, items))
     return np.stack([p.astype(_common_dtype(parts, items), copy=False) for p in parts])
+
+
+def _ragged_error(first, other, depth, item, dtype):
+    """PyTorch's error for an element shaped ``other`` where the first was ``first``: a
+    length mismatch, a sequence where numbers were expected, or the reverse."""
+    for k, (n, m) in enumerate(zip(first, other)):
+        if n != m:
+            return ValueError(f"expected sequence of length {n} at dim {depth + 1 + k} "
+                              f"(got {m})")
+    if len(first) > len(other):
+        return TypeError("not a sequence")
+    name = type(_first_sequence(item, len(other) - len(first))).__name__
+    if np.dtype(dtype).kind == "f":
+        return TypeError(f"must be real number, not {name}")
+    return TypeError(f"'{name}' object cannot be interpreted as an integer")
+
+
+def _first_sequence(item, levels):
+    """The sequence met ``levels`` levels down, where PyTorch expected a number."""
+    for _ in builtins.range(levels - 1):
+        item = item[0]
+    return item
 
 
 def _common_dtype(parts, items):
@@ -253,7 +276,7 @@ def _range_args(start, end, step):
     if values[2] == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     return values
 
 
