@@ -500,6 +500,80 @@ out3 = torch.tensor([[1], [2]])
 out4 = torch.tensor(3)
 out5 = torch.tensor(np.array([1, 2], dtype=np.int16))
 out6 = torch.tensor([torch.tensor(1.5), 2])
+### factory_arange_float_steps
+out1 = torch.arange(0, 1, 0.1)
+out2 = torch.arange(1, 2.5, 0.5)
+out3 = torch.arange(5, dtype=torch.float64)
+out4 = torch.arange(-3, 3, 2)
+out5 = torch.arange(0.0, 1.0, 0.3)
+out6 = torch.arange(10, 0, -3)
+### factory_linspace_logspace
+out1 = torch.linspace(0, 1, 1)
+out2 = torch.linspace(-1, 1, 4, dtype=torch.float64)
+out3 = torch.logspace(0, 2, 3)
+out4 = torch.linspace(0, 10, 5, dtype=torch.int64)
+### factory_range_deprecated
+out1 = torch.range(0, 1, 0.25)
+out2 = torch.range(1, 4)
+### factory_empty_data
+out1 = torch.tensor([])
+out2 = torch.tensor([[]])
+out3 = torch.zeros(0, 3)
+out4 = torch.ones(2, 0).sum(1)
+### factory_dtype_casts
+out1 = torch.tensor(3.7, dtype=torch.int64)
+out2 = torch.tensor([1.5, -2.5], dtype=torch.int32)
+out3 = torch.tensor([0, 2], dtype=torch.bool)
+out4 = torch.tensor([True, False], dtype=torch.float32)
+out5 = torch.tensor([300], dtype=torch.float16)
+### factory_like
+x = torch.tensor([[1, 2], [3, 4]])
+out1 = torch.zeros_like(x)
+out2 = torch.ones_like(x, dtype=torch.float32)
+out3 = torch.full_like(x, 2.7)
+out4 = torch.full_like(x.float(), 2.7)
+out5 = x.new_zeros(3)
+out6 = x.new_tensor([1.5])
+out7 = x.new_full((2,), 5)
+### factory_from_numpy
+a = np.array([[1.5, 2.0]], dtype=np.float64)
+out1 = torch.from_numpy(a)
+out2 = torch.as_tensor(a, dtype=torch.float32)
+out3 = torch.tensor(np.array([1, 2], dtype=np.uint8))
+out4 = torch.tensor(np.float32(2.5))
+out5 = torch.tensor([np.int64(1), np.int64(2)])
+### factory_eye_full
+out1 = torch.eye(3)
+out2 = torch.eye(2, 4, dtype=torch.int64)
+out3 = torch.full((2, 2), True)
+out4 = torch.full((1,), 3, dtype=torch.float64)
+### factory_requires_grad_kw
+out1 = torch.zeros(2, requires_grad=True)
+out2 = torch.arange(3.0, requires_grad=True)
+out3 = torch.linspace(0, 1, 3, requires_grad=True)
+out4 = torch.full((2,), 1.5, requires_grad=True)
+### factory_legacy_constructors
+out1 = torch.FloatTensor([1, 2])
+out2 = torch.LongTensor([1.7, 2.2])
+out3 = torch.Tensor(2, 3).shape
+out4 = torch.DoubleTensor(2).dtype
+out5 = torch.Tensor([[1, 2]])
+### factory_err_arange_step
+out = torch.arange(0, 1, 0)
+### factory_err_arange_sign
+out = torch.arange(0, 5, -1)
+### factory_err_tensor_mixed_nesting
+out = torch.tensor([1, [2, 3]])
+### factory_err_tensor_float_then_list
+out = torch.tensor([1.5, [2, 3]])
+### factory_err_tensor_list_then_number
+out = torch.tensor([[1, 2], 3])
+### factory_err_tensor_deep_length
+out = torch.tensor([[[1, 2]], [[1]]])
+### factory_err_tensor_tuple_inside
+out = torch.tensor([1, (2,)])
+### factory_err_requires_grad_bool
+out = torch.tensor([True], requires_grad=True)
 ### promote_factories
 out1 = torch.arange(3)
 out2 = torch.arange(0, 1, 0.25)
