@@ -480,6 +480,14 @@ out = x * y
 x = torch.tensor([1.0, 2.0], requires_grad=True)
 y = torch.tensor([3.0], dtype=torch.float64, requires_grad=True)
 out = torch.cat([x, y])
+### promote_int_scalar_wraps
+x = torch.tensor([1, 5], dtype=torch.uint8)
+out1 = x + (-1)
+out2 = x + 300
+out3 = x > -1
+out4 = 2 - x
+out5 = torch.tensor([1], dtype=torch.int32) + 2 ** 40
+out6 = torch.tensor([100], dtype=torch.int8) * 3
 ### promote_numpy_scalar
 out = torch.tensor([1.0, 2.0]) * np.float64(2.0)
 ### promote_numpy_int_scalar

@@ -58,7 +58,19 @@ def promote_operands(a, b, float_only=False):
     target = _dtype.result_type(a, b)
     if float_only and not target.is_floating_point:
         target = _dtype.get_default_dtype()
+    if type(b) is int and target.np.kind in "iu":
+        b = _wrapped(b, target.np)
     return ad.astype(target.np, copy=False), b
+
+
+def _wrapped(value, np_dtype):
+    """A python int as the integer dtype stores it: PyTorch casts an out-of-range
+    scalar (``uint8_tensor + 300`` adds 44, ``uint8_tensor > -1`` compares with 255)
+    where numpy 2 would raise OverflowError."""
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max:
+        return value
+    return (value - info.min) % (1 << info.bits) + info.min
 
 
 def to_float(t):
