@@ -985,6 +985,27 @@ x = torch.ones(2, requires_grad=True)
 y = (x * x).sum()
 y.backward()
 y.backward()
+### err_backward_twice_through_copy_slices
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+w = torch.tensor([5.0, 6.0], requires_grad=True)
+y = x.clone()
+y[0].mul_(w)
+y.sum().backward()
+y.sum().backward()
+### graph_copy_slices_retain_graph
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+w = torch.tensor([5.0, 6.0], requires_grad=True)
+y = x.clone()
+y[0].mul_(w)
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+gx, gw = x.grad, w.grad
+### graph_copy_slices_then_other_region
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+w = torch.tensor([5.0, 6.0], requires_grad=True)
+out = x.clone()
+out[0].mul_(w)
+out[1].mul_(w)
 ### err_backward_nonscalar
 x = torch.ones(2, requires_grad=True)
 (x * 2).backward()

@@ -185,7 +185,11 @@ def _copy_slices(view, base, positions, fn):
     """The in-place op ``fn`` changed ``view``: the base gets CopySlices (its old history,
     then ``fn``'s other inputs), the view AsStridedBackward0 over the base's new history."""
     edges = (_edge(base),) + fn.next_functions[1:]
-    _set_history(base, make_node(_R["copy_slices"], base, (), edges, (positions, fn)))
+    node = make_node(_R["copy_slices"], base, (), edges, (positions, fn))
+    # the saved result only marks the node as freed after backward: the base may change
+    # in place again (another region) without making this node's gradient wrong
+    node._checks = None
+    _set_history(base, node)
     _view_history(view, base, positions)
 
 

@@ -183,11 +183,11 @@ def _make_saver(rule):
     only if an input whose formula reads it will receive a gradient, and note the
     version of saved tensors so backward can detect in-place changes made since.
     Straight-line code per rule, because it runs on every recorded op."""
-    if rule.inputs is None:
-        raise ValueError(f"{rule.grad_fn}: variadic rules cannot save inputs")
-    lines = ["def _save(node, result, inputs, edges):",
-             f"    {', '.join(f'in_{n}' for n in rule.inputs)}, = inputs",
-             "    checks = ()"]
+    if rule.inputs is None and set(rule.saved_names) != {"result"}:
+        raise ValueError(f"{rule.grad_fn}: variadic rules can only save their result")
+    lines = ["def _save(node, result, inputs, edges):", "    checks = ()"]
+    if rule.inputs:
+        lines.insert(1, f"    {', '.join(f'in_{n}' for n in rule.inputs)}, = inputs")
     for name, users in zip(rule.saved_names, rule.users):
         cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users)
         lines.append(f"    if {cond}:")
@@ -479,11 +479,13 @@ def mm_mat2_backward(grad, mat1, mat2_transposed):
     return (grad.T @ mat1).T if mat2_transposed else mat1.T @ grad
 
 
-def copy_slices_backward(grad, positions, fn):
+def copy_slices_backward(grad, positions, fn, result):
     """Gradient of CopySlices: ``fn`` (an in-place op) was applied to the view of the
     base at flat ``positions``. Outside the view the base's gradient passes through;
     inside, it is replaced by ``fn``'s gradient for the view's old values; ``fn``'s other
-    inputs get their gradients from the view's part (PyTorch's CopySlices::apply)."""
+    inputs get their gradients from the view's part (PyTorch's CopySlices::apply).
+    ``result`` is unused: the formula names it so that the node saves a value, which
+    backward frees, and a second backward then raises as in PyTorch."""
     # C order: reshape(-1) must be a view to write through (a broadcast grad from sum()
     # would otherwise be copied to another layout and the writes lost)
     result = np.array(grad, copy=True, order="C")
@@ -585,7 +587,7 @@ _TABLE = [
     # an in-place op on a view: next_functions are the base's old history, then those
     # of the op's node ``fn`` after its first input (the view), as in PyTorch
     R("copy_slices", "CopySlices", None, ("positions", "fn"),
-      all="copy_slices_backward(grad, positions, fn)"),
+      all="copy_slices_backward(grad, positions, fn, result)"),
     R("as_strided", "AsStridedBackward0", ("self",), ("positions", "self_shape"),
       self="scatter_positions(grad, positions, self_shape)"),
     # reductions
