@@ -24,6 +24,7 @@ from ._dtype import dtype as _dtype_cls
 from . import autograd as _autograd
 from .autograd.grad_mode import MODE
 from .autograd.node import AccumulateGrad
+from .autograd.provenance import make_record
 
 __all__ = ["Tensor", "Size", "device", "is_tensor"]
 
@@ -413,7 +414,7 @@ class Tensor(metaclass=_TensorMeta):
         """A new leaf sharing storage and version counter, outside autograd."""
         t = Tensor._wrap(self._data)
         t._vc = self._vc
-        t._prov = ("detach", (weakref.ref(self),), "detach")
+        t._prov = make_record("detach", (self,), "detach", self._data)
         return t
 
     def detach_(self):
@@ -427,7 +428,7 @@ class Tensor(metaclass=_TensorMeta):
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._gfe = None
         self._rg = False
-        self._prov = ("detach_", (), "detach")
+        self._prov = make_record("detach_", (), "detach", self._data)
         _notify_flag_change(self)
         return self
 

@@ -1,8 +1,24 @@
-"""Reading provenance: how a tensor that autograd does not track was made, and why it is
-outside autograd. PyTorch keeps no record of such computations; gradnb keeps a light one
-(weak references only) so the graph views can draw the parts backward prunes."""
+"""Provenance: how a tensor that autograd does not track was made, and why it is outside
+autograd. PyTorch keeps no record of such computations; gradnb keeps a light one so the
+graph views can draw the parts backward prunes.
 
+A record is a tuple ``(op, refs, reason, parents, depth, shape, dtype)``:
+
+* ``op``: the rule-table entry (or a name such as ``"detach"``),
+* ``refs``: a weak reference per tensor input (None for python scalars) -- provenance
+  never keeps a tensor alive,
+* ``parents``: per input, that input's own record, or a leaf record ``(None, (), "constant",
+  (), 0, shape, dtype)`` for a constant leaf, so a chain of unnamed temporaries can still
+  be drawn after they are freed. No array data is kept, and chains stop at
+  :data:`MAX_DEPTH` records so a long ``no_grad`` loop cannot hold memory forever,
+* ``shape``/``dtype`` of the result, for drawing it once it is gone.
+"""
+
+import weakref
 from typing import NamedTuple, Optional
+
+# The longest chain of records a result keeps; beyond it older history is dropped.
+MAX_DEPTH = 32
 
 __all__ = ["Provenance", "provenance", "pruned_rule", "constant_inputs", "grad_history",
            "REASONS", "reason_text"]
@@ -30,30 +46,79 @@ class Provenance(NamedTuple):
     Attributes
     ----------
     op : str
-        The op's name (``"add"``), or ``"detach"``/``"Variable"``.
+        The op's name (``"add"``), or ``"detach"``/``"Variable"``/``"leaf"``.
     grad_fn_name : str or None
         The node PyTorch would have created had autograd recorded it (``AddBackward0``).
     inputs : tuple
         The input tensors still alive (None for inputs that were not tensors or are gone).
     reason : str
         A key of :data:`REASONS`.
+    parents : tuple
+        Per input, the :class:`Provenance` of how that input was made (also when it is
+        gone), or None for python scalars and for history beyond :data:`MAX_DEPTH`.
+    shape : tuple
+    dtype : str
+        Of the result, e.g. ``"torch.float32"``.
+    record : tuple
+        The raw record (stable identity while alive: a key for "same op").
     """
     op: str
     grad_fn_name: Optional[str]
     inputs: tuple
     reason: str
+    parents: tuple
+    shape: tuple
+    dtype: str
+    record: tuple
+
+
+def make_record(op, inputs, reason, result_data):
+    """The provenance record for ``result_data`` made by ``op`` from ``inputs``."""
+    from ..tensor import Tensor
+    refs, parents, depth = [], [], 0
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            refs.append(None)
+            parents.append(None)
+            continue
+        refs.append(weakref.ref(x))
+        parent = x._prov if x._prov is not None else _leaf_record(x)
+        if parent is not None and parent[4] < MAX_DEPTH:
+            parents.append(parent)
+            depth = max(depth, parent[4] + 1)
+        else:
+            parents.append(None)
+    return (op, tuple(refs), reason, tuple(parents), depth, result_data.shape,
+            result_data.dtype)
+
+
+def _leaf_record(tensor):
+    """A record standing for a constant leaf (None for tracked tensors)."""
+    if tensor._rg:
+        return None
+    return (None, (), "constant", (), 0, tensor._data.shape, tensor._data.dtype)
+
+
+def from_record(record):
+    """The :class:`Provenance` a raw record describes."""
+    from .._dtype import from_numpy_dtype
+    op, refs, reason, parents, _, shape, dtype = record
+    if op is None:
+        name, grad_fn_name = "leaf", None
+    elif isinstance(op, str):
+        name, grad_fn_name = op, None
+    else:
+        name, grad_fn_name = op.op, op.grad_fn
+    return Provenance(name, grad_fn_name, tuple(None if r is None else r() for r in refs),
+                      reason, tuple(None if p is None else from_record(p) for p in parents),
+                      tuple(shape), repr(from_numpy_dtype(dtype)), record)
 
 
 def provenance(tensor):
     """The :class:`Provenance` of ``tensor``, or None for leaves made by factories and for
     tensors autograd tracks (their ``grad_fn`` tells their history)."""
     record = tensor._prov
-    if record is None:
-        return None
-    op, refs, reason = record
-    name = op if isinstance(op, str) else op.op
-    grad_fn_name = None if isinstance(op, str) else op.grad_fn
-    return Provenance(name, grad_fn_name, tuple(None if r is None else r() for r in refs), reason)
+    return None if record is None else from_record(record)
 
 
 def pruned_rule(tensor):
@@ -72,7 +137,16 @@ def constant_inputs(node):
     extra = node._extra
     if not extra or "consts" not in extra:
         return {}
-    return {i: ref() for i, ref in extra["consts"] if ref() is not None}
+    return {i: ref() for i, ref, _ in extra["consts"] if ref() is not None}
+
+
+def constant_records(node):
+    """``{input index: Provenance}`` for the inputs of ``node`` that did not require grad,
+    alive or not (how each was made; leaves appear as op ``"leaf"``)."""
+    extra = node._extra
+    if not extra or "consts" not in extra:
+        return {}
+    return {i: from_record(rec) for i, _, rec in extra["consts"] if rec is not None}
 
 
 def grad_history(tensor):

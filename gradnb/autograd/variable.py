@@ -3,7 +3,8 @@ returns a new Tensor sharing ``t``'s storage; ``isinstance(x, Variable)`` is tru
 tensor; ``volatile`` is accepted with PyTorch's warning and has no effect."""
 
 import warnings
-import weakref
+
+from .provenance import make_record
 
 __all__ = ["Variable"]
 
@@ -25,7 +26,7 @@ class _VariableMeta(type):
         out = Tensor._wrap(data._data)
         out._vc = data._vc
         if volatile:
-            out._prov = ("Variable", (weakref.ref(data),), "volatile")
+            out._prov = make_record("Variable", (data,), "volatile", data._data)
         if requires_grad:
             out.requires_grad_(True)
         return out

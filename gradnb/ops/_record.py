@@ -16,9 +16,10 @@ import numpy as np
 
 from ..autograd.grad_mode import MODE
 from ..autograd.node import next_sequence_nr
+from ..autograd.provenance import make_record, _leaf_record
 from ..tensor import Tensor
 
-__all__ = ["record", "record2", "record_multi", "make_node", "as_array", "NO_EDGE",
+__all__ = ["record", "record2", "record_multi", "make_node", "remember_constants", "as_array", "NO_EDGE",
            "refuse_inference_tensor", "REASON_NO_GRAD", "REASON_INFERENCE", "REASON_NO_INPUT",
            "REASON_DETACH", "REASON_NOT_DIFFERENTIABLE"]
 
@@ -94,18 +95,19 @@ def record(rule, out, inputs, params=()):
         if tracked and rule.node_class is not None and out.dtype.kind == "f":
             node = make_node(rule, t, inputs, edges, params)
             if constants:
-                _remember_constants(node, inputs, edges)
+                remember_constants(node, inputs, edges)
             t._gfe = (node, 0)
             t._rg = True
         else:
-            t._prov = (rule, _weak_inputs(inputs),
-                       REASON_NOT_DIFFERENTIABLE if tracked else REASON_NO_INPUT)
+            t._prov = make_record(rule, inputs,
+                                  REASON_NOT_DIFFERENTIABLE if tracked else REASON_NO_INPUT,
+                                  out)
         return t
     if MODE.inference:
         t._extras().inference = True
-        t._prov = (rule, _weak_inputs(inputs), REASON_INFERENCE)
+        t._prov = make_record(rule, inputs, REASON_INFERENCE, out)
     else:
-        t._prov = (rule, _weak_inputs(inputs), REASON_NO_GRAD)
+        t._prov = make_record(rule, inputs, REASON_NO_GRAD, out)
     return t
 
 
@@ -132,7 +134,7 @@ def record2(rule, out, a, b, params=()):
     edge_b = (b._gfe or b._edge()) if b_tensor and b._rg else NO_EDGE
     node = make_node(rule, t, (a, b), (edge_a, edge_b), params)
     if (edge_a is NO_EDGE or edge_b is NO_EDGE) and (b_tensor or edge_a is NO_EDGE):
-        _remember_constants(node, (a, b), (edge_a, edge_b))
+        remember_constants(node, (a, b), (edge_a, edge_b))
     t._gfe = (node, 0)
     return t
 
@@ -145,19 +147,15 @@ def record_multi(rule, outs, inputs, params=()):
         reason = (REASON_INFERENCE if MODE.inference else REASON_NO_GRAD) \
             if not MODE.enabled else REASON_NO_INPUT
         for t in tensors:
-            t._prov = (rule, _weak_inputs(inputs), reason)
+            t._prov = make_record(rule, inputs, reason, t._data)
         return tensors
     edges = [x._edge() if isinstance(x, Tensor) and x._rg else NO_EDGE for x in inputs]
     node = make_node(rule, None, inputs, edges, params)
-    _remember_constants(node, inputs, edges)
+    remember_constants(node, inputs, edges)
     node._shape = tuple(o.shape for o in outs)
     for nr, t in enumerate(tensors):
         t._gfe, t._rg = (node, nr), True
     return tensors
-
-
-def _weak_inputs(inputs):
-    return tuple(_ref(x) if isinstance(x, Tensor) else None for x in inputs)
 
 
 def make_node(rule, result, inputs, edges, params):
@@ -182,9 +180,15 @@ def make_node(rule, result, inputs, edges, params):
     return node
 
 
-def _remember_constants(node, inputs, edges):
-    """Weak references to inputs that do not require grad, for the graph views."""
-    consts = tuple((i, _ref(x)) for i, x in enumerate(inputs)
+def remember_constants(node, inputs, edges):
+    """For the graph views: a weak reference to each input that does not require grad,
+    with its provenance record (so it can be drawn even after it is freed)."""
+    consts = tuple((i, _ref(x), x._prov if x._prov is not None else _leaf_record(x))
+                   for i, x in enumerate(inputs)
                    if edges[i] is NO_EDGE and isinstance(x, Tensor))
     if consts:
-        node._extra = {"consts": consts}
+        extra = node._extra
+        if extra is None:
+            node._extra = {"consts": consts}
+        else:
+            extra["consts"] = consts

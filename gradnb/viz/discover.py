@@ -16,8 +16,10 @@ was reached (a ``grad_fn`` behind a ``detach()`` is pruned because of the detach
 
 from collections import deque
 
+import numpy as np
+
 from ..autograd.node import AccumulateGrad
-from ..autograd.provenance import constant_inputs, provenance
+from ..autograd.provenance import constant_inputs, constant_records, provenance
 from ..tensor import Tensor
 from . import schema
 
@@ -51,6 +53,19 @@ class Item:
     def __init__(self, kind, obj, gid, live, reason, prov=None):
         self.kind, self.obj, self.gid = kind, obj, gid
         self.live, self.reason, self.prov = live, reason, prov
+
+
+class FreedResult:
+    """Stands for an intermediate result that was computed outside autograd and has
+    since been freed: only its provenance record remains. It offers what the pruned-op
+    code reads of a result: ``_prov`` and a ``_data`` of the right shape and dtype
+    (a zero-stride array, so it costs no memory)."""
+
+    __slots__ = ("_prov", "_data")
+
+    def __init__(self, prov):
+        self._prov = prov.record
+        self._data = np.broadcast_to(np.zeros((), np.dtype(prov.record[6])), prov.shape)
 
 
 def live_nodes(root_edges):
@@ -158,6 +173,14 @@ class Discovery:
         return self._add(("p", id(tensor)), schema.PRUNED_OP, tensor, False, prov.reason,
                          prov)[0]
 
+    def freed_input(self, prov):
+        """The item of the op that made an input which is gone (None for a freed leaf:
+        nothing is known of it but its shape, so it is not drawn)."""
+        if prov is None or prov.op == "leaf":
+            return None
+        return self._add(("p", id(prov.record)), schema.PRUNED_OP, FreedResult(prov), False,
+                         prov.reason, prov)[0]
+
     def root(self, root):
         """Register a root: a tensor, a node, or a ``(node, output_nr)`` pair."""
         if isinstance(root, Tensor):
@@ -198,24 +221,30 @@ class Discovery:
 
     def _expand_function(self, index, item):
         node, reason = item.obj, item.reason
-        constants = None
+        constants = records = None
         for i, (nxt, nr) in enumerate(node.next_functions):
             if nxt is None:
                 if constants is None:
-                    constants = constant_inputs(node)
-                tensor = constants.get(i)
-                if tensor is not None:
-                    self._edge(self.tensor(tensor, reason), index, i)
+                    constants, records = constant_inputs(node), constant_records(node)
+                self._input(constants.get(i), records.get(i), reason, index, i)
                 continue
             self._edge(self.node(nxt, nr, reason), index, i)
+
+    def _input(self, tensor, record, reason, index, i):
+        """Edge from input ``i`` of item ``index``: the tensor if alive, else the op that
+        made it, from its provenance record."""
+        source = self.tensor(tensor, reason) if isinstance(tensor, Tensor) \
+            else self.freed_input(record)
+        if source is not None:
+            self._edge(source, index, i)
 
     def _expand_accumulate(self, index, item):
         self._edge(self.tensor(item.obj.variable, item.reason), index, 0)
 
     def _expand_pruned_op(self, index, item):
-        for i, tensor in enumerate(item.prov.inputs):
-            if isinstance(tensor, Tensor):
-                self._edge(self.tensor(tensor, item.reason), index, i)
+        prov = item.prov
+        for i, (tensor, parent) in enumerate(zip(prov.inputs, prov.parents)):
+            self._input(tensor, parent, item.reason, index, i)
 
 
 def discover(roots, names):
