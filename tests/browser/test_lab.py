@@ -81,6 +81,20 @@ def test_graph_shows_gradients_after_a_later_backward_cell(notebook, expected):
     expect(w_box).to_contain_text(f"grad: {expected['w_grad']}", timeout=WIDGET_TIMEOUT)
 
 
+def test_hover_shows_value_and_grad_and_the_view_zooms(notebook, expected):
+    view = notebook.output(GRAPH).locator(".gradnb-graph-view")
+    (w_id,) = [n["id"] for n in expected["before"]["nodes"] if n["label"] == "w"]
+    view.locator(f".gradnb-node[data-id='{w_id}']").hover()
+    tip = view.locator(".gradnb-tooltip")
+    expect(tip).to_be_visible()
+    expect(tip).to_contain_text("value: tensor([1.], requires_grad=True)")
+    expect(tip).to_contain_text(f"grad: {expected['w_grad']}")
+    svg = view.locator(".gradnb-canvas svg")
+    before = svg.get_attribute("viewBox")
+    view.get_by_role("button", name="Zoom in (Ctrl + wheel, or + on the picture)").click()
+    assert svg.get_attribute("viewBox") != before
+
+
 def test_stepping_the_animation_moves_the_highlight_and_shows_gradients(notebook, artifacts):
     player = notebook.output(ANIMATION).locator(".gradnb-animation")
     player.get_by_role("button", name="First step (Home)").click()
