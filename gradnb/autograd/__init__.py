@@ -80,7 +80,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     seeds = _seed_grads(outputs, grads)
     roots = [t._edge() for t in outputs]
     if inputs is None:
-        run_backward(roots, seeds, bool(retain_graph))
+        run_backward(roots, seeds, bool(retain_graph), root_tensors=outputs)
         return
     inputs = _as_tuple(inputs)
     captures = _captures(inputs)

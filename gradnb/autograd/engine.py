@@ -52,9 +52,9 @@ def add_observer(observer):
     ----------
     observer : callable
         Called as ``observer(event, data)`` with ``event`` one of ``"begin"``,
-        ``"node"``, ``"hook"``, ``"edge"``, ``"fanout"``, ``"accumulate"``, ``"capture"``,
-        ``"end"`` and ``data`` a dict (see :func:`run_backward` for the keys). Arrays in
-        the data are live: copy what you keep.
+        ``"node"``, ``"hook"``, ``"retain"``, ``"edge"``, ``"fanout"``, ``"accumulate"``,
+        ``"capture"``, ``"end"`` and ``data`` a dict (see where :mod:`engine` emits each
+        for its keys). Arrays in the data are live: copy what you keep.
 
     Returns
     -------
@@ -112,27 +112,33 @@ def _run_tensor_hooks(node, grad, obs):
     stored .grad is what the hooks returned, as in PyTorch)."""
     extra = node._extra
     for nr, fn in extra.get("hooks", ()):
+        incoming = grad[nr] if node._multi else grad
+        if incoming is None:
+            continue
+        new = fn(_wrap(incoming))
+        if obs is not None:
+            obs("hook", {"node": node, "hook": fn, "grad": incoming, "output_nr": nr,
+                         "result": None if new is None else new._data})
+        if new is None:
+            continue
         if node._multi:
             grad = list(grad)
-            new = fn(_wrap(grad[nr])) if grad[nr] is not None else None
-            if new is not None:
-                grad[nr] = new._data
-            continue
-        new = fn(_wrap(grad))
-        if obs is not None:
-            obs("hook", {"node": node, "hook": fn, "grad": grad,
-                         "result": None if new is None else new._data})
-        if new is not None:
+            grad[nr] = new._data
+        else:
             grad = new._data
     for nr, ref in extra.get("retain", ()):
         tensor = ref()
         g = grad[nr] if node._multi else grad
         if tensor is None or g is None:
             continue
-        if tensor._grad is None:
+        before = tensor._grad
+        if obs is not None:
+            obs("retain", {"node": node, "tensor": tensor, "grad": g,
+                           "before": None if before is None else before._data.copy()})
+        if before is None:
             tensor._grad = _wrap(np.array(g, copy=True))
         else:
-            tensor._grad._data = tensor._grad._data + g
+            before._data = before._data + g
     return grad
 
 
@@ -265,9 +271,11 @@ def _add_to_buffer(buffers, owned, node, nr, grad, grad_owned, obs):
         owned.add(node)
 
 
-def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=True):
+def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=True,
+                 root_tensors=()):
     """Run backward from ``roots`` (list of ``(node, output_nr)``) seeded with ``grads``
-    (list of ``(array, owned)``).
+    (list of ``(array, owned)``); ``root_tensors`` are the tensors those edges came from
+    (passed on to observers, which draw them).
 
     Parameters
     ----------
@@ -293,8 +301,8 @@ def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=Tru
     ready = [(-node._seq, node) for node in dict.fromkeys(root_nodes) if node not in deps]
     heapq.heapify(ready)
     if obs is not None:
-        obs("begin", {"roots": roots, "grads": [g for g, _ in grads],
-                      "retain_graph": retain_graph})
+        obs("begin", {"roots": roots, "tensors": tuple(root_tensors),
+                      "grads": [g for g, _ in grads], "retain_graph": retain_graph})
     error = None
     try:
         with np.errstate(all="ignore"):   # inf/nan flow silently, as in PyTorch

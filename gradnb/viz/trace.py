@@ -122,7 +122,8 @@ class _Recorder:
 
     # -- events -------------------------------------------------------------------------
     def _on_begin(self, data):
-        roots = self._roots_hint or [tuple(edge) for edge in data["roots"]]
+        roots = self._roots_hint or list(data.get("tensors") or
+                                         [tuple(edge) for edge in data["roots"]])
         self._roots_hint = None          # only the first pass comes from the caller
         graph = GraphModel(roots, self._owner._namespace, self._owner.max_nodes)
         p = TracePass(len(self._owner.passes), graph)
@@ -183,6 +184,21 @@ class _Recorder:
               f"{one_line(str(before_text), 30)} + {one_line(array_text(grad), 30)}"
               f" = {one_line(array_text(after), 30)}",
               node=p.graph._lookup.gid(node), target=leaf, grad=array_text(grad),
+              before=before_text, after=array_text(after))
+
+    def _on_retain(self, data):
+        """``retain_grad()``: the gradient is copied (or added) into a non-leaf's .grad,
+        shown as an accumulation into that tensor."""
+        p, tensor, grad, before = self._stack[-1], data["tensor"], data["grad"], data["before"]
+        target = p.graph._lookup.gid(tensor)
+        if target is None:
+            return
+        after = grad if before is None else before + grad
+        before_text = None if before is None else array_text(before)
+        p.add(schema.STEP_ACCUMULATE, f"{p.label(target)}.grad (retain_grad): "
+              f"{one_line(str(before_text), 30)} + {one_line(array_text(grad), 30)}"
+              f" = {one_line(array_text(after), 30)}",
+              node=p.graph._lookup.gid(data["node"]), target=target, grad=array_text(grad),
               before=before_text, after=array_text(after))
 
     def _on_hook(self, data):
