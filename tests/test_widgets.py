@@ -92,6 +92,16 @@ def test_graph_widget_refreshes_only_when_the_picture_changes():
     assert by_label(widget.graph)["z"]["grad"]["text"] is None
 
 
+def test_graph_view_stops_refreshing_once_its_root_is_gone():
+    ns = article()
+    widget = widgets.graph(ns["total"], namespace=ns)
+    picture = widget.graph
+    del ns["total"]
+    gc.collect()
+    widget.refresh()
+    assert widget.graph is picture and widget not in LIVE.views()
+
+
 # -- backward animation ----------------------------------------------------------------------
 
 def test_animation_frames_follow_the_engine():

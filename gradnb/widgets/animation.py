@@ -9,7 +9,7 @@ reader stops at comes back (the ``step`` trait), so a saved notebook reopens the
 import traitlets
 
 from . import assets
-from .base import ViewWidget, as_data
+from .base import ViewWidget
 from ..viz.schema import SCHEMA_VERSION
 
 __all__ = ["Replay", "AnimationWidget", "LAST_STEP"]
@@ -22,8 +22,9 @@ class Replay:
 
     Parameters
     ----------
-    trace : gradnb.viz.BackwardTrace or the object of ``gradnb.viz.trace()``
-        The recording (its ``to_json()``, ``to_svg()`` and ``to_text()`` are used).
+    trace : gradnb.viz.BackwardTrace
+        The recording, from :func:`gradnb.viz.record_backward` or :func:`gradnb.viz.trace`
+        (this pass's JSON goes to the browser; ``to_svg`` draws the static picture).
     pass_index : int
         Which of its passes this replay shows.
     """
@@ -31,7 +32,7 @@ class Replay:
     def __init__(self, trace, pass_index=0):
         self.trace = trace
         self.pass_index = pass_index
-        self.data = as_data(trace.passes[pass_index].to_json())
+        self.data = trace.passes[pass_index].to_json()
 
     @property
     def steps(self):

@@ -12,15 +12,7 @@ import traitlets
 from . import assets
 from .live import LIVE
 
-__all__ = ["ViewWidget", "as_data"]
-
-
-def as_data(value):
-    """JSON-ready data from a viz ``to_json()`` result (a dict, or a JSON string)."""
-    if isinstance(value, (str, bytes)):
-        import json
-        return json.loads(value)
-    return value
+__all__ = ["ViewWidget"]
 
 
 class ViewWidget(anywidget.AnyWidget):

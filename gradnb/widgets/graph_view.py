@@ -8,7 +8,8 @@ browser (``static/graph.js`` draws it, with pan/zoom, hover and the pruning reas
 import traitlets
 
 from . import assets
-from .base import ViewWidget, as_data
+from .base import ViewWidget
+from .live import LIVE
 
 __all__ = ["GraphView", "GraphWidget"]
 
@@ -29,7 +30,7 @@ class GraphView:
     def __init__(self, roots, namespace=None, max_nodes=300):
         from .. import viz
         self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
-        self.data = as_data(self.model.to_json())
+        self.data = self.model.to_json()
 
     def refresh(self):
         """Re-read the tensors (gradients computed since, names bound since).
@@ -39,13 +40,18 @@ class GraphView:
         bool
             True when the picture changed.
         """
-        refreshed = self.model.refresh()
-        if refreshed is not None and refreshed is not self.model:
-            self.model = refreshed  # refresh() may return a new model
-        data = as_data(self.model.to_json())
+        self.model.refresh()
+        data = self.model.to_json()
+        if data is self.data:
+            return False            # a root is gone: viz keeps the last picture
         changed = data != self.data
         self.data = data
         return changed
+
+    @property
+    def alive(self):
+        """False once a root was garbage-collected: the picture can no longer change."""
+        return self.model.alive
 
     def svg(self):
         """Static SVG picture."""
@@ -70,6 +76,8 @@ class GraphWidget(ViewWidget):
         """Bring the picture up to date; sends nothing when nothing changed."""
         if self.view.refresh():
             self.graph = self.view.data
+        if not self.view.alive:
+            LIVE.discard(self)      # nothing left to follow
 
     def fallback_svg(self):
         return self.view.svg()
