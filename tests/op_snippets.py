@@ -1461,6 +1461,26 @@ y = torch.tensor([3.0, 4.0])
 z = x * y
 y.add_(1)
 out = z
+### graph_retain_grad_then_inplace
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.retain_grad()
+y.mul_(3)
+(y * y).sum().backward()
+gy = y.grad
+### graph_hook_then_inplace
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 1
+y.register_hook(lambda g: g * 100)
+y.mul_(3)
+out = y * 2
+### graph_retain_grad_then_inplace_on_view
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+y = x * 1
+y.retain_grad()
+y[0].mul_(3)
+(y * y).sum().backward()
+gy = y.grad
 ### graph_nonleaf_grad_warning
 x = torch.tensor([1.5], requires_grad=True)
 y = x * 2

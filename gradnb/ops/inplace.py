@@ -163,7 +163,19 @@ def _edge(value):
 
 
 def _set_history(t, node, nr=0):
+    old = t._gfe
     t._gfe, t._rg, t._prov = (node, nr), True, None
+    if old is not None:
+        _move_retain_grad(t, old[0], node, nr)
+
+
+def _move_retain_grad(t, old_node, node, nr):
+    """retain_grad() follows the tensor to its new history (PyTorch moves it; hooks
+    registered before the in-place op stay with the old value)."""
+    entries = old_node._extra.get("retain") if old_node._extra else None
+    for entry in [e for e in entries or () if e[1]() is t]:
+        entries.remove(entry)
+        node._add_retain(nr, entry[1])
 
 
 def _view_positions(view, base):
