@@ -120,7 +120,8 @@ function nodeLines(n) {
 
 /** Hover text for a node: what it is, its value and grad (PyTorch reprs), and why it is pruned. */
 function nodeHover(n) {
-  const lines = [n.name ? `${n.name}  (${n.label})` : n.label];
+  const named = n.name && n.name !== n.label;
+  const lines = [named ? `${n.name}  (${n.label})` : n.label];
   if (n.kind === "tensor") {
     lines.push(`${n.dtype}  shape [${(n.shape || []).join(", ")}]  ` +
       `requires_grad=${n.requires_grad ? "True" : "False"}  is_leaf=${n.is_leaf ? "True" : "False"}`);
