@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _dtype
 from ._random import default_generator
-from .tensor import Tensor, Size, device as _device
+from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
@@ -33,8 +33,7 @@ _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can req
 
 def _leaf(data, requires_grad=False, device=None):
     """A new leaf tensor around ``data``, checking ``requires_grad`` and ``device``."""
-    if device is not None:
-        _device(device)
+    require_cpu(device)
     if requires_grad and data.dtype.kind != "f":
         raise RuntimeError(_REQUIRES_GRAD_DTYPE)
     t = Tensor._wrap(data)

@@ -26,7 +26,7 @@ from .autograd.grad_mode import MODE
 from .autograd.node import AccumulateGrad
 from .autograd.provenance import make_record
 
-__all__ = ["Tensor", "Size", "device", "is_tensor"]
+__all__ = ["Tensor", "Size", "device", "is_tensor", "require_cpu"]
 
 _new = object.__new__
 _ndarray = np.ndarray
@@ -68,28 +68,42 @@ class Size(tuple):
 
 
 class device:
-    """The only device gradnb has: ``device(type='cpu')``."""
+    """A device name, as ``torch.device``. gradnb computes on the CPU only: naming
+    ``cuda`` is allowed (tutorials build ``torch.device("cuda" if ... else "cpu")``), but
+    putting a tensor there fails as in a CPU-only PyTorch."""
 
     __slots__ = ("type", "index")
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
-        if type != "cpu":
-            raise RuntimeError(f"gradnb runs on the CPU only; device '{type}' is not available")
-        self.type, self.index = type, index
+        name, _, number = str(type).partition(":")
+        if name not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of "
+                               f"device string: {type}")
+        self.type, self.index = name, int(number) if number else index
 
     def __eq__(self, other):
-        return isinstance(other, (device, str)) and str(other) == "cpu"
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type,
+                                                                          other.index)
 
     def __hash__(self):
-        return hash("cpu")
+        return hash((self.type, self.index))
 
     def __str__(self):
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __repr__(self):
-        return "device(type='cpu')"
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
+
+
+def require_cpu(dev):
+    """Fail like a CPU-only PyTorch build when a tensor would go to another device."""
+    if dev is not None and device(dev).type != "cpu":
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
 
 _CPU = device()
@@ -287,6 +301,9 @@ class Tensor(metaclass=_TensorMeta):
 
     def requires_grad_(self, requires_grad=True):
         """Set ``requires_grad`` in place (leaves only) and return ``self``."""
+        if not isinstance(requires_grad, bool):
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {type(requires_grad).__name__}")
         if self._gfe is not None:
             if not requires_grad:
                 raise RuntimeError(_LEAF_FLAG_ERROR)
@@ -326,9 +343,18 @@ class Tensor(metaclass=_TensorMeta):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the "
+                    "gradient and the tensor are the same size")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_type_name(value)}' to a "
+                    f"tensor with grad_dtype '{self.dtype._legacy}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
         self._grad = value
         if self._extra is not None or value is not None:
             _note_grad_written(self, restart=True)
@@ -548,7 +574,7 @@ class Tensor(metaclass=_TensorMeta):
         return self
 
     def cuda(self, *args, **kwargs):
-        raise RuntimeError("gradnb runs on the CPU only: there is no CUDA device")
+        require_cpu("cuda")
 
 
 def _note_grad_written(tensor, restart):
@@ -562,6 +588,12 @@ def _note_grad_written(tensor, restart):
     extra.grad_passes = 1 if restart or zeroed else extra.grad_passes + 1
     extra.grad_version = tensor._vc[0]
     extra.grad_own_version = grad._vc[0]
+
+
+def _c_type_name(t):
+    """The C++ scalar type name PyTorch uses in some messages (``double``, ``float``)."""
+    return {"Double": "double", "Float": "float", "Half": "c10::Half", "Long": "long int",
+            "Int": "int", "Bool": "bool"}.get(t.dtype._legacy, t.dtype.name)
 
 
 def _rebuild(data, requires_grad, cls):

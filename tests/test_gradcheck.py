@@ -132,6 +132,11 @@ ELEMENTWISE = [
     *unary("clamp_max", lambda x: torch.clamp(x, max=0.5)),
     *unary("clamp_tensor_bounds", lambda x: x.clamp(torch.tensor(-0.5, dtype=torch.float64),
                                                     torch.tensor(0.5, dtype=torch.float64))),
+    # bounds that require grad too (ClampBackward0 sends them the clipped gradient);
+    # x stays 0.15 from the bounds and the bounds apart from each other
+    Case("clamp_tensor_bounds_grad", lambda x, lo, hi: x.clamp(lo - 1.0, hi + 1.0),
+         (In((2, 3)), In((3,)), In((1, 3)))),
+    Case("clamp_tensor_min_only", lambda x, lo: torch.clamp(x, min=lo), (In((2, 3)), In((3,)))),
     *binary("where", lambda a, b: torch.where(a > 0.5, a, b)),
     *binary("where_fixed_mask", lambda a, b: torch.where(
         torch.tensor([True, False, True]), a, b), pairs=[((2, 3), (3,)), ((), (1, 3))]),

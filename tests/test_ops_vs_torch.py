@@ -24,45 +24,20 @@ GOLDENS = json.loads((Path(__file__).parent / "goldens" / "ops.json").read_text(
 # Known differences from PyTorch, each caused by a bug in a file this suite's authors may
 # not edit (the reason names the file). The tests are expected to fail (strict: a fix makes them
 # pass, and the entry must then go).
-_ENGINE_ROOTS = ("autograd/engine.py _dependencies walks a root twice when it is listed "
-                 "twice (outputs of one split/unbind) or reachable from another root: the "
-                 "dependency counts below it never reach 0 and the leaves get no gradient")
 _VIEW_REPLAY = ("tensor.py: after an in-place change through one view, other views of the "
                 "same base keep their old grad_fn (PyTorch regenerates them as "
                 "AsStridedBackward0), so gradients through them are wrong")
-_CLAMP = ("ops/elementwise.py clamp with tensor bounds records MaximumBackward0 and "
-          "MinimumBackward0; PyTorch records one ClampBackward0")
-_BOTH_DTYPES = {f"{name}_{dt}": reason for dt in ("float32", "float64") for name, reason in {
-    "op_split": _ENGINE_ROOTS, "op_split_sizes": _ENGINE_ROOTS, "op_chunk": _ENGINE_ROOTS,
-    "op_unbind": _ENGINE_ROOTS, "op_iterate": _ENGINE_ROOTS,
-    "op_inplace_view_both": _ENGINE_ROOTS, "op_inplace_view_of_view": _VIEW_REPLAY,
-    "op_clamp_tensor": _CLAMP}.items()}
+_BOTH_DTYPES = {f"op_inplace_view_of_view_{dt}": _VIEW_REPLAY for dt in ("float32", "float64")}
+
 KNOWN = {
     **_BOTH_DTYPES,
-    "graph_backward_roots_in_one_chain": _ENGINE_ROOTS,
-    "graph_backward_same_root_twice": _ENGINE_ROOTS,
-    "form_split_zero_size": _ENGINE_ROOTS,
-    "form_chunk_uneven": _ENGINE_ROOTS,
     "graph_view_history_after_inplace": _VIEW_REPLAY,
     "graph_no_grad": "a view taken under no_grad of a tensor that requires grad requires grad "
                      "in PyTorch (no grad_fn, and no gradient reaches it); needs tensor.py "
                      "and engine support",
-    "promote_sub_bool_int": "ops/elementwise.py sub: bool tensor - number must raise "
-                            "PyTorch's bool subtraction error",
-    "promote_where_scalars": "ops/elementwise.py where(cond, 1, 0.5) must be float32 "
-                             "(python scalars promote to the default dtype); gives float64",
-    "err_where_shapes": "ops/elementwise.py where leaks numpy's ValueError for shapes that do "
-                        "not broadcast instead of PyTorch's RuntimeError",
-    "edge_float16_overflow": "ops/elementwise.py mul leaks numpy's overflow RuntimeWarning",
-    "loss_err_mse_shapes": "nn/functional.py mse_loss leaks numpy's ValueError for shapes "
-                           "that do not broadcast; PyTorch raises RuntimeError 'The size of "
-                           "tensor a (3) must match the size of tensor b (2) ...'",
-    "err_grad_assign_shape": "tensor.py grad setter: PyTorch says \"attempting to assign a "
-                             "gradient of size '[3]' to a tensor of size '[2]'. ...\"",
 }
 # of those, the ones whose reprs differ too
-KNOWN_IN_REPR = {name for name in KNOWN if name.startswith(
-    ("op_clamp_tensor", "op_inplace_view_of_view", "graph_", "promote_where_scalars"))}
+KNOWN_IN_REPR = {name for name in KNOWN if name.startswith(("op_inplace_view_of_view", "graph_"))}
 
 
 def _params(known=KNOWN):

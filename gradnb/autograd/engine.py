@@ -199,20 +199,21 @@ def _adoptable(grad, owned, exposed):
 # ---------------------------------------------------------------------------------------
 
 def _dependencies(roots):
-    """How many edges lead into each node reachable from the roots."""
+    """How many edges lead into each node reachable from the roots. Each node's edges
+    are counted once, also when it is a root listed twice or reachable from another root
+    (the outputs of one split, or a loss and an intermediate of it)."""
     deps = {}
-    stack = list(roots)
+    stack = list(dict.fromkeys(roots))
+    seen = set(stack)
     push, pop = stack.append, stack.pop
     while stack:
         for nxt, _ in pop().next_functions:
             if nxt is None:
                 continue
-            count = deps.get(nxt)
-            if count is None:
-                deps[nxt] = 1
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
                 push(nxt)
-            else:
-                deps[nxt] = count + 1
     return deps
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype, _random, ops
 from ..ops.linalg import is_transposed
-from ..ops._common import quiet
+from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
 from ..ops.rules import RULES, target_index
 from ..tensor import Tensor
@@ -194,7 +194,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                                           reduction)
     reduction = _reduction(reduction)
     x, t = _promoted(input, target)
-    diff = x - t
+    try:
+        diff = x - t
+    except ValueError:
+        raise broadcast_error(x.shape, t.shape) from None
     return record(RULES["mse_loss"], _reduce(diff * diff, reduction), (input, target),
                   (reduction,))
 

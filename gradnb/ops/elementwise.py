@@ -24,6 +24,9 @@ __all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "rdiv", "pow", "rp
            "bitwise_or", "bitwise_xor", "invert"]
 
 _R = RULES
+# dtypes of the binary ops' fast path; float16 overflows easily, so it takes the general
+# path, which silences numpy's overflow warnings as PyTorch is silent
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _np_add, _np_sub, _np_mul, _np_div = np.add, np.subtract, np.multiply, np.true_divide
 
 
@@ -40,7 +43,8 @@ def _binary(rule, fn, a, b, float_only=False, params=()):
     """Compute ``fn`` on the promoted operands and record ``rule``."""
     ad, bd = promote_operands(a, b, float_only)
     try:
-        out = fn(ad, bd)
+        with quiet():
+            out = fn(ad, bd)
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     return record2(rule, out, a, b, params)
@@ -58,11 +62,12 @@ def _with_fast_path(rule_name, ufunc):
         def op(self, other, **kwargs):
             if not kwargs:
                 data = self._data
-                if type(other) is float and data.dtype.kind == "f":
+                fast = data.dtype is _F32 or data.dtype is _F64
+                if type(other) is float and fast:
                     return record2(rule, ufunc(data, other), self, other)
                 if isinstance(other, Tensor):
                     odata = other._data
-                    if data.dtype is odata.dtype and data.dtype.kind == "f":
+                    if data.dtype is odata.dtype and fast:
                         try:
                             out = ufunc(data, odata)
                         except ValueError:
@@ -91,9 +96,13 @@ def sub(self, other, *, alpha=1):
     other = _operand(other)
     if other is None:
         return NotImplemented
-    if self._data.dtype.kind == "b" and getattr(other, "dtype", None) is _dtype.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if self._data.dtype.kind == "b":
+        if getattr(other, "dtype", None) is _dtype.bool:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     if alpha != 1:
         return _binary(_R["sub_alpha"], lambda x, y: x - alpha * y, self, other,
                        params=(alpha,))
@@ -247,17 +256,29 @@ def clamp(self, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = self
-        if min is not None:
-            out = maximum(out, min if isinstance(min, Tensor) else Tensor._wrap(np.asarray(min)))
-        if max is not None:
-            out = minimum(out, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max)))
-        return out
+        return _clamp_by_tensors(self, min, max)
     data = self._data
     out = np.clip(data, min, max)
     if data.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
         out = np.clip(data.astype(_dtype.get_default_dtype().np), min, max)
     return record(_R["clamp"], out, (self,), (min, max))
+
+
+def _clamp_by_tensors(self, lo, hi):
+    """clamp with tensor bounds: one ClampBackward0 whose bounds get gradients too."""
+    lo, hi = (b if b is None or isinstance(b, Tensor) else Tensor._wrap(np.asarray(b))
+              for b in (lo, hi))
+    target = _dtype.result_type(*(t for t in (self, lo, hi) if t is not None)).np
+    out = self._data.astype(target, copy=False)
+    try:
+        if lo is not None:
+            out = np.maximum(out, lo._data)
+        if hi is not None:
+            out = np.minimum(out, hi._data)
+    except ValueError:
+        bound = lo if lo is not None else hi
+        raise broadcast_error(self._data.shape, bound._data.shape) from None
+    return record(_R["clamp_tensor"], out, (self, lo, hi))
 
 
 def maximum(self, other):
@@ -275,18 +296,17 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         return tuple(Tensor._wrap(i) for i in np.nonzero(condition._data))
     cond = condition._data.astype(bool, copy=False)
-    a = input if isinstance(input, Tensor) else Tensor._wrap(np.asarray(input))
-    b = other if isinstance(other, Tensor) else Tensor._wrap(np.asarray(other))
-    if not isinstance(input, Tensor):
-        a = Tensor._wrap(np.asarray(input, dtype=_dtype.result_type(input, b).np))
-    if not isinstance(other, Tensor):
-        b = Tensor._wrap(np.asarray(other, dtype=_dtype.result_type(a, other).np))
-    ad, bd = promote_operands(a, b)
-    try:
-        out = np.where(cond, ad, bd)
-    except ValueError:
-        raise broadcast_error(cond.shape, np.broadcast_shapes(ad.shape, bd.shape)) from None
-    return record(_R["where"], out, (a, b), (cond,))
+    target = _dtype.result_type(input, other)
+    a, b = (v if isinstance(v, Tensor) else Tensor._wrap(np.asarray(v, dtype=target.np))
+            for v in (input, other))
+    ad, bd = a._data.astype(target.np, copy=False), b._data.astype(target.np, copy=False)
+    shape = cond.shape
+    for operand in (ad, bd):
+        try:
+            shape = np.broadcast_shapes(shape, operand.shape)
+        except ValueError:
+            raise broadcast_error(shape, operand.shape) from None
+    return record(_R["where"], np.where(cond, ad, bd), (a, b), (cond,))
 
 
 def _tensor_arg(value, fname):

@@ -569,6 +569,9 @@ _TABLE = [
     R("sigmoid", "SigmoidBackward0", self="grad * result * (1 - result)"),
     R("relu", "ReluBackward0", self="where(result <= 0, 0, grad)"),     # NaN passes grad
     R("abs", "AbsBackward0", self="grad * sign(self)"),
+    R("clamp_tensor", "ClampBackward0", ("self", "min", "max"),
+      self="where(in_range(self, min, max), grad, 0)",
+      min="where(self < min, grad, 0)", max="where(self > max, grad, 0)"),
     R("clamp", "ClampBackward1", ("self",), ("min", "max"),
       self="where(in_range(self, min, max), grad, 0)"),
     R("zero_", "ZeroBackward0", self="zeros_like(grad)"),

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
-from ..tensor import Tensor, _warned_once
+from ..tensor import Tensor, require_cpu, _warned_once
 from ._common import wrap_dim, expand_error, int_arg, int_tuple
 from ._record import record, record_multi
 from .rules import RULES
@@ -374,14 +374,14 @@ def to(self, *args, **kwargs):
     copy = kwargs.pop("copy", False)
     kwargs.pop("non_blocking", None)
     if "device" in kwargs:
-        _check_device(kwargs.pop("device"))
+        require_cpu(kwargs.pop("device"))
     for arg in args:
         if isinstance(arg, _dtype.dtype):
             target = arg
         elif isinstance(arg, Tensor):
             target = arg.dtype
         else:
-            _check_device(arg)
+            require_cpu(arg)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if (target is None or target.np == self._data.dtype) and not copy:
@@ -389,7 +389,3 @@ def to(self, *args, **kwargs):
     np_dtype = self._data.dtype if target is None else target.np
     return record(_R["to_copy"], self._data.astype(np_dtype), (self,))
 
-
-def _check_device(dev):
-    from ..tensor import device
-    device(dev) if not isinstance(dev, device) else dev

@@ -14,7 +14,7 @@ import itertools
 from ... import _dtype
 from ..._naming import TorchNamedMeta, typename
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, device as _device
+from ...tensor import Tensor, require_cpu
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
 
@@ -390,7 +390,7 @@ class Module(metaclass=TorchNamedMeta):
             elif isinstance(arg, Tensor):
                 dtype = arg.dtype
             else:
-                _device(arg)        # raises for anything but the CPU
+                require_cpu(arg)    # raises for anything but the CPU
         if dtype is None:
             return self
         if not dtype.is_floating_point:
