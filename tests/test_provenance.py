@@ -124,3 +124,13 @@ def test_observer_sees_the_error_of_a_failed_backward():
 def test_no_observer_no_events():
     from gradnb.autograd import engine
     assert engine._observers == []
+
+
+def test_a_constant_written_into_a_region_is_remembered():
+    from gradnb.autograd.provenance import constant_inputs
+    w = torch.ones(3, requires_grad=True)
+    a = w * 2
+    c = torch.tensor([7.])
+    a[0:1] = c
+    assert type(a.grad_fn).__name__ == "CopySlices"
+    assert any(t is c for t in constant_inputs(a.grad_fn).values())

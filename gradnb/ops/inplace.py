@@ -21,7 +21,7 @@ from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
 from ..autograd.node import _short_name as short_name
-from ._record import record, make_node, NO_EDGE, REASON_NO_GRAD
+from ._record import record, make_node, remember_constants, NO_EDGE, REASON_NO_GRAD
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
 from .shape import view, expand
@@ -125,7 +125,9 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
     write(self._data)
     self._vc[0] += 1
     inputs = (old.stand_in,) + tuple(others)
-    node = make_node(rule, self, inputs, [self_edge] + [_edge(o) for o in others], params)
+    edges = [self_edge] + [_edge(o) for o in others]
+    node = make_node(rule, self, inputs, edges, params)
+    remember_constants(node, (None,) + tuple(others), edges)   # for the graph views
     if node._checks:
         node._checks = _checks_before_write(node._checks, self._vc)
     if base is None:
@@ -201,8 +203,19 @@ def _copy_slices(view, base, positions, fn):
     # the saved result only marks the node as freed after backward: the base may change
     # in place again (another region) without making this node's gradient wrong
     node._checks = None
+    _inherit_constants(node, fn)
     _set_history(base, node)
     _view_history(view, base, positions)
+
+
+def _inherit_constants(copy_slices, fn):
+    """CopySlices takes ``fn``'s inputs after the first as its own (same positions): pass
+    on what ``fn`` remembered of the constant ones, so ``t[0:1] = c`` draws ``c``."""
+    consts = fn._extra.get("consts") if fn._extra else None
+    if consts:
+        kept = tuple(c for c in consts if c[0] >= 1)
+        if kept:
+            copy_slices._extra = dict(copy_slices._extra or {}, consts=kept)
 
 
 def _view_history(view, base, positions):
