@@ -385,7 +385,7 @@ def legacy_new(cls, name, dtype, args, kwargs):
     elif len(args) == 1:
         data = np.array(_infer_array(args[0]), dtype=dtype.np, copy=True)
     else:
-        raise TypeError(f"new() received an invalid combination of arguments")
+        raise TypeError("new() received an invalid combination of arguments")
     t = Tensor._wrap(data)
     if cls is not Tensor:
         t.__class__ = cls

@@ -20,7 +20,6 @@ import weakref
 import numpy as np
 
 from . import _dtype
-from ._dtype import dtype as _dtype_cls
 from . import autograd as _autograd
 from .autograd.grad_mode import MODE
 from .autograd.node import AccumulateGrad
@@ -508,7 +507,7 @@ class Tensor(metaclass=_TensorMeta):
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __index__(self):

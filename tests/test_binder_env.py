@@ -9,7 +9,6 @@ checkout (its ``pythonpath`` setting, its conftest) can leak into the environmen
 """
 
 import subprocess
-import sys
 import venv
 from pathlib import Path
 

@@ -13,7 +13,7 @@ import pytest
 import gradnb as torch
 from gradnb import widgets
 from gradnb.widgets import assets
-from gradnb.widgets.animation import LAST_STEP, AnimationWidget, Replay
+from gradnb.widgets.animation import LAST_STEP, Replay
 from gradnb.widgets.graph_view import GraphView, GraphWidget
 from gradnb.widgets.inspector import Inspector, InspectorWidget
 from gradnb.widgets.live import LIVE, LiveViews, cell_origin

@@ -27,6 +27,7 @@ _ndarray = np.ndarray
 _asarray = np.asarray
 _ref = weakref.ref
 _new = object.__new__
+_wrap = Tensor._wrap
 
 NO_EDGE = (None, 0)
 
@@ -70,16 +71,7 @@ def record(rule, out, inputs, params=()):
     """
     if type(out) is not _ndarray:
         out = _asarray(out)
-    t = _new(Tensor)
-    t._data = out
-    t._rg = False
-    t._gfe = None
-    t._grad = None
-    t._vc = [0]
-    t._base = None
-    t._extra = None
-    t._prov = None
-    t._acc = None
+    t = _wrap(out)
     if MODE.enabled:
         edges = []
         tracked = constants = False
@@ -103,11 +95,8 @@ def record(rule, out, inputs, params=()):
                                   REASON_NOT_DIFFERENTIABLE if tracked else REASON_NO_INPUT,
                                   out)
         return t
-    if MODE.inference:
-        t._extras().inference = True
-        t._prov = make_record(rule, inputs, REASON_INFERENCE, out)
-    else:
-        t._prov = make_record(rule, inputs, REASON_NO_GRAD, out)
+    t._prov = make_record(rule, inputs, REASON_INFERENCE if MODE.inference else REASON_NO_GRAD,
+                          out)
     return t
 
 
@@ -121,21 +110,14 @@ def record2(rule, out, a, b, params=()):
     b_tensor = isinstance(b, Tensor)
     if not (a._rg or (b_tensor and b._rg)) or out.dtype.kind != "f":
         return record(rule, out, (a, b), params)
-    t = _new(Tensor)
-    t._data = out
-    t._rg = True
-    t._grad = None
-    t._vc = [0]
-    t._base = None
-    t._extra = None
-    t._prov = None
-    t._acc = None
+    t = _wrap(out)
     edge_a = (a._gfe or a._edge()) if a._rg else NO_EDGE
     edge_b = (b._gfe or b._edge()) if b_tensor and b._rg else NO_EDGE
     node = make_node(rule, t, (a, b), (edge_a, edge_b), params)
     if (edge_a is NO_EDGE or edge_b is NO_EDGE) and (b_tensor or edge_a is NO_EDGE):
         remember_constants(node, (a, b), (edge_a, edge_b))
     t._gfe = (node, 0)
+    t._rg = True
     return t
 
 

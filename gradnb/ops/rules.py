@@ -104,7 +104,7 @@ def _make_node_class(rule):
     """Generate the node class: a ``_vjp`` whose body is the table's formulas."""
     plain = _return_statement(rule, lambda expr: expr)
     reusing = _return_statement(rule, _reuse_temporaries)
-    lines = [f"def _vjp(node, grad):"]
+    lines = ["def _vjp(node, grad):"]
     if rule.saved_names:
         lines.append(f"    {', '.join(rule.saved_names)}, = node._saved")
     if rule.params:

@@ -368,11 +368,10 @@ def contiguous(self, memory_format=None):
     return clone(self)
 
 
-def to(self, *args, **kwargs):
-    """Convert dtype (``to(torch.float64)``, ``to(other)``); devices other than cpu fail."""
+def to_target_dtype(args, kwargs):
+    """The dtype named by ``to(...)``-style arguments (a dtype, a tensor whose dtype to
+    take, ``dtype=``), or None; device arguments must be the CPU."""
     target = kwargs.pop("dtype", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
     if "device" in kwargs:
         require_cpu(kwargs.pop("device"))
     for arg in args:
@@ -382,10 +381,17 @@ def to(self, *args, **kwargs):
             target = arg.dtype
         else:
             require_cpu(arg)
+    return target
+
+
+def to(self, *args, **kwargs):
+    """Convert dtype (``to(torch.float64)``, ``to(other)``); devices other than cpu fail."""
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    target = to_target_dtype(args, kwargs)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if (target is None or target.np == self._data.dtype) and not copy:
         return self
     np_dtype = self._data.dtype if target is None else target.np
     return record(_R["to_copy"], self._data.astype(np_dtype), (self,))
-

@@ -4,7 +4,7 @@ L2 or decoupled (AdamW) weight decay, following PyTorch's update equations."""
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, bump_version, evaluate_closure, lerp_, number,
+from .optimizer import (Optimizer, bump_version, lerp_, number,
                         step_counter, zeros_like_param)
 
 __all__ = ["Adam"]
@@ -51,15 +51,6 @@ class Adam(Optimizer):
                         capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
-
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param._grad is not None:
-                    self._update(param, group)
-        return loss
 
     def _state(self, param, amsgrad):
         """The parameter's moments and step count, created on its first update."""

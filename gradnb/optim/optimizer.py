@@ -106,7 +106,16 @@ class Optimizer(metaclass=TorchNamedMeta):
 
     def step(self, closure=None):
         """Update the parameters from their ``.grad``; ``closure`` (optional) re-computes
-        and returns the loss first."""
+        and returns the loss first. Subclasses implement ``_update(param, group)`` for one
+        parameter that has a gradient (or override ``step`` to batch the work)."""
+        loss = evaluate_closure(closure)
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param._grad is not None:
+                    self._update(param, group)
+        return loss
+
+    def _update(self, param, group):
         raise NotImplementedError
 
     # -- state_dict ---------------------------------------------------------------------

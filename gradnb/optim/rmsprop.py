@@ -4,7 +4,7 @@ with optional momentum, centering and L2 weight decay, following PyTorch's equat
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, bump_version, evaluate_closure, lerp_, number,
+from .optimizer import (Optimizer, bump_version, lerp_, number,
                         step_counter, zeros_like_param)
 
 __all__ = ["RMSprop"]
@@ -46,15 +46,6 @@ class RMSprop(Optimizer):
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
-
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns the closure's loss."""
-        loss = evaluate_closure(closure)
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param._grad is not None:
-                    self._update(param, group)
-        return loss
 
     def _state(self, param, group):
         """The parameter's running averages and step count, made on its first update."""

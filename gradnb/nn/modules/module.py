@@ -11,10 +11,10 @@ around ``forward``.
 import collections
 import itertools
 
-from ... import _dtype
 from ..._naming import TorchNamedMeta, typename
 from ...autograd.grad_mode import no_grad
-from ...tensor import Tensor, require_cpu
+from ...ops.shape import to_target_dtype
+from ...tensor import Tensor
 from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
 
@@ -382,15 +382,7 @@ class Module(metaclass=TorchNamedMeta):
     def to(self, *args, **kwargs):
         """Convert floating-point parameters and buffers to a dtype (``to(torch.float64)``,
         ``to(tensor)``); ``to('cpu')`` is a no-op (gradnb has no other device)."""
-        dtype = kwargs.get("dtype")
-        targets = args + ((kwargs["device"],) if "device" in kwargs else ())
-        for arg in targets:
-            if isinstance(arg, _dtype.dtype):
-                dtype = arg
-            elif isinstance(arg, Tensor):
-                dtype = arg.dtype
-            else:
-                require_cpu(arg)    # raises for anything but the CPU
+        dtype = to_target_dtype(args, dict(kwargs))
         if dtype is None:
             return self
         if not dtype.is_floating_point:
