@@ -1,14 +1,16 @@
 """Layout and collapsing: boxes never overlap, edges run forward (top to bottom), the
-result is deterministic, and large graphs fold with consistent counts."""
+result is deterministic, deep chains stay straight and narrow, and large graphs fold
+with consistent counts."""
 
 import random
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 import gradnb as torch
 from gradnb import nn, viz
 from gradnb.viz.collapse import plan_collapse
-from gradnb.viz.layout import assign_layers, layered_layout
+from gradnb.viz.layout import MARGIN, NODE_GAP, assign_layers, layered_layout
 
 
 def random_dag(seed, n, extra):
@@ -77,11 +79,8 @@ def test_barycenter_untangles_a_crossing():
     assert (layout.x[0] < layout.x[1]) == (layout.x[3] < layout.x[2])
 
 
-def test_model_boxes_do_not_overlap_and_edges_go_down():
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(),
-                          nn.Linear(8, 1))
-    g = viz.build_graph(model(torch.randn(3, 4)).sum(), namespace={"model": model})
+def assert_model_layout(g):
+    """A GraphModel's boxes do not overlap, its edges go down, its root is last."""
     nodes = {n["id"]: n for n in g.nodes}
     sizes = [(n["width"], n["height"]) for n in g.nodes]
     index = {n["id"]: i for i, n in enumerate(g.nodes)}
@@ -96,6 +95,80 @@ def test_model_boxes_do_not_overlap_and_edges_go_down():
     assert_forward(sizes, edges, Placed)
     root = nodes[g.to_json()["roots"][0]]
     assert root["layer"] == max(n["layer"] for n in g.nodes)
+
+
+def test_model_boxes_do_not_overlap_and_edges_go_down():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(),
+                          nn.Linear(8, 1))
+    assert_model_layout(viz.build_graph(model(torch.randn(3, 4)).sum(),
+                                        namespace={"model": model}))
+
+
+def ladder(blocks, shared):
+    """``blocks`` times ``y = (y * w + b).tanh()``: one pair of leaves for all blocks, or
+    a new pair per block (an unrolled network)."""
+    y = torch.ones(4)
+    w, b = torch.ones(4, requires_grad=True), torch.zeros(4, requires_grad=True)
+    for _ in range(blocks):
+        if not shared:
+            w, b = torch.ones(4, requires_grad=True), torch.zeros(4, requires_grad=True)
+        y = (y * w + b).tanh()
+    return y.sum(), {"w": w, "b": b} if shared else {}
+
+
+def centers(g, label):
+    return [n["x"] + n["width"] / 2 for n in g.nodes if n["label"] == label]
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared leaves", "leaves per block"])
+def test_deep_chain_stays_compact_and_vertical(shared):
+    # leaves feeding every block used to push the chain sideways a little at each block:
+    # 14 blocks drifted to 3,300 px wide
+    root, namespace = ladder(14, shared)
+    g = viz.build_graph(root, namespace=namespace, max_nodes=None)
+    widest = max(n["width"] for n in g.nodes)
+    assert g.to_json()["width"] < 4 * widest
+    tanh = centers(g, "TanhBackward0")
+    assert len(tanh) == 14 and max(tanh) - min(tanh) < widest / 2
+
+
+def test_a_chain_lines_up_under_its_main_input():
+    # chain 0 -> 1 -> ... -> 9, and a leaf 9 + i feeding each link i > 0
+    n = 10
+    edges = [(i, i + 1) for i in range(n - 1)] + [(n - 1 + i, i) for i in range(1, n)]
+    sizes = [(90.0, 30.0)] * n + [(160.0, 45.0)] * (n - 1)
+    layout = layered_layout(sizes, edges)
+    column = [layout.x[i] for i in range(1, n)]
+    assert max(column) - min(column) < 20                  # (nearly) a straight column
+    assert_no_overlap(sizes, layout)
+    assert layout.width < 3 * 160.0 + 90.0
+
+
+def packed_width(g):
+    """Width of the widest layer with its boxes packed side by side."""
+    rows = {}
+    for node in g.nodes:
+        rows.setdefault(node["layer"], []).append(node["width"])
+    return max(sum(r) + NODE_GAP * (len(r) - 1) for r in rows.values()) + 2 * MARGIN
+
+
+def test_wide_and_deep_networks_still_fit():
+    torch.manual_seed(0)
+    x = torch.randn(2, 4)
+    heads = [nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1)) for _ in range(8)]
+    wide = viz.build_graph(torch.stack([h(x) for h in heads]).sum(), max_nodes=None,
+                           namespace={f"head{i}": h for i, h in enumerate(heads)})
+    assert wide.to_json()["width"] <= 1.5 * packed_width(wide)
+    layers = []
+    for _ in range(20):
+        layers += [nn.Linear(8, 8), nn.ReLU()]
+    model = nn.Sequential(*layers)
+    deep = viz.build_graph(model(torch.randn(4, 8)).sum(), namespace={"model": model},
+                           max_nodes=None)
+    assert deep.to_json()["width"] < 4 * max(n["width"] for n in deep.nodes)
+    for g in (wide, deep):
+        assert_model_layout(g)
 
 
 # ---------------------------------------------------------------------------------------

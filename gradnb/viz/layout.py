@@ -13,9 +13,16 @@ The classic Sugiyama steps, each kept simple and near-linear:
 3. **Dummy nodes** split edges spanning several layers into one segment per layer.
 4. **Crossing reduction**: barycenter sweeps down and up, keeping the ordering with
    the fewest crossings (counted exactly by merge-sort inversions).
-5. **Coordinates**: each layer, in its order, is placed as close as possible (least
-   squares) to the mean position of its neighbours subject to the boxes not
+5. **Coordinates**: nodes are first lined up in chains. A node sits under its *main
+   input*, the one whose history (longest path of ops behind it) is clearly longer than
+   the other inputs', if it is also that input's main consumer (longest future). Then
+   each layer in turn is placed as close as possible (weighted least squares) to its
+   chain neighbours, or, off chains, to the mean of its neighbours, with no boxes
    overlapping: an isotonic regression solved by pool-adjacent-violators in O(width).
+   A node weighs the square of its chain's length, so where boxes collide short
+   branches give way. Without chains, each node of a deep computation (blocks of
+   ``y = (y * w + b).tanh()``) sat between its predecessor and the leaf feeding it, and
+   the chain drifted sideways a little at every block.
 
 Data flows top to bottom: inputs in the first layer, roots in the last. Sizes are in
 SVG user units; node positions are the top-left corners of their boxes.
@@ -34,6 +41,7 @@ DUMMY_BUDGET = 3    # dummy nodes allowed per real node (see _Segments)
 SWEEPS = 4          # barycenter sweep pairs; more rarely helps on autograd graphs
 PLACEMENT_PASSES = 3
 PORT_STEP = 12.0    # distance between edge ends meeting at one side of a box
+DOMINANCE = 1.5     # how much longer a main input's history must be than the others'
 
 
 class Layout(NamedTuple):
@@ -252,51 +260,154 @@ def _order(rows, segments):
 # 5. coordinates
 # ---------------------------------------------------------------------------------------
 
-def _closest_non_overlapping(desired, widths):
-    """Centers as close as possible (least squares) to ``desired``, in the given order,
-    with boxes ``NODE_GAP`` apart. Substituting ``c_i = y_i + offset_i`` turns the
-    separation constraints into ``y`` non-decreasing: isotonic regression (PAV)."""
+def _row_offsets(widths):
+    """Distance of each box's center from the first's, boxes packed ``NODE_GAP`` apart."""
     offsets = [0.0]
     for a, b in zip(widths, widths[1:]):
         offsets.append(offsets[-1] + (a + b) / 2 + NODE_GAP)
-    blocks = []        # [sum, count] of pooled values, means non-decreasing
-    for d, o in zip(desired, offsets):
-        blocks.append([d - o, 1])
+    return offsets
+
+
+def _closest_non_overlapping(desired, offsets, weights):
+    """Centers as close as possible (weighted least squares) to ``desired``, in the given
+    order, with boxes ``NODE_GAP`` apart (``offsets`` from :func:`_row_offsets`).
+    Substituting ``c_i = y_i + offset_i`` turns the separation constraints into ``y``
+    non-decreasing: isotonic regression, solved by pool-adjacent-violators. Where boxes
+    collide, the lighter ones give way."""
+    if len(desired) == 1:
+        return desired            # most layers of a deep chain: nothing can collide
+    blocks = []        # [weighted sum, weight, count] of pooled values, means non-decreasing
+    for d, o, w in zip(desired, offsets, weights):
+        blocks.append([(d - o) * w, w, 1])
+        # pool while the previous block's mean exceeds the last one's (cross-multiplied)
         while len(blocks) > 1 and blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]:
-            s, c = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += c
+            total, weight, count = blocks.pop()
+            pooled = blocks[-1]
+            pooled[0] += total
+            pooled[1] += weight
+            pooled[2] += count
     centers = []
-    for s, c in blocks:
-        centers.extend([s / c] * c)
+    for total, weight, count in blocks:
+        centers.extend([total / weight] * count)
     return [y + o for y, o in zip(centers, offsets)]
 
 
-def _place(rows, neighbours, center, widths, layer_indices):
-    for l in layer_indices:
-        row = rows[l]
-        desired = []
-        for v in row:
-            adjacent = neighbours[v]
-            desired.append(sum(center[w] for w in adjacent) / len(adjacent)
-                           if adjacent else center[v])
-        for v, c in zip(row, _closest_non_overlapping(desired, [widths[v] for v in row])):
-            center[v] = c
-
-
-def _x_centers(rows, segments):
-    widths = segments.widths
-    center = [0.0] * len(widths)
+def _path_lengths(rows, neighbours, real):
+    """Most real nodes (index below ``real``) on a path ending at each node, coming from
+    ``neighbours``; ``rows`` must list the layers in the order the paths run. Dummies do
+    not count, so a long edge never outranks the computation it joins."""
+    length = [0] * len(neighbours)
     for row in rows:
-        for v, c in zip(row, _closest_non_overlapping([0.0] * len(row),
-                                                      [widths[v] for v in row])):
-            center[v] = c
+        for v in row:
+            longest = max((length[w] for w in neighbours[v]), default=0)
+            length[v] = longest + (v < real)
+    return length
+
+
+def _main(candidates, length, real, position):
+    """The candidate with the longest ``length`` if it dominates the others (ties go to
+    real nodes over dummies, then to the leftmost), else -1."""
+    if not candidates:
+        return -1
+    best = max(candidates, key=lambda w: (length[w], w < real, -position[w]))
+    if any(length[w] * DOMINANCE >= length[best] for w in candidates if w != best):
+        return -1
+    return best
+
+
+def _alignment(rows, segments, real, position):
+    """``(above, below)``: the neighbour each node lines up with in the layer above and
+    below (-1 for none), so that chains of aligned nodes are drawn as straight columns.
+
+    A node lines up under its *main input*: the one with a longest history clearly longer
+    than the others', so a chain of ops wins over the leaf (or shared weight) feeding it,
+    which is placed beside the chain instead of pulling it sideways. Symmetrically, a
+    node lines up above its main consumer, the one with the longest future."""
+    up, down = segments.up, segments.down
+    history = _path_lengths(rows, up, real)
+    future = _path_lengths(rows[::-1], down, real)
+    count = len(up)
+    above, below = [-1] * count, [-1] * count
+    for v in range(count):
+        u = _main(up[v], history, real, position)
+        if u >= 0 and _main(down[u], future, real, position) == v:
+            above[v], below[u] = u, v
+    return above, below
+
+
+def _chain_weights(above, below):
+    """Weight of each node when boxes collide: the square of the length of its chain of
+    aligned nodes, so a long chain stays straight and short branches give way."""
+    weight = [0.0] * len(above)
+    for top in range(len(above)):
+        if above[top] >= 0:
+            continue
+        chain, v = [], top
+        while v >= 0:
+            chain.append(v)
+            v = below[v]
+        for v in chain:
+            weight[v] = float(len(chain) ** 2)
+    return weight
+
+
+def _pulls(segments, above, below):
+    """Who pulls each node when a layer is placed by the layer above, by the layer
+    below, and by both: its aligned neighbours where it has them, else all of them."""
+    up, down = segments.up, segments.down
+    pull_up = [[a] if a >= 0 else adjacent for a, adjacent in zip(above, up)]
+    pull_down = [[b] if b >= 0 else adjacent for b, adjacent in zip(below, down)]
+    pull_both = [[a, b] if a >= 0 and b >= 0 else [a] if a >= 0 else [b] if b >= 0
+                 else u + d for a, b, u, d in zip(above, below, up, down)]
+    return pull_up, pull_down, pull_both
+
+
+class _Rows:
+    """The layers with what placing them needs, computed once for all passes: the
+    offsets of their packed boxes and the weights of their nodes."""
+
+    def __init__(self, rows, widths, weights):
+        self.rows = rows
+        self.offsets = [_row_offsets([widths[v] for v in row]) for row in rows]
+        self.weights = [[weights[v] for v in row] for row in rows]
+
+    def packed(self, center):
+        """Every layer packed around 0, the starting point of the passes."""
+        for row, offsets in zip(self.rows, self.offsets):
+            for v, c in zip(row, _closest_non_overlapping([0.0] * len(row), offsets,
+                                                          [1.0] * len(row))):
+                center[v] = c
+
+    def place(self, pulls, center, layer_indices):
+        """Move each layer, in turn, to the mean position of what pulls each node."""
+        rows, offsets, weights = self.rows, self.offsets, self.weights
+        for l in layer_indices:
+            row = rows[l]
+            desired = []
+            for v in row:
+                pull = pulls[v]
+                desired.append(sum(center[w] for w in pull) / len(pull) if pull
+                               else center[v])
+            for v, c in zip(row, _closest_non_overlapping(desired, offsets[l], weights[l])):
+                center[v] = c
+
+
+def _x_centers(rows, segments, real):
+    """Centers of all nodes (dummies included): aligned chains straight, the rest at the
+    mean of their neighbours, boxes never overlapping."""
+    widths = segments.widths
+    position = [0] * len(widths)
+    _positions(rows, position)
+    above, below = _alignment(rows, segments, real, position)
+    layers = _Rows(rows, widths, _chain_weights(above, below))
+    center = [0.0] * len(widths)
+    layers.packed(center)
+    pull_up, pull_down, pull_both = _pulls(segments, above, below)
     count = len(rows)
-    both = [u + d for u, d in zip(segments.up, segments.down)]
     for _ in range(PLACEMENT_PASSES):
-        _place(rows, segments.up, center, widths, range(1, count))
-        _place(rows, segments.down, center, widths, range(count - 2, -1, -1))
-    _place(rows, both, center, widths, range(count))
+        layers.place(pull_up, center, range(1, count))
+        layers.place(pull_down, center, range(count - 2, -1, -1))
+    layers.place(pull_both, center, range(count))
     left = min((c - w / 2 for c, w in zip(center, widths)), default=0.0)
     return [c - left + MARGIN for c in center]
 
@@ -337,7 +448,7 @@ def layered_layout(sizes, edges):
     layer = _layers(n, oriented)
     segments = _Segments(n, oriented, layer, widths)
     rows = _order(segments.layer_lists(), segments)
-    center = _x_centers(rows, segments)
+    center = _x_centers(rows, segments, n)
     tops, band = _layer_tops(rows, heights)
     x = [_round(center[v] - widths[v] / 2) for v in range(n)]
     y = [_round(tops[layer[v]] + (band[layer[v]] - heights[v]) / 2) for v in range(n)]
