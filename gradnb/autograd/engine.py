@@ -9,6 +9,7 @@ reads one local variable per event site.
 """
 
 import heapq
+import sys
 
 import numpy as np
 
@@ -381,10 +382,10 @@ def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
                 # a single input
                 if g is grad:
                     g_owned = grad_owned and len(outs) == 1
-                elif g.base is grad:      # broadcast views are read-only: never ours
-                    g_owned = grad_owned and len(outs) == 1 and g.flags.writeable
+                elif g.base is None:
+                    g_owned = True
                 else:
-                    g_owned = g.base is None
+                    g_owned = _view_is_ours(g, grad, grad_owned and len(outs) == 1)
                 nd = nxt._dtype
                 if g.shape != nxt._shape or (g.dtype is not nd and g.dtype != nd):
                     fitted = _fit(g, nxt, nr)
@@ -411,6 +412,35 @@ def _execute(ready, buffers, owned, exposed, deps, needed, captures, results,
                     heappush(ready, (-following._seq, following))
                     following = None
                 heappush(ready, (-nxt._seq, nxt))
+
+
+def _view_is_ours(view, grad, grad_ours):
+    """Ownership of a rule result that is a view (``grad.T``, ``(g.T @ x).T``,
+    ``grad.reshape(...)``): a writeable view of the incoming gradient is ours if that
+    was; a view of a temporary the rule made is ours when nothing else references the
+    temporary (its only reference is the view; sys.getrefcount adds its argument).
+    Broadcast views are read-only and never ours."""
+    if not view.flags.writeable:
+        return False
+    # (no local name for view.base: it would add the reference being counted)
+    if view.base is grad or view.base is getattr(grad, "base", None):
+        return grad_ours
+    return view.base.base is None and _sole_reference(view)
+
+
+def _sole_reference(view):
+    """True if the array behind ``view`` is referenced by nothing but the view."""
+    return sys.getrefcount(view.base) <= _SOLE_REFERENCE_COUNT
+
+
+def _calibrate_sole_reference():
+    # what sys.getrefcount reports, with this very expression, for an array whose only
+    # reference is a view of it (interpreters count differently; measure, don't assume)
+    view = np.empty((2, 2)).T
+    return sys.getrefcount(view.base)
+
+
+_SOLE_REFERENCE_COUNT = _calibrate_sole_reference()
 
 
 def _apply_special(node, grad, retain_graph):
