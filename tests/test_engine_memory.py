@@ -60,7 +60,9 @@ def test_a_view_of_an_array_held_elsewhere_is_not_treated_as_ours():
     from gradnb.autograd.engine import _view_is_ours
     held = np.ones((3, 2), np.float32)
     assert not _view_is_ours(held.T, None, False)
-    assert _view_is_ours(np.ones((3, 2), np.float32).T, None, False)
+    # computed outside the assert: pytest's assert rewriting keeps intermediates alive
+    fresh = _view_is_ours(np.ones((3, 2), np.float32).T, None, False)
+    assert fresh
 
 
 def test_accumulation_across_passes_keeps_the_grad_tensor():
