@@ -141,6 +141,18 @@ def test_grad_graph_shows_names_and_refreshes_after_backward(shell):
     assert nodes["w"]["grad"]["text"] == "tensor([2.])"
 
 
+def test_grad_graph_is_rebuilt_only_when_a_cell_changes_it(shell):
+    run(shell, "%grad_graph total")
+    (widget,) = shell.shown
+    run(shell, "n = 3")
+    run(shell, "other = torch.ones(2, requires_grad=True) * n")
+    assert widget.view.model.builds == 1
+    run(shell, "total.backward()")
+    assert widget.view.model.builds == 2
+    assert {n["label"]: n for n in widget.graph["nodes"]}["w"]["grad"]["text"] == \
+        "tensor([2.])"
+
+
 def test_max_nodes_collapses_large_graphs(shell):
     run(shell, "deep = w\nfor _ in range(40):\n    deep = deep * 1.5")
     run(shell, "%grad_graph deep --max-nodes 10")

@@ -92,6 +92,24 @@ def test_graph_widget_refreshes_only_when_the_picture_changes():
     assert by_label(widget.graph)["z"]["grad"]["text"] is None
 
 
+def test_graph_view_rebuilds_only_after_cells_that_change_its_picture():
+    ns = article()
+    ns["__name__"] = "__main__"             # read again at every refresh, like user_ns
+    widget = GraphWidget(GraphView([ns["total"]], namespace=ns))
+    model = widget.view.model
+    for _ in range(3):                      # cells that touch nothing drawn
+        ns["other"] = torch.ones(2, requires_grad=True) * 2
+        widget.refresh()
+    assert model.builds == 1
+    ns["total"].backward(retain_graph=True)
+    widget.refresh()
+    assert model.builds == 2 and by_label(widget.graph)["w"]["grad"]["state"] == "fresh"
+    with torch.no_grad():
+        ns["w"].add_(1)
+    widget.refresh()
+    assert model.builds == 3 and by_label(widget.graph)["w"]["grad"]["state"] == "stale"
+
+
 def test_graph_view_stops_refreshing_once_its_root_is_gone():
     ns = article()
     widget = widgets.graph(ns["total"], namespace=ns)

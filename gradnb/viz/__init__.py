@@ -4,6 +4,8 @@ What lives where:
 
 * :mod:`~gradnb.viz.schema`: the JSON contract the views read (``Graph``, ``Trace``).
 * :mod:`~gradnb.viz.model`: :class:`GraphModel`, :func:`build_graph` / :func:`graph`.
+* :mod:`~gradnb.viz.signature`: what a model's picture depends on, read cheaply so
+  that a refresh rebuilds only when something it shows changed.
 * :mod:`~gradnb.viz.trace`: :class:`BackwardTrace`, :func:`record_backward`, :func:`trace`.
 * :mod:`~gradnb.viz.discover`: walking autograd and provenance from the roots.
 * :mod:`~gradnb.viz.pruning`: what backward skips and what that saves (summary).

@@ -15,7 +15,8 @@ from ._values import one_line, shape_text, tensor_text
 from .pruning import saved_count, short_reason
 
 __all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
-           "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line"]
+           "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line",
+           "hook_count"]
 
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
@@ -77,7 +78,9 @@ def _grad_info(tensor):
     return {"state": state, "text": tensor_text(grad)}
 
 
-def _hook_count(tensor):
+def hook_count(tensor):
+    """How many hooks are registered on ``tensor`` (on its ``grad_fn`` output, for a
+    non-leaf)."""
     if tensor._gfe is not None:
         node, nr = tensor._gfe
         extra = node._extra or {}
@@ -94,7 +97,7 @@ def _describe_tensor(item, name):
         shape=list(t._data.shape), dtype=repr(t.dtype), requires_grad=t.requires_grad,
         is_leaf=t.is_leaf, grad_fn=None if node is None else type(node).__name__,
         value=tensor_text(t), grad=_grad_info(t), version=t._version,
-        retains_grad=t.retains_grad, hooks=_hook_count(t))
+        retains_grad=t.retains_grad, hooks=hook_count(t))
     # always three lines, the third the gradient (a trace replaces it as gradients
     # arrive) or, for a constant leaf, the reason no op box explains
     third = grad_line(record["grad"]["state"], record["grad"]["text"])

@@ -6,6 +6,10 @@ saves (:mod:`~gradnb.viz.pruning`), fold large graphs (:mod:`~gradnb.viz.collaps
 describe the nodes left (:mod:`~gradnb.viz.describe`) and place them
 (:mod:`~gradnb.viz.layout`). The model keeps weak references only (to its roots and,
 for the backward trace, to the nodes it drew), so it never keeps a tensor alive.
+
+:meth:`GraphModel.refresh` rebuilds only when the :mod:`~gradnb.viz.signature` of what
+the picture depends on changed, so a live view costs little after a cell that changed
+nothing it shows.
 """
 
 import weakref
@@ -19,6 +23,7 @@ from .discover import discover
 from .layout import layered_layout
 from .naming import Namespace
 from .pruning import summarise
+from .signature import Signature
 from .style import legend_for
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
@@ -128,6 +133,9 @@ class GraphModel:
     alive : bool
         False once a root was garbage-collected (:meth:`refresh` then keeps the last
         picture).
+    builds : int
+        How many times the model was built (a refresh that finds nothing changed does
+        not build it again).
     """
 
     def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
@@ -137,26 +145,45 @@ class GraphModel:
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
         self.max_nodes = max_nodes
         self.alive = True
-        self._build(list(roots))
+        self.builds = 0
+        self._build(list(roots), self._namespace.names())
 
     # -- building -----------------------------------------------------------------------
     def refresh(self):
-        """Rebuild from the same roots (e.g. to show gradients after ``backward()``).
+        """Bring the model up to date with the same roots (e.g. to show gradients after
+        ``backward()``), rebuilding only if something it shows changed (see
+        :mod:`gradnb.viz.signature`): then :meth:`to_json` returns the same object.
 
         Returns
         -------
         GraphModel
             ``self``.
         """
+        roots = self._live_roots()
+        if roots is None:
+            return self
+        names = self._namespace.names()
+        if not self._signature.matches(names, self.max_nodes):
+            self._build(roots, names)
+        return self
+
+    def changed(self):
+        """True when :meth:`refresh` would rebuild: something the picture depends on
+        changed (False once a root is gone: the last picture stays)."""
+        roots = self._live_roots()
+        return roots is not None and not self._signature.matches(self._namespace.names(),
+                                                                 self.max_nodes)
+
+    def _live_roots(self):
+        """The roots, or None (and ``alive`` False) once one was garbage-collected."""
         roots = [_strong_root(w) for w in self._roots]
         if any(r is None for r in roots):
             self.alive = False
-            return self
-        self._build(roots)
-        return self
+            return None
+        return roots
 
-    def _build(self, roots):
-        names = self._namespace.names()
+    def _build(self, roots, names):
+        self.builds += 1
         found = discover(roots, names)
         groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
                                self.max_nodes)
@@ -173,6 +200,7 @@ class GraphModel:
             "summary": summarise(found.items), "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
         self._lookup = _ObjectLookup(found, drawn, edges)
+        self._signature = Signature(found, names, self.max_nodes)
         self._svg = self._text = None
 
     def _place(self, nodes, edges):

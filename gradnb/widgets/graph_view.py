@@ -1,8 +1,9 @@
 """The graph view: the computation behind one or more tensors, kept up to date.
 
 :class:`GraphView` does the work with :mod:`gradnb.viz` (build the model, rebuild it after
-a later cell, render the fallbacks); :class:`GraphWidget` only carries its JSON to the
-browser (``static/graph.js`` draws it, with pan/zoom, hover and the pruning reasons).
+a later cell that changed what it shows, render the fallbacks); :class:`GraphWidget` only
+carries its JSON to the browser (``static/graph.js`` draws it, with pan/zoom, hover and
+the pruning reasons).
 """
 
 import traitlets
@@ -33,17 +34,19 @@ class GraphView:
         self.data = self.model.to_json()
 
     def refresh(self):
-        """Re-read the tensors (gradients computed since, names bound since).
+        """Re-read the tensors (gradients computed since, names bound since). Cheap when
+        nothing the picture shows changed: viz then skips the rebuild (it compares a
+        signature, see :mod:`gradnb.viz.signature`) and keeps its JSON object.
 
         Returns
         -------
         bool
             True when the picture changed.
         """
-        self.model.refresh()
-        data = self.model.to_json()
+        data = self.model.refresh().to_json()
         if data is self.data:
-            return False            # a root is gone: viz keeps the last picture
+            return False            # not rebuilt: nothing changed, or a root is gone
+        # rebuilt, yet perhaps the same picture (a name bound, then unbound): send nothing
         changed = data != self.data
         self.data = data
         return changed
