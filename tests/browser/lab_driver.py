@@ -133,7 +133,10 @@ class LabServer:
             self.process.wait()
 
     def notebook_url(self, name):
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        # a workspace of its own, reset: JupyterLab would otherwise reopen the notebook a
+        # previous test had open, and cell selectors would match both notebooks
+        workspace = name.rsplit(".", 1)[0]
+        return f"{self.url}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
 
 
 class NotebookPage:
