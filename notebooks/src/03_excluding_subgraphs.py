@@ -113,8 +113,9 @@ target.requires_grad, target.is_leaf
 # ## Freezing part of a model
 #
 # Fine-tuning often keeps a pretrained *feature extractor* fixed and trains only a new
-# *head*. Set `requires_grad=False` on the extractor's parameters: backward then stops at
-# the extractor's output and never computes the parameter gradients you would throw away.
+# *head*. Set `requires_grad=False` on the extractor's parameters (`Module.requires_grad_`
+# does it for all of them): backward then stops at the extractor's output and never
+# computes the parameter gradients you would throw away.
 
 # %%
 torch.manual_seed(0)
@@ -127,8 +128,8 @@ labels = torch.randint(0, 10, (32,))
 criterion = torch.nn.CrossEntropyLoss()
 
 # %%
-for p in features.parameters():
-    p.requires_grad_(False)
+features.requires_grad_(False)
+[p.requires_grad for p in model.parameters()]
 
 # %%
 loss = criterion(model(inputs), labels)
@@ -155,8 +156,7 @@ loss = criterion(model(inputs), labels)
 %timeit -n 20 -r 5 criterion(model(inputs), labels).backward()
 
 # %%
-for p in features.parameters():
-    p.requires_grad_(True)
+features.requires_grad_(True);
 
 # %% tags=["nbval-ignore-output"]
 %timeit -n 20 -r 5 criterion(model(inputs), labels).backward()
@@ -181,7 +181,6 @@ for p in features.parameters():
 # `ReLU`?
 
 # %% tags=["view"]
-for p in features[0].parameters():
-    p.requires_grad_(False)
+features[0].requires_grad_(False)
 loss = criterion(model(inputs), labels)
 %grad_graph loss
