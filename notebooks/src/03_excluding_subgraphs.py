@@ -156,7 +156,7 @@ loss = criterion(model(inputs), labels)
 %timeit -n 20 -r 5 criterion(model(inputs), labels).backward()
 
 # %%
-features.requires_grad_(True);
+_ = features.requires_grad_(True)
 
 # %% tags=["nbval-ignore-output"]
 %timeit -n 20 -r 5 criterion(model(inputs), labels).backward()
