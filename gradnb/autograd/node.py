@@ -100,12 +100,6 @@ class Node(metaclass=_NodeMeta):
     def _vjp(self, grad):  # replaced in generated classes
         raise NotImplementedError
 
-    def release(self):
-        """Free saved values after a backward pass without ``retain_graph``."""
-        if self._rule is not None and self._rule.saves:
-            self._saved = None
-            self._checks = None
-
     @property
     def saved_tensors_freed(self):
         """True once backward has freed what this node saved."""
@@ -203,6 +197,3 @@ class AccumulateGrad(Node):
 
     def apply(self, grad):
         raise RuntimeError("AccumulateGrad is run by the engine")
-
-    def release(self):
-        pass

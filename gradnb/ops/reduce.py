@@ -98,7 +98,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
     return record(_R["mean_dim"], out, (self,), (dims, keepdim, data.shape, count))
 
 
-def _extreme(self, dim, keepdim, other, kind):
+def _extreme(self, dim, keepdim, kind):
     """Shared body of max/min: all elements, along a dim (values + indices), or the
     elementwise maximum/minimum with another tensor."""
     from .elementwise import maximum, minimum
@@ -131,13 +131,13 @@ def _extreme(self, dim, keepdim, other, kind):
 def max(self, dim=None, keepdim=False):
     """Largest element; with ``dim``, the (values, indices) along it; with a tensor,
     the elementwise maximum."""
-    return _extreme(self, dim, keepdim, None, "max")
+    return _extreme(self, dim, keepdim, "max")
 
 
 def min(self, dim=None, keepdim=False):
     """Smallest element; with ``dim``, the (values, indices) along it; with a tensor,
     the elementwise minimum."""
-    return _extreme(self, dim, keepdim, None, "min")
+    return _extreme(self, dim, keepdim, "min")
 
 
 def _amax_like(self, dim, keepdim, kind):
