@@ -272,10 +272,6 @@ class Tensor(metaclass=_TensorMeta):
     def output_nr(self):
         return self._nr
 
-    @property
-    def _base_tensor(self):
-        return self._base
-
     def _is_view(self):
         return self._base is not None
 

@@ -100,11 +100,6 @@ class Node(metaclass=_NodeMeta):
     def _vjp(self, grad):  # replaced in generated classes
         raise NotImplementedError
 
-    @property
-    def saved_tensors_freed(self):
-        """True once backward has freed what this node saved."""
-        return self._saved is None
-
     def __getattr__(self, attr):
         # PyTorch exposes saved values as grad_fn._saved_self, _saved_other, _saved_result.
         if attr.startswith("_saved_") and self._rule is not None:

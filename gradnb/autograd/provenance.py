@@ -17,6 +17,9 @@ A record is a tuple ``(op, refs, reason, parents, depth, shape, dtype)``:
 import weakref
 from typing import NamedTuple, Optional
 
+from .. import _dtype
+from .. import tensor as _tensor_module   # partially initialised here; read at call time
+
 # The longest chain of records a result keeps; beyond it older history is dropped.
 MAX_DEPTH = 32
 
@@ -74,7 +77,7 @@ class Provenance(NamedTuple):
 
 def make_record(op, inputs, reason, result_data):
     """The provenance record for ``result_data`` made by ``op`` from ``inputs``."""
-    from ..tensor import Tensor
+    Tensor = _tensor_module.Tensor
     refs, parents, depth = [], [], 0
     for x in inputs:
         if not isinstance(x, Tensor):
@@ -101,7 +104,6 @@ def _leaf_record(tensor):
 
 def from_record(record):
     """The :class:`Provenance` a raw record describes."""
-    from .._dtype import from_numpy_dtype
     op, refs, reason, parents, _, shape, dtype = record
     if op is None:
         name, grad_fn_name = "leaf", None
@@ -111,7 +113,7 @@ def from_record(record):
         name, grad_fn_name = op.op, op.grad_fn
     return Provenance(name, grad_fn_name, tuple(None if r is None else r() for r in refs),
                       reason, tuple(None if p is None else from_record(p) for p in parents),
-                      tuple(shape), repr(from_numpy_dtype(dtype)), record)
+                      tuple(shape), repr(_dtype.from_numpy_dtype(dtype)), record)
 
 
 def provenance(tensor):

@@ -19,7 +19,7 @@ from ..autograd.node import next_sequence_nr
 from ..autograd.provenance import make_record, _leaf_record
 from ..tensor import Tensor
 
-__all__ = ["record", "record2", "record_multi", "make_node", "remember_constants", "as_array", "NO_EDGE",
+__all__ = ["record", "record2", "record_multi", "make_node", "remember_constants", "NO_EDGE",
            "refuse_inference_tensor", "REASON_NO_GRAD", "REASON_INFERENCE", "REASON_NO_INPUT",
            "REASON_DETACH", "REASON_NOT_DIFFERENTIABLE"]
 
@@ -49,11 +49,6 @@ def refuse_inference_tensor(x):
     """Saving an inference tensor for backward is an error (PyTorch's message)."""
     if x._extra.inference:
         raise RuntimeError(_INFERENCE_SAVE_ERROR)
-
-
-def as_array(value):
-    """The numpy array of a tensor, or the value itself for python scalars."""
-    return value._data if isinstance(value, Tensor) else value
 
 
 def record(rule, out, inputs, params=()):
