@@ -63,12 +63,14 @@ _OPERATORS = {
     "__getitem__": ops.getitem, "__setitem__": ops.setitem, "__and__": ops.bitwise_and,
     "__or__": ops.bitwise_or, "__xor__": ops.bitwise_xor, "__invert__": ops.invert,
     "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
+    "__rfloordiv__": ops.rfloor_divide, "__rmod__": ops.rremainder,
 }
 
 # op functions that are also tensor methods under the same name
 _METHODS = (
     "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
-    "maximum minimum eq ne lt le gt ge sign floor ceil round logical_not logical_and "
+    "maximum minimum eq ne lt le gt ge sign floor ceil round trunc fix frac fmod remainder "
+    "floor_divide logical_not logical_and "
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape view view_as reshape_as flatten "
     "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
@@ -140,7 +142,8 @@ def _checked(name, fn):
 
 _FUNCTIONS = (
     "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
-    "maximum minimum eq ne lt le gt ge sign floor ceil round logical_not logical_and "
+    "maximum minimum eq ne lt le gt ge sign floor ceil round trunc fix frac fmod remainder "
+    "floor_divide logical_not logical_and "
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape flatten transpose t permute "
     "unsqueeze squeeze split chunk unbind clone narrow flip movedim select matmul mm mv dot "

@@ -81,7 +81,8 @@ def _addmm(bias, mat1, mat2):
                            f"{_dtype._BY_NP[b.dtype]._legacy}")
     out = a @ b
     out += bias._data     # in place: the product is a fresh array
-    return record(RULES["addmm"], out, (bias, mat1, mat2), (is_transposed(b),))
+    return record(RULES["addmm"], out, (bias, mat1, mat2),
+                  mat2_transposed=is_transposed(b))
 
 
 def linear(input, weight, bias=None):
@@ -199,7 +200,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     except ValueError:
         raise broadcast_error(x.shape, t.shape) from None
     return record(RULES["mse_loss"], _reduce(diff * diff, reduction), (input, target),
-                  (reduction,))
+                  reduction=reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -305,7 +306,8 @@ def _nll(input, t, w_array, ignore_index, reduction):
         out = losses.sum() / total_weight if reduction == "mean" else \
             _reduce(losses, reduction)
     rule = RULES["nll_loss2d" if x.ndim > 2 else "nll_loss"]
-    return record(rule, out, (input,), (t, w_array, reduction, ignore_index, total_weight))
+    return record(rule, out, (input,), target=t, weight=w_array,
+                  reduction=reduction, ignore_index=ignore_index, total_weight=total_weight)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -351,12 +353,12 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, clas
     if reduction == "sum":
         return total
     samples = input.numel() // classes
-    return record(RULES["div_scalar"], total._data / samples, (total,), (samples,))
+    return record(RULES["div_scalar"], total._data / samples, (total,), other=samples)
 
 
 def _scale(t, factor):
     """``t * factor`` for a python number, as PyTorch's C++ losses do it (MulBackward1)."""
-    return record(RULES["mul_scalar"], t._data * factor, (t,), (factor,))
+    return record(RULES["mul_scalar"], t._data * factor, (t,), other=factor)
 
 
 def _shift(t, amount):
@@ -374,7 +376,7 @@ def _smooth(nll, log_p, target, weight, ignore_index, reduction, label_smoothing
     per_sample = ops.neg(ops.sum(log_p, class_dim))
     ignored = target._data == ignore_index
     smooth = record(RULES["masked_fill_"], np.where(ignored, 0, per_sample._data),
-                    (per_sample,), (ignored,))
+                    (per_sample,), mask=ignored)
     if reduction == "sum":
         smooth = ops.sum(smooth)
     elif reduction == "mean":
@@ -406,7 +408,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if w is not None:
         losses = losses * w
     return record(RULES["binary_cross_entropy"], _reduce(losses, reduction), (input, target),
-                  (w, reduction))
+                  weight=w, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
@@ -430,7 +432,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if w is not None:
         losses = losses * w
     return record(RULES["binary_cross_entropy_with_logits"], _reduce(losses, reduction),
-                  (input, target), (w, pw, reduction))
+                  (input, target), weight=w, pos_weight=pw, reduction=reduction)
 
 
 def one_hot(tensor, num_classes=-1):

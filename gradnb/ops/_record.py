@@ -51,18 +51,18 @@ def refuse_inference_tensor(x):
         raise RuntimeError(_INFERENCE_SAVE_ERROR)
 
 
-def record(rule, out, inputs, params=()):
+def record(rule, out, inputs, /, **params):
     """Wrap the forward result ``out`` of ``rule`` applied to ``inputs`` as a Tensor.
 
     Parameters
     ----------
     rule : Rule
-        Entry of :data:`gradnb.ops.rules.RULES` (or a non-differentiable rule).
+        Entry of :data:`gradnb.ops.rules.RULES`.
     out : numpy.ndarray or numpy scalar
     inputs : tuple
         The op's inputs in the rule's order: Tensors or python scalars.
-    params : tuple
-        Values of ``rule.params``.
+    **params
+        The values of ``rule.params``, by name (checked when a node is made).
     """
     if type(out) is not _ndarray:
         out = _asarray(out)
@@ -95,16 +95,16 @@ def record(rule, out, inputs, params=()):
     return t
 
 
-def record2(rule, out, a, b, params=()):
+def record2(rule, out, a, b, /, **params):
     """:func:`record` for two-input ops (``a`` a Tensor, ``b`` a Tensor or python number),
     with the input loop unrolled: binary arithmetic is the most frequent op."""
     if type(out) is not _ndarray:
         out = _asarray(out)
     if not MODE.enabled:
-        return record(rule, out, (a, b), params)
+        return record(rule, out, (a, b), **params)
     b_tensor = isinstance(b, Tensor)
     if not (a._rg or (b_tensor and b._rg)) or out.dtype.kind != "f":
-        return record(rule, out, (a, b), params)
+        return record(rule, out, (a, b), **params)
     t = _wrap(out)
     edge_a = (a._gfe or a._edge()) if a._rg else NO_EDGE
     edge_b = (b._gfe or b._edge()) if b_tensor and b._rg else NO_EDGE
@@ -116,7 +116,7 @@ def record2(rule, out, a, b, params=()):
     return t
 
 
-def record_multi(rule, outs, inputs, params=()):
+def record_multi(rule, outs, inputs, /, **params):
     """Like :func:`record` for ops with several outputs sharing one node (split, unbind)."""
     tensors = [Tensor._wrap(o) for o in outs]
     tracked = MODE.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
@@ -137,7 +137,8 @@ def record_multi(rule, outs, inputs, params=()):
 
 def make_node(rule, result, inputs, edges, params):
     """Create ``rule``'s node for an op whose output tensor is ``result`` (None for
-    multi-output ops), pointing at ``edges`` and saving what the formulas need."""
+    multi-output ops), pointing at ``edges`` and saving what the formulas need;
+    ``params`` is the dict of ``rule.params`` by name."""
     node = _new(rule.node_class)
     if type(edges) is not tuple:
         edges = tuple(edges)
@@ -150,8 +151,12 @@ def make_node(rule, result, inputs, edges, params):
         node._dtype = data.dtype
     else:
         node._dtype = inputs[0]._data.dtype
-    if params:
-        node._params = params
+    bind = rule.bind
+    if bind is not None:
+        node._params = bind(params)
+    elif params:
+        from .rules import param_error    # (rules imports this module)
+        raise param_error(rule, params)
     if rule.saves:
         node._save(node, result, inputs, edges)
     return node

@@ -14,14 +14,15 @@ from .. import _dtype
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, is_scalar, to_float, quiet
 from ._record import record, record2
-from .rules import RULES, Rule
+from .rules import RULES
 
 __all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "rdiv", "pow", "rpow", "neg",
            "reciprocal", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
            "clamp", "where", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
            "sign", "floor", "ceil", "round", "logical_not", "square", "isnan", "isinf",
            "floor_divide", "remainder", "logical_and", "logical_or", "bitwise_and",
-           "bitwise_or", "bitwise_xor", "invert"]
+           "bitwise_or", "bitwise_xor", "invert", "trunc", "fix", "frac", "fmod",
+           "rfloor_divide", "rremainder"]
 
 _R = RULES
 # dtypes of the binary ops' fast path; float16 overflows easily, so it takes the general
@@ -39,15 +40,15 @@ def _operand(value):
     return None
 
 
-def _binary(rule, fn, a, b, float_only=False, params=()):
-    """Compute ``fn`` on the promoted operands and record ``rule``."""
+def _binary(rule, fn, a, b, /, float_only=False, **params):
+    """Compute ``fn`` on the promoted operands and record ``rule`` (``params`` by name)."""
     ad, bd = promote_operands(a, b, float_only)
     try:
         with quiet():
             out = fn(ad, bd)
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    return record2(rule, out, a, b, params)
+    return record2(rule, out, a, b, **params)
 
 
 def _with_fast_path(rule_name, ufunc):
@@ -86,7 +87,7 @@ def add(self, other, *, alpha=1):
         return NotImplemented
     if alpha != 1:
         return _binary(_R["add_alpha"], lambda x, y: x + alpha * y, self, other,
-                       params=(alpha,))
+                       alpha=alpha)
     return _binary(_R["add"], _np_add, self, other)
 
 
@@ -105,7 +106,7 @@ def sub(self, other, *, alpha=1):
                            "`logical_not()` operator instead.")
     if alpha != 1:
         return _binary(_R["sub_alpha"], lambda x, y: x - alpha * y, self, other,
-                       params=(alpha,))
+                       alpha=alpha)
     return _binary(_R["sub"], _np_sub, self, other)
 
 
@@ -160,7 +161,7 @@ def _rounded_div(a, b, mode):
     q = np.floor(q) if mode == "floor" else np.trunc(q)
     if ad.dtype.kind != "f" and not isinstance(bd, float):
         q = q.astype(np.result_type(ad, bd) if isinstance(bd, np.ndarray) else ad.dtype)
-    return record(_NONDIFF["div_rounded"], q, (a, b))
+    return record(_R["div_rounded"], q, (a, b), rounding_mode=mode)
 
 
 def pow(self, exponent):
@@ -176,7 +177,7 @@ def pow(self, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     with quiet():
         out = np.power(ad, e)
-    return record(_R["pow"], out, (self,), (e,))
+    return record(_R["pow"], out, (self,), exponent=e)
 
 
 def rpow(self, base):
@@ -189,7 +190,7 @@ def rpow(self, base):
     ad, b = promote_operands(self, base)
     with quiet():
         out = np.power(b, ad)
-    return record(_R["rpow"], out, (self,), (b,))
+    return record(_R["rpow"], out, (self,), self=b)
 
 
 def neg(self):
@@ -261,7 +262,7 @@ def clamp(self, min=None, max=None):
     out = np.clip(data, min, max)
     if data.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
         out = np.clip(data.astype(_dtype.get_default_dtype().np), min, max)
-    return record(_R["clamp"], out, (self,), (min, max))
+    return record(_R["clamp"], out, (self,), min=min, max=max)
 
 
 def _clamp_by_tensors(self, lo, hi):
@@ -306,7 +307,7 @@ def where(condition, input=None, other=None):
             shape = np.broadcast_shapes(shape, operand.shape)
         except ValueError:
             raise broadcast_error(shape, operand.shape) from None
-    return record(_R["where"], np.where(cond, ad, bd), (a, b), (cond,))
+    return record(_R["where"], np.where(cond, ad, bd), (a, b), condition=cond)
 
 
 def _tensor_arg(value, fname):
@@ -316,16 +317,10 @@ def _tensor_arg(value, fname):
     return value
 
 
-# -- ops without a gradient: results never require grad, provenance still recorded ------
-
-_NONDIFF = {name: Rule(name, None) for name in (
-    "eq", "ne", "lt", "le", "gt", "ge", "sign", "floor", "ceil", "round", "logical_not",
-    "isnan", "isinf", "div_rounded", "floor_divide", "remainder", "argmax", "argmin",
-    "logical_and", "logical_or", "bitwise_and", "bitwise_or", "bitwise_xor", "invert")}
-
+# -- rounding, remainders and ops without a gradient (see their entries in the table) ---
 
 def _compare(name, fn):
-    rule = _NONDIFF[name]
+    rule = _R[name]
 
     def op(self, other):
         if other is None:
@@ -336,7 +331,7 @@ def _compare(name, fn):
         return _binary(rule, fn, self, other)
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise ``{name}`` comparison; a bool tensor without gradient."
+    op.__doc__ = f"Elementwise ``{name}``; a result without gradient."
     return op
 
 
@@ -351,25 +346,102 @@ logical_or = _compare("logical_or", np.logical_or)
 bitwise_and = _compare("bitwise_and", np.bitwise_and)
 bitwise_or = _compare("bitwise_or", np.bitwise_or)
 bitwise_xor = _compare("bitwise_xor", np.bitwise_xor)
-floor_divide = _compare("floor_divide", np.floor_divide)
-remainder = _compare("remainder", np.remainder)
+
+
+def _tensor_or_scalar(tensor_rule, scalar_rule, fn, reflected_rule=None):
+    """Binary ``fn`` whose rule differs for a tensor and a python-number ``other``
+    (PyTorch records the number as no input at all); with ``reflected_rule``, also
+    the reflected form ``other fn self`` for a number ``other``."""
+    tensor_rule, scalar_rule = _R[tensor_rule], _R[scalar_rule]
+
+    def op(self, other):
+        other = _operand(other)
+        if other is None:
+            return NotImplemented
+        if isinstance(other, Tensor):
+            with quiet():
+                return _binary(tensor_rule, fn, self, other)
+        ad, b = promote_operands(self, other)
+        with quiet():
+            return record(scalar_rule, fn(ad, b), (self,))
+
+    if reflected_rule is None:
+        return op, None
+    reflected_rule = _R[reflected_rule]
+
+    def reflected(self, other):
+        other = _operand(other)
+        if other is None:
+            return NotImplemented
+        if isinstance(other, Tensor):
+            return op(other, self)
+        ad, b = promote_operands(self, other)
+        with quiet():
+            return record(reflected_rule, fn(b, ad), (self,))
+    return op, reflected
+
+
+floor_divide, rfloor_divide = _tensor_or_scalar("floor_divide", "floor_divide_scalar",
+                                                np.floor_divide, "rfloor_divide")
+remainder, rremainder = _tensor_or_scalar("remainder", "remainder_scalar", np.remainder,
+                                          "rremainder")
+fmod, _ = _tensor_or_scalar("fmod", "fmod_scalar", np.fmod)
+floor_divide.__doc__ = "``self // other`` rounded toward -inf (no derivative in PyTorch)."
+remainder.__doc__ = "``self - floor(self / other) * other`` (Python's ``%``)."
+fmod.__doc__ = "``self - trunc(self / other) * other`` (C's ``fmod``)."
+
+
+def _integers_unchanged(fn):
+    """``fn`` for floats; integer and bool tensors are already whole (PyTorch copies)."""
+    def run(data):
+        return data.copy() if data.dtype.kind in "iub" else fn(data)
+    return run
+
+
+def _floats_only(name, fn):
+    """``fn``, refusing integer tensors with PyTorch's message."""
+    def run(data):
+        if data.dtype.kind != "f":
+            legacy = _dtype.from_numpy_dtype(data.dtype)._legacy
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{legacy}\'')
+        return fn(data)
+    return run
+
+
+def _sign(data):
+    return data.copy() if data.dtype.kind == "b" else np.sign(data)
+
+
+sign = _unary("sign", _sign, float_only=False)
+floor = _unary("floor", _integers_unchanged(np.floor), float_only=False)
+ceil = _unary("ceil", _integers_unchanged(np.ceil), float_only=False)
+trunc = _unary("trunc", _integers_unchanged(np.trunc), float_only=False)
+fix = trunc
+frac = _unary("frac", _floats_only("frac", lambda d: d - np.trunc(d)), float_only=False)
+_round = _unary("round", _integers_unchanged(np.round), float_only=False)
+
+
+def round(self, *, decimals=0):
+    """Round half to even; with ``decimals``, to that many decimal places."""
+    if decimals == 0:
+        return _round(self)
+    data = _floats_only("round", lambda d: d)(self._data)
+    with quiet():
+        out = np.round(data, decimals)
+    return record(_R["round_decimals"], out, (self,), decimals=decimals)
 
 
 def _nondiff_unary(name, fn):
-    rule = _NONDIFF[name]
+    rule = _R[name]
 
     def op(self):
         return record(rule, fn(self._data), (self,))
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise ``{name}``; no gradient."
+    op.__doc__ = f"Elementwise ``{name}``; a result without gradient."
     return op
 
 
-sign = _nondiff_unary("sign", np.sign)
-floor = _nondiff_unary("floor", np.floor)
-ceil = _nondiff_unary("ceil", np.ceil)
-round = _nondiff_unary("round", np.round)
 logical_not = _nondiff_unary("logical_not", np.logical_not)
 isnan = _nondiff_unary("isnan", np.isnan)
 isinf = _nondiff_unary("isinf", np.isinf)

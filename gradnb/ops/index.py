@@ -163,7 +163,8 @@ def _select(t, dim, index, source_dim):
     index = index + size if index < 0 else index
     # the trailing Ellipsis keeps a 0-d result a view (numpy would return a scalar copy)
     out = t._data[(slice(None),) * dim + (index, Ellipsis)]
-    return as_view(record(_R["select"], out, (t,), (dim, index, t._data.shape)), t)
+    return as_view(record(_R["select"], out, (t,), dim=dim, index=index,
+                          self_shape=t._data.shape), t)
 
 
 def slice_along(t, dim, item):
@@ -179,12 +180,13 @@ def _slice(t, dim, item, always):
     if not always and (start, stop, step) == (0, size, 1):
         return t
     out = t._data[(slice(None),) * dim + (slice(start, stop, step),)]
-    return as_view(record(_R["slice"], out, (t,), (dim, start, stop, step, t._data.shape)), t)
+    return as_view(record(_R["slice"], out, (t,), dim=dim, start=start, stop=stop,
+                          step=step, self_shape=t._data.shape), t)
 
 
 def _index(t, key):
     check_index_bounds(t._data.shape, key)
-    return record(_R["index"], t._data[key], (t,), (key, t._data.shape))
+    return record(_R["index"], t._data[key], (t,), key=key, self_shape=t._data.shape)
 
 
 def check_index_bounds(shape, key):

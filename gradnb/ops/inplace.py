@@ -95,7 +95,7 @@ def _tracked(self, *others):
 # the generic in-place step
 # ---------------------------------------------------------------------------------------
 
-def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
+def _apply_inplace(self, rule, write, others=(), params=None, op_dtype=None):
     """Run ``write(array)`` (which mutates ``self``'s array) and record the history.
 
     Parameters
@@ -106,6 +106,8 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
         Mutates the numpy array in place.
     others : tuple
         The other inputs of the rule (tensors or scalars), after ``self``.
+    params : dict, optional
+        The rule's parameters by name.
     op_dtype : dtype, optional
         The dtype the op computes in, when not the promotion of ``self`` and ``others``.
     """
@@ -126,7 +128,7 @@ def _apply_inplace(self, rule, write, others=(), params=(), op_dtype=None):
     self._vc[0] += 1
     inputs = (old.stand_in,) + tuple(others)
     edges = [self_edge] + [_edge(o) for o in others]
-    node = make_node(rule, self, inputs, edges, params)
+    node = make_node(rule, self, inputs, edges, params or {})
     remember_constants(node, (None,) + tuple(others), edges)   # for the graph views
     if node._checks:
         node._checks = _checks_before_write(node._checks, self._vc)
@@ -199,7 +201,7 @@ def _copy_slices(view, base, positions, fn):
     """The in-place op ``fn`` changed ``view``: the base gets CopySlices (its old history,
     then ``fn``'s other inputs), the view AsStridedBackward0 over the base's new history."""
     edges = (_edge(base),) + fn.next_functions[1:]
-    node = make_node(_R["copy_slices"], base, (), edges, (positions, fn))
+    node = make_node(_R["copy_slices"], base, (), edges, {"positions": positions, "fn": fn})
     # the saved result only marks the node as freed after backward: the base may change
     # in place again (another region) without making this node's gradient wrong
     node._checks = None
@@ -220,7 +222,7 @@ def _inherit_constants(copy_slices, fn):
 
 def _view_history(view, base, positions):
     node = make_node(_R["as_strided"], view, (base,), [_edge(base)],
-                      (positions, base._data.shape))
+                     {"positions": positions, "self_shape": base._data.shape})
     _set_history(view, node)
 
 
@@ -234,7 +236,7 @@ def _binary_inplace(name, ufunc, float_only=False):
             raise TypeError(f"{name}_(): argument 'other' must be Tensor or Number, not "
                             f"{type(other).__name__}")
         rule = _R[name if alpha == 1 else name + "_alpha"]
-        params = () if alpha == 1 else (alpha,)
+        params = None if alpha == 1 else {"alpha": alpha}
         op_dtype = _dtype.get_default_dtype() if float_only and \
             not _dtype.result_type(self, other).is_floating_point else None
 
@@ -289,7 +291,7 @@ def pow_(self, exponent):
     def write(data):
         with quiet():
             np.power(data, exponent, out=data, casting="unsafe")
-    return _apply_inplace(self, _R["pow"], write, (), (exponent,))
+    return _apply_inplace(self, _R["pow"], write, (), {"exponent": exponent})
 
 
 def clamp_(self, min=None, max=None):
@@ -297,7 +299,7 @@ def clamp_(self, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     return _apply_inplace(self, _R["clamp"], lambda d: np.clip(d, min, max, out=d), (),
-                          (min, max))
+                          {"min": min, "max": max})
 
 
 def zero_(self):
@@ -328,7 +330,7 @@ def copy_(self, src, non_blocking=False):
             np.copyto(data, src._data, casting="unsafe")
         except ValueError:
             raise broadcast_error(data.shape, src._data.shape) from None
-    return _apply_inplace(self, _R["copy_"], write, (src,), (), op_dtype=self.dtype)
+    return _apply_inplace(self, _R["copy_"], write, (src,), op_dtype=self.dtype)
 
 
 def _output_shape_error(out_shape, other_shape):
@@ -347,10 +349,10 @@ def masked_fill_(self, mask, value):
     m = _mask_array(mask, self)
     if not isinstance(value, Tensor):
         return _apply_inplace(self, _R["masked_fill_"], lambda d: np.copyto(d, value, where=m),
-                              (), (m,))
+                              (), {"mask": m})
     return _apply_inplace(self, _R["masked_fill_tensor"],
                           lambda d: np.copyto(d, value._data, where=m, casting="unsafe"),
-                          (value,), (m,), op_dtype=self.dtype)
+                          (value,), {"mask": m}, op_dtype=self.dtype)
 
 
 def _mask_array(mask, like):
@@ -366,10 +368,10 @@ def masked_fill(self, mask, value):
     m = _mask_array(mask, self)
     if isinstance(value, Tensor):
         out = np.where(m, value._data, self._data).astype(self._data.dtype, copy=False)
-        return record(_R["masked_fill_tensor"], out, (self, value), (m,))
+        return record(_R["masked_fill_tensor"], out, (self, value), mask=m)
     out = self._data.copy()
     np.copyto(out, value, where=m, casting="unsafe")
-    return record(_R["masked_fill_"], out, (self,), (m,))
+    return record(_R["masked_fill_"], out, (self,), mask=m)
 
 
 def setitem(self, key, value):
@@ -429,7 +431,7 @@ def _index_put(self, indices, values):
             raise RuntimeError(f"shape mismatch: value tensor of shape "
                                f"{list(values._data.shape)} cannot be broadcast to indexing "
                                f"result of shape {list(data[indices].shape)}") from None
-    return _apply_inplace(self, _R["index_put_"], write, (values,), (indices,),
+    return _apply_inplace(self, _R["index_put_"], write, (values,), {"indices": indices},
                           op_dtype=self.dtype)
 
 

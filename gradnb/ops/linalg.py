@@ -46,7 +46,7 @@ def mm(self, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x"
                            f"{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     _check_same_dtype(self, mat2)
-    return record(_R["mm"], a @ b, (self, mat2), (is_transposed(b),))
+    return record(_R["mm"], a @ b, (self, mat2), mat2_transposed=is_transposed(b))
 
 
 def is_transposed(matrix):
@@ -141,7 +141,7 @@ def _squeeze_matmul(t, dim):
     """The squeeze PyTorch's matmul ends with (SqueezeBackward4)."""
     data = t._data
     out = data.reshape(data.shape[:dim] + data.shape[dim + 1:])
-    return as_view(record(_R["squeeze_matmul"], out, (t,), (data.shape,)), t)
+    return as_view(record(_R["squeeze_matmul"], out, (t,), self_shape=data.shape), t)
 
 
 def _should_fold(a, b):
@@ -208,7 +208,7 @@ def _batched(a, b):
 
 def _unsafe_view(t, shape):
     """PyTorch's ``_unsafe_view``: a reshape recorded as UnsafeViewBackward0."""
-    return record(_R["unsafe_view"], t._data.reshape(shape), (t,), (t._data.shape,))
+    return record(_R["unsafe_view"], t._data.reshape(shape), (t,), self_shape=t._data.shape)
 
 
 def outer(self, vec2):

@@ -10,7 +10,6 @@ from .. import _dtype
 from ..tensor import Tensor
 from ._common import dims_arg, wrap_dim, quiet, to_float, int_arg
 from ._record import record
-from .elementwise import _NONDIFF
 from .rules import RULES
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "cumsum",
@@ -68,10 +67,11 @@ def sum(self, dim=None, keepdim=False, *, dtype=None):
     dims = dims_arg(dim, data.ndim)
     if dims is None and dim is None:
         out = _np_sum(data, dtype=np_dtype)
-        return record(_R["sum"], out, (self,), (data.shape,))
+        return record(_R["sum"], out, (self,), self_shape=data.shape)
     dims = dims or tuple(range(data.ndim))
     out = _np_sum(data, axis=dims, keepdims=keepdim, dtype=np_dtype)
-    return record(_R["sum_dim"], out, (self,), (dims, keepdim, data.shape))
+    return record(_R["sum_dim"], out, (self,), dim=dims, keepdim=keepdim,
+                  self_shape=data.shape)
 
 
 def _check_mean_dtype(data, fname="mean"):
@@ -91,11 +91,13 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
         warnings.simplefilter("ignore", RuntimeWarning)
         if dims is None and dim is None:
             out = data.mean()
-            return record(_R["mean"], out, (self,), (data.shape, data.size))
+            return record(_R["mean"], out, (self,), self_shape=data.shape,
+                          numel=data.size)
         dims = dims or tuple(range(data.ndim))
         out = data.mean(axis=dims, keepdims=keepdim)
     count = math.prod(data.shape[d] for d in dims)
-    return record(_R["mean_dim"], out, (self,), (dims, keepdim, data.shape, count))
+    return record(_R["mean_dim"], out, (self,), dim=dims, keepdim=keepdim,
+                  self_shape=data.shape, count=count)
 
 
 def _extreme(self, dim, keepdim, kind):
@@ -123,8 +125,9 @@ def _extreme(self, dim, keepdim, kind):
         values, idx = np.squeeze(values, d), np.squeeze(idx, d)
     if not data.ndim:
         values, idx = values.reshape(()), idx.reshape(())
-    values_t = record(_R[kind + "_dim"], values, (self,), ((d,), keepdim, idx, data.shape))
-    idx_t = record(_NONDIFF["arg" + kind], idx.astype(np.int64, copy=False), (self,))
+    values_t = record(_R[kind + "_dim"], values, (self,), dim=(d,), keepdim=keepdim,
+                      indices=idx, self_shape=data.shape)
+    idx_t = record(_R["arg" + kind], idx.astype(np.int64, copy=False), (self,))
     return getattr(return_types, kind)(values_t, idx_t)
 
 
@@ -144,7 +147,7 @@ def _amax_like(self, dim, keepdim, kind):
     data = self._data
     dims = dims_arg(dim, data.ndim) or tuple(range(data.ndim))
     out = (np.amax if kind == "amax" else np.amin)(data, axis=dims, keepdims=keepdim)
-    return record(_R[kind], out, (self,), (dims, keepdim))
+    return record(_R[kind], out, (self,), dim=dims, keepdim=keepdim)
 
 
 def amax(self, dim=(), keepdim=False):
@@ -166,7 +169,7 @@ def _arg_extreme(self, dim, keepdim, kind):
             out = np.asarray(out).reshape((1,) * data.ndim)
     else:
         out = fn(data, axis=wrap_dim(dim, data.ndim), keepdims=keepdim)
-    return record(_NONDIFF[kind], np.asarray(out, dtype=np.int64), (self,))
+    return record(_R[kind], np.asarray(out, dtype=np.int64), (self,))
 
 
 def argmax(self, dim=None, keepdim=False):
@@ -187,7 +190,7 @@ def prod(self, dim=None, keepdim=False, *, dtype=None):
         return record(_R["prod"], np.prod(data, dtype=np_dtype), (self,))
     dims = dims_arg(dim, data.ndim)
     out = np.prod(data, axis=dims, keepdims=keepdim, dtype=np_dtype)
-    return record(_R["prod_dim"], out, (self,), (dims, keepdim))
+    return record(_R["prod_dim"], out, (self,), dim=dims, keepdim=keepdim)
 
 
 def cumsum(self, dim, *, dtype=None):
@@ -195,7 +198,7 @@ def cumsum(self, dim, *, dtype=None):
     data = self._data
     d = wrap_dim(int_arg(dim, "cumsum", "dim", 1), data.ndim)
     out = np.cumsum(data, axis=d if data.ndim else None, dtype=_sum_dtype(data, dtype))
-    return record(_R["cumsum"], out.reshape(data.shape), (self,), (d,))
+    return record(_R["cumsum"], out.reshape(data.shape), (self,), dim=d)
 
 
 def _correction(unbiased, correction):
@@ -231,7 +234,7 @@ def _variance(self, dim, unbiased, keepdim, correction, kind):
     with quiet(), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # numpy's own dof warning
         out = (np.var if kind == "var" else np.std)(data, axis=dims, ddof=c, keepdims=keepdim)
-    return record(_R[kind], out, (self,), (dims, c, keepdim))
+    return record(_R[kind], out, (self,), dim=dims, correction=c, keepdim=keepdim)
 
 
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -248,7 +251,7 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         out = np.sqrt(np.sum(data * data, axis=dims, keepdims=keepdim))
     else:
         out = np.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-    return record(_R["norm"], out, (self,), (ord, dims, keepdim))
+    return record(_R["norm"], out, (self,), ord=ord, dim=dims, keepdim=keepdim)
 
 
 def _softmax_dim(data, dim, fname):
@@ -263,7 +266,7 @@ def softmax(self, dim=None, dtype=None):
     shifted = data - data.max(axis=d, keepdims=True) if data.size else data
     out = np.exp(shifted)
     out /= out.sum(axis=d, keepdims=True)
-    return record(_R["softmax"], out, (src,), (d,))
+    return record(_R["softmax"], out, (src,), dim=d)
 
 
 def log_softmax(self, dim=None, dtype=None):
@@ -271,7 +274,7 @@ def log_softmax(self, dim=None, dtype=None):
     src, data, d = _softmax_input(self, dim, dtype, "log_softmax")
     shifted = data - data.max(axis=d, keepdims=True) if data.size else data
     out = shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
-    return record(_R["log_softmax"], out, (src,), (d,))
+    return record(_R["log_softmax"], out, (src,), dim=d)
 
 
 def _softmax_input(self, dim, dtype, fname):
@@ -287,10 +290,10 @@ def _softmax_input(self, dim, dtype, fname):
 def all(self, dim=None, keepdim=False):
     """True where all elements (along ``dim``) are non-zero; no gradient."""
     axis = None if dim is None else wrap_dim(dim, self._data.ndim)
-    return Tensor._wrap(np.asarray(np.all(self._data, axis=axis, keepdims=keepdim)))
+    return record(_R["all"], np.all(self._data, axis=axis, keepdims=keepdim), (self,))
 
 
 def any(self, dim=None, keepdim=False):
     """True where any element (along ``dim``) is non-zero; no gradient."""
     axis = None if dim is None else wrap_dim(dim, self._data.ndim)
-    return Tensor._wrap(np.asarray(np.any(self._data, axis=axis, keepdims=keepdim)))
+    return record(_R["any"], np.any(self._data, axis=axis, keepdims=keepdim), (self,))

@@ -1,4 +1,19 @@
-"""THE table of backward rules: one entry per differentiable op, one formula per input.
+"""THE table of backward rules: one entry per op, differentiable or not, one formula per
+input. Every op function records its result through an entry of :data:`RULES`.
+
+An entry is one of three kinds (as PyTorch's derivatives.yaml distinguishes them):
+
+* differentiable: ``R(op, "XxxBackward0", inputs, params, **formulas)``; the result of
+  an input requiring grad gets a node of that class;
+* ``R(op, NOT_DIFFERENTIABLE)`` (derivatives.yaml ``output_differentiability: [False]``:
+  comparisons, argmax, isnan, logical and bitwise ops): the result never requires grad
+  and has no ``grad_fn``, whatever its inputs;
+* ``R(op, NOT_IMPLEMENTED, inputs, aten="name")`` (no formula in derivatives.yaml:
+  ``floor_divide``, ``remainder(Scalar, Tensor)``): the result gets PyTorch's
+  ``NotImplemented`` node, whose backward raises "derivative for aten::name is not
+  implemented".
+
+Integer and bool results never get a node (record checks the dtype), whatever the kind.
 
 Contract for a formula (a python expression, compiled once into the node class):
 
@@ -9,7 +24,11 @@ Contract for a formula (a python expression, compiled once into the node class):
               Naming one makes the node save it (only when some input needing it
               requires grad), and backward then checks it was not modified in place.
 * parameter names (``dim``, ``keepdim``, ``self_shape``, ...) are the op's non-tensor
-              arguments, recorded at forward time.
+              arguments, declared in the entry's ``params``. The forward function passes
+              them BY NAME: ``record(rule, out, (self,), dim=d, keepdim=k)`` (likewise
+              ``record2``, ``record_multi``, ``make_node`` with a dict); when a node is
+              made the names are checked against ``params`` (TypeError naming the rule and
+              the missing/unexpected names), then stored in ``params`` order.
 * helpers defined in this module and ``exp log sin cos sign where zeros_like outer``.
 
 A formula returns the gradient for its input in any shape that broadcasts to it: the
@@ -26,7 +45,11 @@ import numpy as np
 
 from ..autograd.node import node_class
 
-__all__ = ["Rule", "RULES", "rule_text"]
+__all__ = ["Rule", "RULES", "rule_text", "NOT_DIFFERENTIABLE", "NOT_IMPLEMENTED"]
+
+# markers in place of a grad_fn name (see the module docstring)
+NOT_DIFFERENTIABLE = None
+NOT_IMPLEMENTED = "NotImplemented"
 
 
 class Rule:
@@ -37,26 +60,40 @@ class Rule:
     op : str
         The op's name (``"mul"``); also names pruned results in the graph views.
     grad_fn : str or None
-        PyTorch's node class name; None for ops without a gradient (comparisons, argmax).
+        PyTorch's node class name; :data:`NOT_DIFFERENTIABLE` (None) for ops whose
+        result never requires grad, :data:`NOT_IMPLEMENTED` for ops PyTorch records
+        with a node whose backward raises.
     inputs : tuple of str
         Names of the tensor inputs, in ``next_functions`` order; None for variadic ops.
     params : tuple of str
-        Names of the non-tensor arguments the formulas use.
+        Names of the non-tensor arguments the formulas use (passed by name, see above).
+    aten : str
+        For NOT_IMPLEMENTED entries: the op's name in PyTorch's error message.
     formulas : dict
         ``input name -> expression``; or ``all -> expression`` returning a tuple.
     """
 
     __slots__ = ("op", "grad_fn", "inputs", "params", "formulas", "saved_names", "users",
-                 "saves", "node_class", "multi_output")
+                 "saves", "node_class", "multi_output", "bind", "aten")
 
     # the first parameter is not called `self`: `self=` is the formula for input "self"
     def __init__(entry, op, grad_fn, inputs=("self",), params=(), multi_output=False,
-                 **formulas):
+                 aten=None, **formulas):
         entry.op, entry.grad_fn, entry.inputs = op, grad_fn, inputs
         entry.params, entry.formulas, entry.multi_output = tuple(params), formulas, multi_output
+        entry.aten = aten
+        if grad_fn == NOT_IMPLEMENTED and (formulas or not aten):
+            raise ValueError(f"{op}: a NOT_IMPLEMENTED entry names its aten op, no formulas")
         entry.saved_names, entry.users = entry._find_saved()
         entry.saves = bool(entry.saved_names)
+        entry.bind = _make_binder(entry) if entry.params else None
         entry.node_class = _make_node_class(entry) if grad_fn else None
+
+    @property
+    def differentiable(self):
+        """False for NOT_DIFFERENTIABLE entries (and NOT_IMPLEMENTED ones, whose
+        backward raises)."""
+        return self.grad_fn is not None and self.grad_fn != NOT_IMPLEMENTED
 
     def _find_saved(self):
         """Which inputs/result the formulas read, and for each, which inputs' formulas."""
@@ -73,10 +110,35 @@ class Rule:
     def _per_input(self):
         if "all" in self.formulas:
             return [("all", self.formulas["all"])]
-        return [(inp, self.formulas.get(inp)) for inp in self.inputs]
+        return [(inp, self.formulas.get(inp)) for inp in self.inputs or ()]
 
     def __repr__(self):
         return f"Rule({self.op!r} -> {self.grad_fn})"
+
+
+def _make_binder(rule):
+    """Generate ``bind(params) -> tuple``: the values of a dict of parameters passed by
+    name, in ``rule.params`` order, or a TypeError naming the rule and what is missing
+    or unexpected. Straight-line code: it runs for every recorded node with parameters."""
+    values = ", ".join(f"p[{name!r}]" for name in rule.params)
+    source = (f"def bind(p):\n"
+              f"    if len(p) == {len(rule.params)}:\n"
+              f"        try:\n"
+              f"            return ({values},)\n"
+              f"        except KeyError:\n"
+              f"            pass\n"
+              f"    raise param_error(rule, p)\n")
+    namespace = {"rule": rule, "param_error": param_error}
+    exec(compile(source, f"<bind {rule.op}>", "exec"), namespace)
+    return namespace["bind"]
+
+
+def param_error(rule, given):
+    """The TypeError for parameters that do not match the names ``rule`` declares."""
+    missing = [n for n in rule.params if n not in given]
+    unexpected = [n for n in given if n not in rule.params]
+    return TypeError(f"rule {rule.op!r} ({rule.grad_fn}) takes parameters "
+                     f"{rule.params}; missing {missing}, unexpected {unexpected}")
 
 
 def _names_in(expr):
@@ -102,6 +164,8 @@ INPLACE_MIN_SIZE = 1 << 16
 
 def _make_node_class(rule):
     """Generate the node class: a ``_vjp`` whose body is the table's formulas."""
+    if rule.grad_fn == NOT_IMPLEMENTED:
+        return _not_implemented_class(rule)
     plain = _return_statement(rule, lambda expr: expr)
     reusing = _return_statement(rule, _reuse_temporaries)
     lines = ["def _vjp(node, grad):"]
@@ -122,6 +186,22 @@ def _make_node_class(rule):
     if rule.saves:
         attributes["_save"] = staticmethod(_make_saver(rule))
     return node_class(rule.grad_fn, attributes, saves=rule.saves, has_params=bool(rule.params))
+
+
+def _not_implemented_class(rule):
+    """PyTorch's ``NotImplemented`` node (``torch::autograd::NotImplemented``): recorded
+    like any node, its backward raises."""
+    message = f"derivative for aten::{rule.aten} is not implemented"
+
+    def _vjp(node, grad):
+        raise RuntimeError(message)
+
+    def name(node):
+        return "torch::autograd::NotImplemented"
+
+    return node_class(NOT_IMPLEMENTED, {"_rule": rule, "_vjp": _vjp, "name": name,
+                                        "_source": f"raise RuntimeError({message!r})",
+                                        "_multi": False})
 
 
 def _return_statement(rule, transform):
@@ -559,6 +639,35 @@ _TABLE = [
       other="where(self == other, grad / 2, where(self < other, 0, grad))"),
     R("where", "WhereBackward0", ("self", "other"), ("condition",),
       self="where(condition, grad, 0)", other="where(condition, 0, grad)"),
+    # x % y = x - floor(x / y) y and fmod(x, y) = x - trunc(x / y) y, piecewise linear;
+    # floor_divide as numpy's (and PyTorch's) floor division computes it
+    R("remainder", "RemainderBackward1", ("self", "other"),
+      self="grad", other="-grad * np.floor_divide(self, other)"),
+    R("remainder_scalar", "RemainderBackward0", self="grad"),
+    R("fmod", "FmodBackward1", ("self", "other"),
+      self="grad", other="-grad * np.trunc(self / other)"),
+    R("fmod_scalar", "FmodBackward0", self="grad"),
+    # rounding: steps, whose derivative is zero almost everywhere (frac = x - trunc(x))
+    R("sign", "SignBackward0", self="zeros_like(grad)"),
+    R("floor", "FloorBackward0", self="zeros_like(grad)"),
+    R("ceil", "CeilBackward0", self="zeros_like(grad)"),
+    R("round", "RoundBackward0", self="zeros_like(grad)"),
+    R("round_decimals", "RoundBackward1", ("self",), ("decimals",), self="zeros_like(grad)"),
+    R("trunc", "TruncBackward0", self="zeros_like(grad)"),
+    R("frac", "FracBackward0", self="grad"),
+    R("div_rounded", "DivBackward2", ("self", "other"), ("rounding_mode",),
+      self="zeros_like(grad)", other="zeros_like(grad)"),
+    # PyTorch has no formula for these: a NotImplemented node whose backward raises
+    R("floor_divide", NOT_IMPLEMENTED, ("self", "other"), aten="floor_divide"),
+    R("floor_divide_scalar", NOT_IMPLEMENTED, aten="floor_divide"),
+    R("rfloor_divide", NOT_IMPLEMENTED, ("other",), aten="floor_divide"),
+    R("rremainder", NOT_IMPLEMENTED, ("other",), aten="remainder"),
+    # not differentiable: the result never requires grad (output_differentiability False)
+    *[R(op, NOT_DIFFERENTIABLE, ("self", "other")) for op in (
+        "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "bitwise_and",
+        "bitwise_or", "bitwise_xor")],
+    *[R(op, NOT_DIFFERENTIABLE) for op in (
+        "logical_not", "isnan", "isinf", "invert", "argmax", "argmin", "all", "any")],
     # elementwise functions
     R("exp", "ExpBackward0", self="grad * result"),
     R("log", "LogBackward0", self="grad / self"),

@@ -56,7 +56,7 @@ def view(self, *shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride "
                            "(at least one dimension spans across two contiguous subspaces). "
                            "Use .reshape(...) instead.")
-    return as_view(record(_R["view"], out, (self,), (data.shape,)), self)
+    return as_view(record(_R["view"], out, (self,), self_shape=data.shape), self)
 
 
 def _viewed(data, shape):
@@ -78,9 +78,9 @@ def reshape(self, *shape):
     out = _viewed(data, shape)
     if out is not None:
         rule = _R["view"] if data.flags.c_contiguous else _R["reshape_alias"]
-        return as_view(record(rule, out, (self,), (data.shape,)), self)
+        return as_view(record(rule, out, (self,), self_shape=data.shape), self)
     copy = record(_R["clone"], np.ascontiguousarray(data), (self,))
-    return record(_R["unsafe_view"], copy._data.reshape(shape), (copy,), (data.shape,))
+    return record(_R["unsafe_view"], copy._data.reshape(shape), (copy,), self_shape=data.shape)
 
 
 def view_as(self, other):
@@ -110,7 +110,7 @@ def transpose(self, dim0, dim1):
     d0 = wrap_dim(int_arg(dim0, "transpose", "dim0", 1), n)
     d1 = wrap_dim(int_arg(dim1, "transpose", "dim1", 2), n)
     out = np.swapaxes(self._data, d0, d1)
-    return as_view(record(_R["transpose"], out, (self,), (d0, d1)), self)
+    return as_view(record(_R["transpose"], out, (self,), dim0=d0, dim1=d1), self)
 
 
 def t(self):
@@ -132,7 +132,7 @@ def permute(self, *dims):
     dims = tuple(wrap_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return as_view(record(_R["permute"], self._data.transpose(dims), (self,), (dims,)), self)
+    return as_view(record(_R["permute"], self._data.transpose(dims), (self,), dims=dims), self)
 
 
 def T(self):
@@ -178,7 +178,7 @@ def unsqueeze(self, dim):
     """Insert a dimension of size 1 at ``dim`` (a view)."""
     d = wrap_dim(int_arg(dim, "unsqueeze", "dim", 1), self._data.ndim + 1)
     out = np.expand_dims(self._data, d)
-    return as_view(record(_R["unsqueeze"], out, (self,), (d,)), self)
+    return as_view(record(_R["unsqueeze"], out, (self,), dim=d), self)
 
 
 def squeeze(self, dim=None):
@@ -186,12 +186,12 @@ def squeeze(self, dim=None):
     data = self._data
     if dim is None:
         out = data.reshape(tuple(s for s in data.shape if s != 1))
-        return as_view(record(_R["squeeze"], out, (self,), (data.shape,)), self)
+        return as_view(record(_R["squeeze"], out, (self,), self_shape=data.shape), self)
     several = isinstance(dim, (tuple, list))     # squeeze(dims): SqueezeBackward2
     dims = {wrap_dim(d, data.ndim) for d in (dim if several else (dim,))}
     out = data.reshape(tuple(s for i, s in enumerate(data.shape) if not (i in dims and s == 1)))
     rule = _R["squeeze_dims" if several else "squeeze_dim"]
-    return as_view(record(rule, out, (self,), (data.shape,)), self)
+    return as_view(record(rule, out, (self,), self_shape=data.shape), self)
 
 
 def expand(self, *sizes):
@@ -229,7 +229,7 @@ def repeat(self, *repeats):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     out = np.tile(data, repeats)
-    return record(_R["repeat"], out, (self,), (repeats, data.shape))
+    return record(_R["repeat"], out, (self,), repeats=repeats, self_shape=data.shape)
 
 
 def _tensor_list(tensors, fname):
@@ -276,7 +276,7 @@ def cat(tensors, dim=0):
                                    f"for tensor number {i} in the list.")
     out = np.concatenate([arrays[i] for i in keep], axis=d)
     sizes = [arrays[i].shape[d] if i in keep else 0 for i in range(len(arrays))]
-    return record(_R["cat"], out, tuple(tensors), (sizes, d))
+    return record(_R["cat"], out, tuple(tensors), sizes=sizes, dim=d)
 
 
 def stack(tensors, dim=0):
@@ -289,7 +289,7 @@ def stack(tensors, dim=0):
                                f"{list(arrays[0].shape)} at entry 0 and {list(a.shape)} at "
                                f"entry {i}")
     d = wrap_dim(int_arg(dim, "stack", "dim"), arrays[0].ndim + 1)
-    return record(_R["stack"], np.stack(arrays, axis=d), tuple(tensors), (d,))
+    return record(_R["stack"], np.stack(arrays, axis=d), tuple(tensors), dim=d)
 
 
 def split(self, split_size_or_sections, dim=0):
@@ -312,7 +312,7 @@ def split(self, split_size_or_sections, dim=0):
                                f"split_sizes={sizes}")
         rule = _R["split_with_sizes"]
     parts = np.split(data, np.cumsum(sizes)[:-1], axis=d)
-    outs = record_multi(rule, parts, (self,), (d,))
+    outs = record_multi(rule, parts, (self,), dim=d)
     return tuple(as_view(o, self) for o in outs)
 
 
@@ -330,7 +330,7 @@ def unbind(self, dim=0):
     d = wrap_dim(dim, data.ndim)
     # Ellipsis: 0-d parts stay views of the input (numpy would return scalar copies)
     parts = [data[(slice(None),) * d + (i, Ellipsis)] for i in range(data.shape[d])]
-    outs = record_multi(_R["unbind"], parts, (self,), (d,))
+    outs = record_multi(_R["unbind"], parts, (self,), dim=d)
     return tuple(as_view(o, self) for o in outs)
 
 
@@ -353,7 +353,7 @@ def flip(self, dims):
     """Reverse the order along ``dims`` (a copy, as in PyTorch)."""
     dims = int_tuple((dims,), "flip", "dims")
     out = np.flip(self._data, [wrap_dim(d, self._data.ndim) for d in dims]).copy()
-    return record(_R["flip"], out, (self,), (dims,))
+    return record(_R["flip"], out, (self,), dims=dims)
 
 
 def clone(self, *, memory_format=None):
