@@ -447,4 +447,5 @@ def one_hot(tensor, num_classes=-1):
         num_classes = int(data.max()) + 1 if data.size else 0
     elif data.size and data.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._wrap((data[..., None] == np.arange(num_classes)).astype(np.int64))
+    return record(RULES["one_hot"], (data[..., None] == np.arange(num_classes)).astype(np.int64),
+                  (tensor,))

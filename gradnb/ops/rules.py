@@ -667,7 +667,8 @@ _TABLE = [
         "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "bitwise_and",
         "bitwise_or", "bitwise_xor")],
     *[R(op, NOT_DIFFERENTIABLE) for op in (
-        "logical_not", "isnan", "isinf", "invert", "argmax", "argmin", "all", "any")],
+        "logical_not", "isnan", "isinf", "invert", "argmax", "argmin", "all", "any",
+        "one_hot")],
     # elementwise functions
     R("exp", "ExpBackward0", self="grad * result"),
     R("log", "LogBackward0", self="grad / self"),
