@@ -14,7 +14,7 @@ from .. import _dtype
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, is_scalar, to_float, quiet
 from ._record import record, record2
-from .rules import RULES
+from .rules import RULES, EXACT_FLOAT32_MAX_SIZE
 
 __all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "rdiv", "pow", "rpow", "neg",
            "reciprocal", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
@@ -222,13 +222,31 @@ def _unary(name, fn, float_only=True, may_warn=False):
     return op
 
 
-def _sigmoid(x):
-    # exp(-x) overflows to inf for very negative x, which gives the right limit 0.
-    out = np.exp(-x)
+def _exact_float32(fn, x):
+    """``fn(x)`` rounded to float32 from float64 (see rules.EXACT_FLOAT32_MAX_SIZE)."""
+    return fn(x.astype(np.float64)).astype(np.float32)
+
+
+def sigmoid_array(x):
+    """1 / (1 + exp(-x)) in PyTorch's order of float32 operations, exp rounded from
+    float64 for small float32 arrays. exp(-x) overflows to inf for very negative x,
+    which gives the right limit 0."""
+    if x.dtype is _F32 and x.size <= EXACT_FLOAT32_MAX_SIZE:
+        out = _exact_float32(np.exp, -x)
+    else:
+        out = np.exp(-x)
     if type(out) is not np.ndarray:       # 0-d input: numpy gives a scalar
         return 1 / (1 + out)
     out += 1
     return np.reciprocal(out, out=out)
+
+
+def tanh_array(x):
+    """tanh, rounded from float64 for small float32 arrays (numpy's float32 kernel
+    differs from PyTorch's in the last bit, which saturated gradients magnify)."""
+    if x.dtype is _F32 and x.size <= EXACT_FLOAT32_MAX_SIZE:
+        return _exact_float32(np.tanh, x)
+    return np.tanh(x)
 
 
 def _relu(x):
@@ -240,8 +258,8 @@ log = _unary("log", np.log, may_warn=True)
 sqrt = _unary("sqrt", np.sqrt, may_warn=True)
 sin = _unary("sin", np.sin, may_warn=True)
 cos = _unary("cos", np.cos, may_warn=True)
-tanh = _unary("tanh", np.tanh)
-sigmoid = _unary("sigmoid", _sigmoid, may_warn=True)
+tanh = _unary("tanh", tanh_array)
+sigmoid = _unary("sigmoid", sigmoid_array, may_warn=True)
 reciprocal = _unary("reciprocal", np.reciprocal, may_warn=True)
 relu = _unary("relu", _relu, float_only=False)
 abs = _unary("abs", np.abs, float_only=False)

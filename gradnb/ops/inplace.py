@@ -22,6 +22,7 @@ from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
 from ..autograd.node import _short_name as short_name
 from ._record import record, make_node, remember_constants, NO_EDGE, REASON_NO_GRAD
+from .elementwise import sigmoid_array, tanh_array
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
 from .shape import view, expand
@@ -281,9 +282,9 @@ def _unary_inplace(name, fn, float_only=True):
 
 neg_ = _unary_inplace("neg", np.negative, float_only=False)
 exp_ = _unary_inplace("exp", np.exp)
-tanh_ = _unary_inplace("tanh", np.tanh)
+tanh_ = _unary_inplace("tanh", tanh_array)
 relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0), float_only=False)
-sigmoid_ = _unary_inplace("sigmoid", lambda d: 1 / (1 + np.exp(-d)))
+sigmoid_ = _unary_inplace("sigmoid", sigmoid_array)
 
 
 def pow_(self, exponent):

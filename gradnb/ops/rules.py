@@ -161,6 +161,13 @@ def rule_text(rule):
 # fresh allocations and passes over memory dominate; for small ones the checks would.
 INPLACE_MIN_SIZE = 1 << 16
 
+# float32 arrays up to this size compute the saturating functions as PyTorch's kernels
+# round them (tanh/sigmoid forward through float64, tanh' with an exact y*y): near
+# y = +-1 a gradient is a difference of nearly equal numbers, so one unit in the last
+# place of y or y*y moves its 4th significant digit. Bigger arrays keep numpy's float32
+# kernels (several times faster); their values then differ from PyTorch's in the last bit.
+EXACT_FLOAT32_MAX_SIZE = 1 << 12
+
 
 def _make_node_class(rule):
     """Generate the node class: a ``_vjp`` whose body is the table's formulas."""
@@ -305,6 +312,20 @@ def log(x):
     if isinstance(x, (int, float)):
         return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
     return np.log(x)
+
+
+def tanh_backward(grad, result):
+    """grad * (1 - y^2), rounded as PyTorch's kernel (a fused multiply-add: y*y exact)
+    for float32 up to EXACT_FLOAT32_MAX_SIZE elements: in float64, y*y of a float32 y
+    is exact. Bigger arrays reuse one temporary instead."""
+    if result.dtype == np.float32 and result.size <= EXACT_FLOAT32_MAX_SIZE:
+        y = result.astype(np.float64)
+        return grad * (1 - y * y).astype(np.float32)
+    if result.size < INPLACE_MIN_SIZE:
+        return grad * (1 - result * result)
+    tmp = np.multiply(result, result)
+    np.subtract(1, tmp, out=tmp)
+    return into_temporary(np.multiply, grad, tmp, 1)
 
 
 def expand(grad, shape):
@@ -675,8 +696,9 @@ _TABLE = [
     R("sqrt", "SqrtBackward0", self="grad / (2 * result)"),
     R("sin", "SinBackward0", self="grad * cos(self)"),
     R("cos", "CosBackward0", self="-grad * sin(self)"),
-    R("tanh", "TanhBackward0", self="grad * (1 - result * result)"),
-    R("sigmoid", "SigmoidBackward0", self="grad * result * (1 - result)"),
+    R("tanh", "TanhBackward0", self="tanh_backward(grad, result)"),
+    # PyTorch's order of operations: (grad * (1 - y)) * y
+    R("sigmoid", "SigmoidBackward0", self="grad * (1 - result) * result"),
     R("relu", "ReluBackward0", self="where(result <= 0, 0, grad)"),     # NaN passes grad
     R("abs", "AbsBackward0", self="grad * sign(self)"),
     R("clamp_tensor", "ClampBackward0", ("self", "min", "max"),
