@@ -37,6 +37,13 @@ _NON_LEAF_GRAD_WARNING = (
     "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+_NO_EDGE = (None, 0)
+_NO_GRAD_VIEW_CHANGED_ERROR = (
+    "A view was created in no_grad mode and its base or another view of its base has been "
+    "modified inplace with grad mode enabled. Given that this use case is ambiguous and "
+    "error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+    "inplace either both inside the no_grad block (if you don't want the inplace to be "
+    "tracked) or both outside (if you want the inplace to be tracked).")
 _LEAF_FLAG_ERROR = ("you can only change requires_grad flags of leaf variables. If you want to "
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
@@ -126,7 +133,7 @@ class _TensorExtra:
     """
 
     __slots__ = ("hooks", "post_hooks", "inference", "name", "grad_passes", "grad_version",
-                 "grad_own_version")
+                 "grad_own_version", "view_version")
 
     def __init__(self):
         self.hooks = None
@@ -136,6 +143,9 @@ class _TensorExtra:
         self.grad_passes = 0
         self.grad_version = 0
         self.grad_own_version = 0
+        # a view made under no_grad of a tensor that requires grad: the version of its
+        # storage then (see Tensor._mark_no_grad_view); None for every other tensor
+        self.view_version = None
 
 
 class Tensor(metaclass=_TensorMeta):
@@ -286,6 +296,8 @@ class Tensor(metaclass=_TensorMeta):
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if self._extra is not None and self._extra.view_version is not None:
+            return      # its flag is its base's (PyTorch ignores the assignment)
         if self._gfe is not None:
             raise RuntimeError(_LEAF_FLAG_ERROR if not flag else
                                "you can only change requires_grad flags of leaf variables.")
@@ -299,8 +311,9 @@ class Tensor(metaclass=_TensorMeta):
         if not isinstance(requires_grad, bool):
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
                             f"bool, not {type(requires_grad).__name__}")
-        if self._gfe is not None:
-            if not requires_grad:
+        if self._gfe is not None or (self._extra is not None and
+                                     self._extra.view_version is not None):
+            if not requires_grad and self._gfe is not None:
                 raise RuntimeError(_LEAF_FLAG_ERROR)
             return self
         if requires_grad and self._data.dtype.kind != "f":
@@ -319,11 +332,39 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        gfe = self._gfe
+        if gfe is None:
+            if self._extra is not None and self._extra.view_version is not None:
+                self._check_no_grad_view()
+            return None
+        return gfe[0]
 
     @property
     def is_leaf(self):
-        return self._gfe is None
+        if self._gfe is None:
+            if self._extra is not None and self._extra.view_version is not None:
+                self._check_no_grad_view()
+            return True
+        return False
+
+    # -- views made under no_grad of a tensor that requires grad -------------------------
+    # As in PyTorch they require grad (their base does) but have no grad_fn and are
+    # leaves that no gradient reaches: ops using them point to no node for them. Once
+    # their storage changed in place, their history is ambiguous and PyTorch refuses it.
+
+    def _mark_no_grad_view(self):
+        self._rg = True
+        self._extras().view_version = self._vc[0]
+
+    def _no_grad_view_changed(self):
+        """True for a no_grad view whose storage was modified in place since."""
+        extra = self._extra
+        return extra is not None and extra.view_version is not None and \
+            self._vc[0] != extra.view_version
+
+    def _check_no_grad_view(self):
+        if self._vc[0] != self._extra.view_version:
+            raise RuntimeError(_NO_GRAD_VIEW_CHANGED_ERROR)
 
     @property
     def grad(self):
@@ -412,6 +453,9 @@ class Tensor(metaclass=_TensorMeta):
         """The (node, output_nr) that a new node should point to for this input."""
         if self._gfe is not None:
             return self._gfe
+        if self._extra is not None and self._extra.view_version is not None:
+            self._check_no_grad_view()
+            return _NO_EDGE
         acc = self._acc() if self._acc is not None else None
         if acc is None:
             acc = AccumulateGrad(self)
@@ -531,8 +575,10 @@ class Tensor(metaclass=_TensorMeta):
     def __repr__(self, *, tensor_contents=None):
         from ._format import tensor_repr
         node = self._grad_fn
-        return tensor_repr(self._data, repr(self.dtype),
-                           grad_fn_name=None if node is None else type(node).__name__,
+        name = None if node is None else type(node).__name__
+        if node is None and self._no_grad_view_changed():
+            name = "Invalid"
+        return tensor_repr(self._data, repr(self.dtype), grad_fn_name=name,
                            requires_grad=self._rg, is_parameter=self._is_param)
 
     def __format__(self, spec):

@@ -32,9 +32,6 @@ _BOTH_DTYPES = {f"op_inplace_view_of_view_{dt}": _VIEW_REPLAY for dt in ("float3
 KNOWN = {
     **_BOTH_DTYPES,
     "graph_view_history_after_inplace": _VIEW_REPLAY,
-    "graph_no_grad": "a view taken under no_grad of a tensor that requires grad requires grad "
-                     "in PyTorch (no grad_fn, and no gradient reaches it); needs tensor.py "
-                     "and engine support",
 }
 # of those, the ones whose reprs differ too
 KNOWN_IN_REPR = {name for name in KNOWN if name.startswith(("op_inplace_view_of_view", "graph_"))}

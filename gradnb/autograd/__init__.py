@@ -24,7 +24,8 @@ def _as_tuple(value):
 
 def _check_outputs(outputs):
     for i, t in enumerate(outputs):
-        if not t._rg:
+        # a view made under no_grad requires grad but leads to no node
+        if not t._rg or t._edge()[0] is None:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
 

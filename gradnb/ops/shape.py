@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype
+from ..autograd.grad_mode import MODE
 from ..tensor import Tensor, require_cpu, _warned_once
 from ._common import wrap_dim, expand_error, int_arg, int_tuple
 from ._record import record, record_multi
@@ -25,9 +26,13 @@ _R = RULES
 
 
 def as_view(result, base):
-    """Mark ``result`` as a view of ``base``: same root base, same version counter."""
+    """Mark ``result`` as a view of ``base``: same root base, same version counter.
+    Made under no_grad of a tensor that requires grad, the view requires grad too, as
+    in PyTorch (see Tensor._mark_no_grad_view)."""
     result._base = base._base if base._base is not None else base
     result._vc = base._vc
+    if base._rg and not result._rg and not MODE.enabled and not MODE.inference:
+        result._mark_no_grad_view()
     return result
 
 
