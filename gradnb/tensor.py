@@ -133,7 +133,7 @@ class _TensorExtra:
     """
 
     __slots__ = ("hooks", "post_hooks", "inference", "name", "grad_passes", "grad_version",
-                 "grad_own_version", "view_version")
+                 "grad_own_version", "view_version", "views")
 
     def __init__(self):
         self.hooks = None
@@ -146,6 +146,9 @@ class _TensorExtra:
         # a view made under no_grad of a tensor that requires grad: the version of its
         # storage then (see Tensor._mark_no_grad_view); None for every other tensor
         self.view_version = None
+        # weak references to the views of this (base) tensor made in grad mode, whose
+        # history an in-place change of the storage regenerates (gradnb.ops.inplace)
+        self.views = None
 
 
 class Tensor(metaclass=_TensorMeta):

@@ -24,15 +24,7 @@ GOLDENS = json.loads((Path(__file__).parent / "goldens" / "ops.json").read_text(
 # Known differences from PyTorch, each caused by a bug in a file this suite's authors may
 # not edit (the reason names the file). The tests are expected to fail (strict: a fix makes them
 # pass, and the entry must then go).
-_VIEW_REPLAY = ("tensor.py: after an in-place change through one view, other views of the "
-                "same base keep their old grad_fn (PyTorch regenerates them as "
-                "AsStridedBackward0), so gradients through them are wrong")
-_BOTH_DTYPES = {f"op_inplace_view_of_view_{dt}": _VIEW_REPLAY for dt in ("float32", "float64")}
-
-KNOWN = {
-    **_BOTH_DTYPES,
-    "graph_view_history_after_inplace": _VIEW_REPLAY,
-}
+KNOWN = {}
 # of those, the ones whose reprs differ too
 KNOWN_IN_REPR = {name for name in KNOWN if name.startswith(("op_inplace_view_of_view", "graph_"))}
 

@@ -119,6 +119,7 @@ def _apply_inplace(self, rule, write, others=(), params=None, op_dtype=None):
     if not _tracked(self, *others):
         write(self._data)
         self._vc[0] += 1
+        regenerate_views(self)
         return self
     base = self._base
     positions = None if base is None else _view_positions(self, base)
@@ -137,6 +138,7 @@ def _apply_inplace(self, rule, write, others=(), params=None, op_dtype=None):
         _set_history(self, node)
     else:
         _copy_slices(self, base, positions, node)
+    regenerate_views(self)
     return self
 
 
@@ -219,6 +221,28 @@ def _inherit_constants(copy_slices, fn):
         kept = tuple(c for c in consts if c[0] >= 1)
         if kept:
             copy_slices._extra = dict(copy_slices._extra or {}, consts=kept)
+
+
+def regenerate_views(changed):
+    """The storage of ``changed`` (a base or one of its views) was modified in place:
+    every other live view of the same base made in grad mode now reads its values from
+    the base's new history, through AsStridedBackward0 (PyTorch regenerates a view's
+    grad_fn the same way when its version changed). Nothing to do while the base does
+    not require grad, or for a non-contiguous base (positions unsupported)."""
+    base = changed._base if changed._base is not None else changed
+    extra = base._extra
+    if extra is None or not extra.views or not base._rg or \
+            not base._data.flags.c_contiguous:
+        return
+    alive = []
+    for ref in extra.views:
+        view = ref()
+        if view is None:
+            continue
+        alive.append(ref)
+        if view is not changed:
+            _view_history(view, base, _view_positions(view, base))
+    extra.views = alive
 
 
 def _view_history(view, base, positions):
@@ -386,9 +410,6 @@ def setitem(self, key, value):
         _copy_to(target, value)
     else:
         _index_put(target, indices, value)
-    if target is not self and self._base is not None and self._rg:
-        # self is a view too, changed through target: it now reads the base's new history
-        _view_history(self, self._base, _view_positions(self, self._base))
     return self
 
 

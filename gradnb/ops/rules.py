@@ -192,7 +192,13 @@ def _make_node_class(rule):
                   "_multi": rule.multi_output}
     if rule.saves:
         attributes["_save"] = staticmethod(_make_saver(rule))
+    if rule.grad_fn in _CPP_NAMED:
+        attributes["name"] = _CPP_NAMED[rule.grad_fn]
     return node_class(rule.grad_fn, attributes, saves=rule.saves, has_params=bool(rule.params))
+
+
+# nodes whose name() is the C++ class name, as in PyTorch
+_CPP_NAMED = {"CopySlices": lambda node: "torch::autograd::CopySlices"}
 
 
 def _not_implemented_class(rule):

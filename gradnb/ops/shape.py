@@ -7,6 +7,7 @@ so an in-place change through a view is seen by backward's saved-value checks.
 
 import math
 import warnings
+from weakref import ref as _ref
 
 import numpy as np
 
@@ -29,11 +30,29 @@ def as_view(result, base):
     """Mark ``result`` as a view of ``base``: same root base, same version counter.
     Made under no_grad of a tensor that requires grad, the view requires grad too, as
     in PyTorch (see Tensor._mark_no_grad_view)."""
-    result._base = base._base if base._base is not None else base
+    root = base._base if base._base is not None else base
+    result._base = root
     result._vc = base._vc
-    if base._rg and not result._rg and not MODE.enabled and not MODE.inference:
+    if MODE.enabled:
+        _register_view(root, result)
+    elif base._rg and not result._rg and not MODE.inference:
         result._mark_no_grad_view()
     return result
+
+
+def _register_view(root, view):
+    """Remember ``view`` (weakly) on its base: an in-place change of the storage gives it
+    a new history (see :func:`gradnb.ops.inplace.regenerate_views`). Dead references are
+    pruned whenever the list has doubled since the last pruning."""
+    extra = root._extras()
+    views = extra.views
+    if views is None:
+        extra.views = [_ref(view)]
+        return
+    views.append(_ref(view))
+    n = len(views)
+    if n >= 16 and n & (n - 1) == 0:
+        views[:] = [r for r in views if r() is not None]
 
 
 def _infer_shape(shape, numel):
