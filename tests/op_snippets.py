@@ -1510,10 +1510,238 @@ c = int(x)
 """
 
 
+# ---------------------------------------------------------------------------------------
+# semantics (issue 8, section 5): remainders and rounding with PyTorch's nodes, ops
+# without a formula (NotImplemented), views made under no_grad, views regenerated after
+# an in-place change, and saturated sigmoid/tanh gradients rounded as PyTorch rounds them
+# ---------------------------------------------------------------------------------------
+
+SEMANTICS_OPS = {
+    "remainder_scalar": "a % 0.75", "remainder_neg_scalar": "a % -1.5",
+    "remainder_tensor": "torch.remainder(a, p)", "remainder_method": "a.remainder(b)",
+    "fmod_scalar": "torch.fmod(a, 0.75)", "fmod_tensor": "a.fmod(p)",
+    "fmod_neg": "torch.fmod(a, -p)", "rremainder": "5 % p", "floordiv": "a // 2",
+    "floordiv_tensor": "a // p", "rfloordiv": "3 // p",
+    "floor_divide": "torch.floor_divide(a, 0.5)",
+    "sign": "a.sign()", "floor": "torch.floor(a * 2)", "ceil": "a.ceil()",
+    "round": "(a * 3).round()", "round_decimals": "torch.round(a, decimals=1)",
+    "round_neg_decimals": "(a * 100).round(decimals=-1)", "trunc": "a.trunc()",
+    "fix": "torch.fix(a * 3)", "frac": "(a * 3).frac()", "frac_0d": "s.frac()",
+    "div_floor": "a.div(p, rounding_mode='floor')",
+    "div_trunc_scalar": "torch.div(a, 0.3, rounding_mode='trunc')",
+    "rounding_chain": "(a * 2).floor() * a + (a % 0.5) * b",
+}
+
+
+def _semantics_op_snippets():
+    return "".join(f"### op_{name}_{dt}\n{_LEAVES.format(dt=dt)}out = {expr}\n"
+                   for dt in ("float32", "float64") for name, expr in SEMANTICS_OPS.items())
+
+
+# saturated sigmoid/tanh: the gradient is a difference of nearly equal numbers, so one
+# unit in the last place of y (or of y*y) moves its 4th digit: the printed gradients
+# (reprs compared exactly) and the scaled ones (compared with the float32 tolerance)
+# show it
+SEMANTICS = """
+### op_saturated_tanh_printed
+x = torch.tensor(data(8, seed=11, low=0.3, high=0.9), requires_grad=True)
+torch.tanh(x * 10).sum().backward()
+g = x.grad
+### op_saturated_tanh_scaled
+x = torch.tensor(data(8, seed=12, low=-3.0, high=3.0), requires_grad=True)
+out = torch.tanh(x * 3) * 1e6
+### op_saturated_tanh_chain
+x = torch.tensor(data(2, 4, seed=13, low=-2.0, high=2.0), requires_grad=True)
+y = torch.tanh(torch.tanh(x * 3) * 4)
+y.backward(torch.ones(2, 4))
+g = x.grad
+out = y * 1e5
+### op_saturated_sigmoid_printed
+x = torch.tensor(data(4, 16, seed=14, low=4.0, high=12.0), requires_grad=True)
+torch.sigmoid(x).sum().backward()
+g = x.grad
+out = torch.sigmoid(x) * 1e7
+### op_saturated_sigmoid_values
+x = torch.tensor([-12.2678, -6.5623, -8.7378, 5.0248, -9.6597, -9.9679, -2.6995, -9.6332,
+                  0.3901, -5.0741, 6.5952], requires_grad=True)
+torch.sigmoid(x).sum().backward()
+g = x.grad
+### op_saturated_sigmoid_chain
+x = torch.tensor(data(6, seed=15, low=-3.0, high=3.0), requires_grad=True)
+y = torch.sigmoid(torch.sigmoid(x * 4) * 12 - 2)
+y.sum().backward()
+g = x.grad
+out = torch.tanh(torch.sigmoid(x * 3) * 8) * 1e6
+### op_saturated_inplace
+x = torch.tensor(data(6, seed=16, low=-3.0, high=3.0), requires_grad=True)
+out1 = (x * 4).tanh_() * 1e6
+out2 = (x * 5).sigmoid_() * 1e6
+### op_saturated_mlp_layer
+w = torch.tensor(data(3, 4, seed=17, low=-3.0, high=3.0), requires_grad=True)
+inp = torch.tensor(data(5, 4, seed=18))
+h = torch.sigmoid(inp @ w.t())
+loss = torch.tanh(h * 6).sum()
+loss.backward()
+g = w.grad
+### op_remainder_of_ints
+i = torch.tensor([7, -7, 5, 0])
+out = (i % 3, i // 2, i.fmod(3), i.floor(), i.round(), i.sign(), torch.floor_divide(i, -2))
+### err_frac_of_ints
+i = torch.tensor([7, -7])
+out = i.frac()
+### err_round_decimals_of_ints
+i = torch.tensor([7, -7])
+out = i.round(decimals=1)
+### graph_floordiv_not_implemented
+x = torch.tensor([1.5, -2.5], requires_grad=True)
+y = x // 2
+name = y.grad_fn.name()
+cls = type(y.grad_fn).__name__
+nxt = len(y.grad_fn.next_functions)
+out = y * 2
+### graph_rmod_not_implemented
+x = torch.tensor([1.5, -2.5], requires_grad=True)
+out = 4 % x
+### graph_remainder_tensor_const
+x = torch.tensor([1.5, -2.5, 3.25], requires_grad=True)
+c = torch.tensor([0.75, 1.0, -2.0])
+out = x % c + c % x.detach()
+### graph_comparisons_have_no_grad
+x = torch.tensor([1.5, -2.5], requires_grad=True)
+out = x * 1
+r = (x > 0, x == 1.5, x.isnan(), x.argmax(), (x > 0).all(), (x > 0).logical_not())
+### graph_no_grad_view_flags
+x = torch.ones(2, 3, requires_grad=True)
+with torch.no_grad():
+    v = x[0]
+    w = x.view(6)
+    t = x.t()
+    y = x * 2
+flags = (v.requires_grad, v.is_leaf, v.grad_fn is None, w.requires_grad, t.is_leaf,
+         y.requires_grad, v._is_view())
+### graph_no_grad_view_used
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+with torch.no_grad():
+    w = x.view(4)
+u = w * 3
+nf = tuple(n is None for n, _ in u.grad_fn.next_functions)
+out = x.view(4) * w + u
+### graph_no_grad_view_of_view
+x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+with torch.no_grad():
+    w = x[1:]
+out = w.view(3, 1)
+nf = out.grad_fn.next_functions[0][0] is None
+### graph_no_grad_view_of_nonleaf
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x * 2
+with torch.no_grad():
+    u = y[:2]
+out = u * y[1:] + y
+### edge_no_grad_view_flag_assignment
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x[:2]
+w.requires_grad = False
+a = w.requires_grad
+w.requires_grad_(False)
+b = w.requires_grad
+w.retain_grad()
+c = w.retains_grad
+### edge_no_grad_view_backward_inputs
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x[:2]
+(w * x[1:]).sum().backward(inputs=[w])
+g = w.grad
+### err_no_grad_view_backward
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x[:2]
+w.sum().backward()
+### err_no_grad_view_itself_backward
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x[0]
+w.backward()
+### err_no_grad_view_autograd_grad
+x = torch.ones(3, requires_grad=True)
+with torch.no_grad():
+    w = x[:2]
+g = torch.autograd.grad((w * x[1:]).sum(), [w])
+### err_no_grad_view_inplace
+x = torch.ones(3, requires_grad=True)
+y = x * 1
+with torch.no_grad():
+    w = y[:2]
+w.mul_(2)
+### err_no_grad_view_after_base_change
+x = torch.ones(3, requires_grad=True)
+z = x * 1
+with torch.no_grad():
+    zv = z[0]
+z.mul_(2)
+r = repr(zv)
+del zv
+### err_no_grad_view_used_after_base_change
+x = torch.ones(3, requires_grad=True)
+z = x * 1
+with torch.no_grad():
+    zv = z[:2]
+    z.add_(1)
+out = zv * 2
+### graph_views_regenerated_base_changed
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+b = x * 1
+c = b[:, 1]
+t = b.t()
+b.add_(1)
+b.mul_(x)
+out1 = c * c
+out2 = t * 3
+### graph_views_regenerated_other_view_changed
+x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+b = x * 1
+row = b[1]
+col = b[:, 2]
+flat = b.view(6)
+row.mul_(x[0])
+out = col * 2 + flat[:2].sum()
+### graph_views_regenerated_const_base
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+k = torch.zeros(2, 2)
+kv = k[0]
+k.add_(x)
+out = kv * 5
+### graph_views_regenerated_no_grad_change
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+b = x * 1
+c = b[0]
+with torch.no_grad():
+    b.mul_(2)
+out = c * 3
+### graph_views_regenerated_setitem
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+b = x * 1
+first = b[0]
+second = b[1]
+b[1, 0] = x[0, 1] * 10
+out = first * 2 + second
+### graph_views_regenerated_twice
+x = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+b = x * 1
+head = b[:2]
+tail = b[2:]
+head.mul_(3)
+tail.add_(head)
+out = (head * b[1:3]).sum() + tail.sum()
+"""
+
+
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
-                 GRAPHS, FRESH, LOSSES):
+                 GRAPHS, FRESH, LOSSES, _semantics_op_snippets(), SEMANTICS):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

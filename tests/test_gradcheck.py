@@ -431,6 +431,28 @@ INPLACE = [
 ]
 
 
+def _regenerated(change, read):
+    """A view taken before an in-place change of its base (``change(base, x)``) reads
+    the base's new history (AsStridedBackward0); ``read`` picks the view."""
+    def fn(x):
+        base = x * 1.0
+        view = read(base)
+        change(base, x)
+        return view * view
+    return fn
+
+
+VIEW_REGENERATION = [
+    Case("view_after_base_inplace", _regenerated(lambda b, x: b.mul_(x), lambda b: b[:, 1]),
+         (In((2, 3)),)),
+    Case("view_after_sibling_view_inplace",
+         _regenerated(lambda b, x: b[0].mul_(x[1]), lambda b: b[:, 2]), (In((2, 3)),)),
+    Case("transposed_view_after_setitem",
+         _regenerated(lambda b, x: b.__setitem__((1, 0), x[0, 0] * 3), lambda b: b.t()),
+         (In((2, 3)),)),
+]
+
+
 def _iop(a, b, name):
     y = a * 1
     return getattr(y, name)(b)
@@ -527,7 +549,7 @@ LOSSES = [
              (In((3,)), In((4, 3)), In((4,)))),
 ]
 
-CASES = ELEMENTWISE + ROUNDING + TIES + REDUCTIONS + SHAPE_OPS + JOINS + INDEXING + INPLACE + LINALG \
+CASES = ELEMENTWISE + ROUNDING + VIEW_REGENERATION + TIES + REDUCTIONS + SHAPE_OPS + JOINS + INDEXING + INPLACE + LINALG \
     + LOSSES
 
 
