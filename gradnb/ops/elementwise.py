@@ -6,6 +6,7 @@ Each function computes its result with one numpy call and hands it to
 """
 
 import functools
+import math
 import numbers
 
 import numpy as np
@@ -222,9 +223,25 @@ def _unary(name, fn, float_only=True, may_warn=False):
     return op
 
 
-def _exact_float32(fn, x):
-    """``fn(x)`` rounded to float32 from float64 (see rules.EXACT_FLOAT32_MAX_SIZE)."""
-    return fn(x.astype(np.float64)).astype(np.float32)
+def _exact_float32(x, math_fn, np_fn):
+    """``np_fn(x)`` of a float32 array computed in float64 and rounded once to float32,
+    as PyTorch's float32 kernels give it to the last bit nearly always (numpy's float32
+    kernels often differ there). One element goes through python's ``math_fn``: two
+    casts would cost more than the function (see rules.EXACT_FLOAT32_MAX_SIZE)."""
+    if x.size == 1:
+        out = x.copy()
+        out.fill(math_fn(x.item()))
+        return out
+    return np_fn(x.astype(np.float64)).astype(np.float32)
+
+
+def _exp_of_negative(v):
+    """exp(-v) for a python float, inf where it overflows (numpy's value)."""
+    return math.exp(-v) if v > -709.0 else math.inf
+
+
+def _np_exp_of_negative(x):
+    return np.exp(-x)
 
 
 def sigmoid_array(x):
@@ -232,7 +249,7 @@ def sigmoid_array(x):
     float64 for small float32 arrays. exp(-x) overflows to inf for very negative x,
     which gives the right limit 0."""
     if x.dtype is _F32 and x.size <= EXACT_FLOAT32_MAX_SIZE:
-        out = _exact_float32(np.exp, -x)
+        out = _exact_float32(x, _exp_of_negative, _np_exp_of_negative)
     else:
         out = np.exp(-x)
     if type(out) is not np.ndarray:       # 0-d input: numpy gives a scalar
@@ -245,7 +262,11 @@ def tanh_array(x):
     """tanh, rounded from float64 for small float32 arrays (numpy's float32 kernel
     differs from PyTorch's in the last bit, which saturated gradients magnify)."""
     if x.dtype is _F32 and x.size <= EXACT_FLOAT32_MAX_SIZE:
-        return _exact_float32(np.tanh, x)
+        if x.size == 1:       # the most frequent case, inlined
+            out = x.copy()
+            out.fill(math.tanh(x.item()))
+            return out
+        return _exact_float32(x, math.tanh, np.tanh)
     return np.tanh(x)
 
 

@@ -325,6 +325,9 @@ def tanh_backward(grad, result):
     for float32 up to EXACT_FLOAT32_MAX_SIZE elements: in float64, y*y of a float32 y
     is exact. Bigger arrays reuse one temporary instead."""
     if result.dtype == np.float32 and result.size <= EXACT_FLOAT32_MAX_SIZE:
+        if result.size == 1:          # python floats are doubles: cheaper than casts
+            y = result.item()
+            return grad * np.float32(1 - y * y)
         y = result.astype(np.float64)
         return grad * (1 - y * y).astype(np.float32)
     if result.size < INPLACE_MIN_SIZE:
