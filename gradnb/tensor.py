@@ -38,12 +38,22 @@ _NON_LEAF_GRAD_WARNING = (
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 _NO_EDGE = (None, 0)
-_NO_GRAD_VIEW_CHANGED_ERROR = (
-    "A view was created in no_grad mode and its base or another view of its base has been "
-    "modified inplace with grad mode enabled. Given that this use case is ambiguous and "
-    "error-prone, it is forbidden. You can clarify your code by moving both the view and the "
-    "inplace either both inside the no_grad block (if you don't want the inplace to be "
-    "tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def view_mode_error(inference, changed):
+    """PyTorch's error for a view made under no_grad (``inference``: inference_mode) that
+    is modified in place with grad mode on, or (``changed``) whose storage was."""
+    mode, now, block = ("inference", "in normal mode", "inference_mode") if inference else \
+        ("no_grad", "with grad mode enabled", "no_grad")
+    what = "its base or another view of its base has been" if changed else "is being"
+    return RuntimeError(
+        f"A view was created in {mode} mode and {what} modified inplace {now}. Given that "
+        "this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+        f"code by moving both the view and the inplace either both inside the {block} block "
+        "(if you don't want the inplace to be tracked) or both outside (if you want the "
+        "inplace to be tracked).")
+
+
 _LEAF_FLAG_ERROR = ("you can only change requires_grad flags of leaf variables. If you want to "
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
@@ -367,7 +377,10 @@ class Tensor(metaclass=_TensorMeta):
 
     def _check_no_grad_view(self):
         if self._vc[0] != self._extra.view_version:
-            raise RuntimeError(_NO_GRAD_VIEW_CHANGED_ERROR)
+            raise view_mode_error(self._made_in_inference_mode(), changed=True)
+
+    def _made_in_inference_mode(self):
+        return self._prov is not None and self._prov[2] == "inference_mode"
 
     @property
     def grad(self):

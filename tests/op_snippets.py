@@ -1690,6 +1690,32 @@ with torch.no_grad():
     zv = z[:2]
     z.add_(1)
 out = zv * 2
+### err_no_grad_view_of_leaf_inplace
+x = torch.ones(2, 2, requires_grad=True)
+with torch.no_grad():
+    w = x.view(4)
+w.mul_(2)
+### graph_inference_view_flags
+x = torch.ones(2, 2, requires_grad=True)
+with torch.inference_mode():
+    iv = x[0]
+    y = x * 2
+    inside = (iv.is_inference(), y.is_inference(), iv.requires_grad)
+flags = (iv.is_inference(), iv.requires_grad, iv.is_leaf, iv.grad_fn is None)
+out = iv * x[0]
+### err_inference_view_inplace
+x = torch.ones(2, 2, requires_grad=True)
+with torch.inference_mode():
+    iv = x[1]
+iv.add_(1)
+### err_inference_view_after_base_change
+x = torch.ones(2, 2, requires_grad=True)
+z = x * 1
+with torch.inference_mode():
+    zv = z[0]
+z.mul_(2)
+r = repr(zv)
+fn = zv.grad_fn
 ### graph_views_regenerated_base_changed
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 b = x * 1

@@ -18,10 +18,10 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.grad_mode import MODE
-from ..tensor import Tensor
+from ..tensor import Tensor, view_mode_error
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
 from ..autograd.node import _short_name as short_name
-from ._record import record, make_node, remember_constants, NO_EDGE, REASON_NO_GRAD
+from ._record import record, make_node, remember_constants, NO_EDGE
 from .elementwise import sigmoid_array, tanh_array
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
@@ -40,12 +40,6 @@ _VIEW_OF_LEAF_ERROR = ("a view of a leaf Variable that requires grad is being us
 _OVERLAP_ERROR = ("unsupported operation: more than one element of the written-to tensor "
                   "refers to a single memory location. Please clone() the tensor before "
                   "performing the operation.")
-_NO_GRAD_VIEW_ERROR = (
-    "A view was created in no_grad mode and is being modified inplace with grad mode "
-    "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
-    "clarify your code by moving both the view and the inplace either both inside the no_grad "
-    "block (if you don't want the inplace to be tracked) or both outside (if you want the "
-    "inplace to be tracked).")
 _MULTI_VIEW_ERROR = (
     "This view is the output of a function that returns multiple views. Such functions do "
     "not allow the output views to be modified inplace. You should replace the inplace "
@@ -67,10 +61,10 @@ def check_inplace(t, region=False):
         return
     base = t._base
     if base is not None and base._rg:
+        if t._extra is not None and t._extra.view_version is not None:
+            raise view_mode_error(t._made_in_inference_mode(), changed=False)
         if base._grad_fn is None:
             raise RuntimeError(_VIEW_OF_LEAF_ERROR)
-        if t._prov is not None and t._prov[2] == REASON_NO_GRAD:
-            raise RuntimeError(_NO_GRAD_VIEW_ERROR)
         node = t._grad_fn
         if node is not None and node._multi:
             raise RuntimeError(f"Output {t._nr} of {short_name(node)} is a view and is being "

@@ -151,6 +151,9 @@ def rule_text(rule):
     """Readable backward formulas, e.g. ``['grad_self = grad * other', ...]``."""
     if "all" in rule.formulas:
         return [f"grad_inputs = {rule.formulas['all']}"]
+    if rule.grad_fn == NOT_IMPLEMENTED:
+        return [f"grad_{inp}: derivative for aten::{rule.aten} is not implemented"
+                for inp in rule.inputs]
     return [f"grad_{inp} = {expr}" if expr else f"grad_{inp}: not differentiable"
             for inp, expr in rule._per_input()]
 

@@ -35,8 +35,11 @@ def as_view(result, base):
     result._vc = base._vc
     if MODE.enabled:
         _register_view(root, result)
-    elif base._rg and not result._rg and not MODE.inference:
-        result._mark_no_grad_view()
+    else:
+        if MODE.inference and not base.is_inference():
+            result._extra.inference = False     # a view of a normal tensor stays normal
+        if base._rg:
+            result._mark_no_grad_view()
     return result
 
 
