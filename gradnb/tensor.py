@@ -6,8 +6,9 @@ leaves), ``.grad``, a version counter shared with views and detached aliases, th
 of a view, a weak link to the leaf's ``AccumulateGrad``,
 and a light provenance record for results computed outside autograd (op, weak
 references to the inputs, and why autograd skipped it). Rarely used state (hooks,
-inference flag) lives in an optional ``_extra`` object so that the common op result
-pays for nothing it does not use.
+inference flag, the views of a base, the version of a view made under no_grad) lives in
+an optional ``_extra`` object so that the common op result pays for nothing it does not
+use.
 
 Arithmetic and the other methods are the functions of :mod:`gradnb.ops`, bound onto
 the class at the end of this module.

@@ -1,5 +1,8 @@
 """Elementwise ops: arithmetic with broadcasting and PyTorch's type promotion, the
-elementwise functions (exp, tanh, relu, ...), comparisons, clamp, where, maximum.
+elementwise functions (exp, tanh, relu, ...), remainders and rounding (remainder, fmod,
+floor_divide, floor, round, trunc, frac, sign), comparisons and logical ops, clamp,
+where, maximum. Small float32 tanh/sigmoid are rounded as PyTorch's kernels round them
+(see ``rules.EXACT_FLOAT32_MAX_SIZE``).
 
 Each function computes its result with one numpy call and hands it to
 :func:`~gradnb.ops._record.record` with its rule from the table.

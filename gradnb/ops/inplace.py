@@ -9,7 +9,9 @@ records it, rewrites the tensor's history as PyTorch does:
 * a view changed (an op on a view, or ``t[key] = v``, which PyTorch runs as ``copy_``,
   ``fill_`` or ``index_put_`` on the view ``t[basic part of key]``): the base tensor's
   ``grad_fn`` becomes ``CopySlices`` wrapping the op's node, and the view gets
-  ``AsStridedBackward0`` reading its part of the base's gradient.
+  ``AsStridedBackward0`` reading its part of the base's gradient;
+* either way, the other live views of the same base get ``AsStridedBackward0`` over the
+  base's new history too (:func:`regenerate_views`), as PyTorch regenerates them.
 """
 
 import numbers

@@ -2,7 +2,10 @@
 expand, repeat, cat/stack, split/chunk/unbind, clone/contiguous, and dtype conversion.
 
 View results share storage *and* the version counter with their base (as in PyTorch),
-so an in-place change through a view is seen by backward's saved-value checks.
+so an in-place change through a view is seen by backward's saved-value checks. Views
+made in grad mode are remembered (weakly) by their base, so an in-place change can give
+them a new history; views made under no_grad/inference_mode of a tensor that requires
+grad require grad themselves, without a node (see :func:`as_view`).
 """
 
 import math
