@@ -1525,7 +1525,8 @@ SEMANTICS_OPS = {
     "floor_divide": "torch.floor_divide(a, 0.5)",
     "sign": "a.sign()", "floor": "torch.floor(a * 2)", "ceil": "a.ceil()",
     "round": "(a * 3).round()", "round_decimals": "torch.round(a, decimals=1)",
-    "round_neg_decimals": "(a * 100).round(decimals=-1)", "trunc": "a.trunc()",
+    "round_neg_decimals": "(a * 100).round(decimals=-1)",
+    "round_zero_decimals": "a.round(decimals=0)", "trunc": "a.trunc()",
     "fix": "torch.fix(a * 3)", "frac": "(a * 3).frac()", "frac_0d": "s.frac()",
     "div_floor": "a.div(p, rounding_mode='floor')",
     "div_trunc_scalar": "torch.div(a, 0.3, rounding_mode='trunc')",
@@ -1592,6 +1593,9 @@ out = i.frac()
 ### err_round_decimals_of_ints
 i = torch.tensor([7, -7])
 out = i.round(decimals=1)
+### err_round_zero_decimals_of_ints
+i = torch.tensor([7, -7])
+out = torch.round(i, decimals=0)
 ### graph_floordiv_not_implemented
 x = torch.tensor([1.5, -2.5], requires_grad=True)
 y = x // 2

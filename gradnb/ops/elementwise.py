@@ -463,11 +463,13 @@ frac = _unary("frac", _floats_only("frac", lambda d: d - np.trunc(d)), float_onl
 _round = _unary("round", _integers_unchanged(np.round), float_only=False)
 
 
-def round(self, *, decimals=0):
-    """Round half to even; with ``decimals``, to that many decimal places."""
-    if decimals == 0:
+def round(self, *, decimals=None):
+    """Round half to even; with ``decimals``, to that many decimal places (then, even
+    for 0, PyTorch's other overload: RoundBackward1, floats only)."""
+    if decimals is None:
         return _round(self)
-    data = _floats_only("round", lambda d: d)(self._data)
+    # (PyTorch's kernel for 0 decimals is its vectorised one, named in the error)
+    data = _floats_only("round_vml" if decimals == 0 else "round", lambda d: d)(self._data)
     with quiet():
         out = np.round(data, decimals)
     return record(_R["round_decimals"], out, (self,), decimals=decimals)
