@@ -29,7 +29,8 @@ Contract for a formula (a python expression, compiled once into the node class):
               ``record2``, ``record_multi``, ``make_node`` with a dict); when a node is
               made the names are checked against ``params`` (TypeError naming the rule and
               the missing/unexpected names), then stored in ``params`` order.
-* helpers defined in this module and ``exp log sin cos sign where zeros_like outer``.
+* helpers defined in this module and ``exp log sin cos sign where zeros_like outer
+  floor_divide trunc``.
 
 A formula returns the gradient for its input in any shape that broadcasts to it: the
 engine sums broadcast dimensions away and casts the dtype once, so no rule unbroadcasts.
@@ -634,7 +635,8 @@ def concat_grads(grad, dim):
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
 _HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
-                zeros_like=np.zeros_like, outer=np.outer, np=np,
+                zeros_like=np.zeros_like, outer=np.outer, floor_divide=np.floor_divide,
+                trunc=np.trunc, np=np,
                 INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
 
 # ---------------------------------------------------------------------------------------
@@ -675,10 +677,10 @@ _TABLE = [
     # x % y = x - floor(x / y) y and fmod(x, y) = x - trunc(x / y) y, piecewise linear;
     # floor_divide as numpy's (and PyTorch's) floor division computes it
     R("remainder", "RemainderBackward1", ("self", "other"),
-      self="grad", other="-grad * np.floor_divide(self, other)"),
+      self="grad", other="-grad * floor_divide(self, other)"),
     R("remainder_scalar", "RemainderBackward0", self="grad"),
     R("fmod", "FmodBackward1", ("self", "other"),
-      self="grad", other="-grad * np.trunc(self / other)"),
+      self="grad", other="-grad * trunc(self / other)"),
     R("fmod_scalar", "FmodBackward0", self="grad"),
     # rounding: steps, whose derivative is zero almost everywhere (frac = x - trunc(x))
     R("sign", "SignBackward0", self="zeros_like(grad)"),
