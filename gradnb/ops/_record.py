@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.grad_mode import MODE
 from ..autograd.node import next_sequence_nr
 from ..autograd.provenance import make_record, _leaf_record
-from ..tensor import Tensor
+from ..tensor import Tensor, _NO_EDGE
 
 __all__ = ["record", "record2", "record_multi", "make_node", "remember_constants", "NO_EDGE",
            "refuse_inference_tensor", "REASON_NO_GRAD", "REASON_INFERENCE", "REASON_NO_INPUT",
@@ -29,7 +29,8 @@ _ref = weakref.ref
 _new = object.__new__
 _wrap = Tensor._wrap
 
-NO_EDGE = (None, 0)
+# the one "no gradient flows here" edge (identity-compared; tensor.py hands it out too)
+NO_EDGE = _NO_EDGE
 
 # Why a result is outside autograd (stored in provenance; explained by gradnb.viz).
 REASON_NO_GRAD = "no_grad"
