@@ -236,7 +236,8 @@ def regenerate_views(changed):
         if view is None:
             continue
         alive.append(ref)
-        if view is not changed:
+        # (a base given other storage by ``.data =`` no longer holds its old views)
+        if view is not changed and np.may_share_memory(view._data, base._data):
             _view_history(view, base, _view_positions(view, base))
     extra.views = alive
 
