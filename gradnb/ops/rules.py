@@ -32,6 +32,11 @@ Contract for a formula (a python expression, compiled once into the node class):
 * helpers defined in this module and ``exp log sin cos sign where zeros_like outer
   floor_divide trunc``.
 
+An entry may add ``float32={input: expression}``: the same derivative rounded as
+PyTorch's float32 kernel rounds it (e.g. tanh's ``1 - y*y`` with an exact square), used
+for float32 gradients of up to ``EXACT_FLOAT32_MAX_SIZE`` elements. The formula stays
+the one shown in the views and the one run on tensors; the variant is numpy-only.
+
 A formula returns the gradient for its input in any shape that broadcasts to it: the
 engine sums broadcast dimensions away and casts the dtype once, so no rule unbroadcasts.
 An ``all=`` formula returns a tuple with one gradient per input (variadic ops).
@@ -70,19 +75,23 @@ class Rule:
         Names of the non-tensor arguments the formulas use (passed by name, see above).
     aten : str
         For NOT_IMPLEMENTED entries: the op's name in PyTorch's error message.
+    float32 : dict, optional
+        ``input name -> expression``: the same derivative rounded as PyTorch's float32
+        kernel rounds it, used for float32 gradients of up to EXACT_FLOAT32_MAX_SIZE
+        elements (where the plain formula's rounding shows in printed digits).
     formulas : dict
         ``input name -> expression``; or ``all -> expression`` returning a tuple.
     """
 
     __slots__ = ("op", "grad_fn", "inputs", "params", "formulas", "saved_names", "users",
-                 "saves", "node_class", "multi_output", "bind", "aten")
+                 "saves", "node_class", "multi_output", "bind", "aten", "float32")
 
     # the first parameter is not called `self`: `self=` is the formula for input "self"
     def __init__(entry, op, grad_fn, inputs=("self",), params=(), multi_output=False,
-                 aten=None, **formulas):
+                 aten=None, float32=None, **formulas):
         entry.op, entry.grad_fn, entry.inputs = op, grad_fn, inputs
         entry.params, entry.formulas, entry.multi_output = tuple(params), formulas, multi_output
-        entry.aten = aten
+        entry.aten, entry.float32 = aten, float32
         if grad_fn == NOT_IMPLEMENTED and (formulas or not aten):
             raise ValueError(f"{op}: a NOT_IMPLEMENTED entry names its aten op, no formulas")
         entry.saved_names, entry.users = entry._find_saved()
@@ -185,6 +194,10 @@ def _make_node_class(rule):
     if rule.params:
         lines.append(f"    {', '.join(rule.params)}, = node._params")
     lines.append("    nf = node.next_functions")
+    if rule.float32:
+        exact = _return_statement(rule, lambda expr: expr, rule.float32)
+        lines.append("    if grad.dtype == FLOAT32 and grad.size <= EXACT_FLOAT32_MAX_SIZE:")
+        lines.append(f"        {exact}")
     if reusing != plain and not rule.multi_output:
         lines.append("    if grad.size >= INPLACE_MIN_SIZE:")
         lines.append(f"        {reusing}")
@@ -221,12 +234,14 @@ def _not_implemented_class(rule):
                                         "_multi": False})
 
 
-def _return_statement(rule, transform):
-    """``return (...)`` with each input's formula, skipped for inputs that get no grad."""
+def _return_statement(rule, transform, variant=None):
+    """``return (...)`` with each input's formula (or its ``variant``), skipped for inputs
+    that get no grad."""
     if "all" in rule.formulas:
         return f"return {transform(rule.formulas['all'])}"
-    parts = [f"({transform(expr)}) if nf[{i}][0] is not None else None" if expr else "None"
-             for i, (_, expr) in enumerate(rule._per_input())]
+    parts = [f"({transform((variant or {}).get(inp, expr))}) if nf[{i}][0] is not None "
+             "else None" if expr else "None"
+             for i, (inp, expr) in enumerate(rule._per_input())]
     return f"return ({', '.join(parts)},)"
 
 
@@ -324,21 +339,15 @@ def log(x):
     return np.log(x)
 
 
-def tanh_backward(grad, result):
-    """grad * (1 - y^2), rounded as PyTorch's kernel (a fused multiply-add: y*y exact)
-    for float32 up to EXACT_FLOAT32_MAX_SIZE elements: in float64, y*y of a float32 y
-    is exact. Bigger arrays reuse one temporary instead."""
-    if result.dtype == np.float32 and result.size <= EXACT_FLOAT32_MAX_SIZE:
-        if result.size == 1:          # python floats are doubles: cheaper than casts
-            y = result.item()
-            return grad * np.float32(1 - y * y)
-        y = result.astype(np.float64)
-        return grad * (1 - y * y).astype(np.float32)
-    if result.size < INPLACE_MIN_SIZE:
-        return grad * (1 - result * result)
-    tmp = np.multiply(result, result)
-    np.subtract(1, tmp, out=tmp)
-    return into_temporary(np.multiply, grad, tmp, 1)
+def one_minus_square_float32(y):
+    """1 - y*y of a float32 array rounded once, as PyTorch's kernels compute it with a
+    fused multiply-add: in double precision y*y of a float32 y is exact. Near y = +-1
+    rounding y*y first would move the 4th significant digit of the difference."""
+    if y.size == 1:          # python floats are doubles: cheaper than two casts
+        v = y.item()
+        return np.float32(1 - v * v)
+    d = y.astype(np.float64)
+    return (1 - d * d).astype(np.float32)
 
 
 def expand(grad, shape):
@@ -636,7 +645,8 @@ _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
 _HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
                 zeros_like=np.zeros_like, outer=np.outer, floor_divide=np.floor_divide,
-                trunc=np.trunc, np=np,
+                trunc=np.trunc, np=np, FLOAT32=np.dtype(np.float32),
+                EXACT_FLOAT32_MAX_SIZE=EXACT_FLOAT32_MAX_SIZE,
                 INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
 
 # ---------------------------------------------------------------------------------------
@@ -710,7 +720,8 @@ _TABLE = [
     R("sqrt", "SqrtBackward0", self="grad / (2 * result)"),
     R("sin", "SinBackward0", self="grad * cos(self)"),
     R("cos", "CosBackward0", self="-grad * sin(self)"),
-    R("tanh", "TanhBackward0", self="tanh_backward(grad, result)"),
+    R("tanh", "TanhBackward0", self="grad * (1 - result * result)",
+      float32={"self": "grad * one_minus_square_float32(result)"}),
     # PyTorch's order of operations: (grad * (1 - y)) * y
     R("sigmoid", "SigmoidBackward0", self="grad * (1 - result) * result"),
     R("relu", "ReluBackward0", self="where(result <= 0, 0, grad)"),     # NaN passes grad
