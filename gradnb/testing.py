@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 __all__ = ["GradcheckError", "gradcheck", "assert_close", "tensor_summary", "assert_matches",
-           "default_tolerance"]
+           "default_tolerance", "matching_tolerance"]
 
 
 class GradcheckError(RuntimeError):
@@ -403,7 +403,7 @@ def assert_matches(actual, expected, *, rtol=None, atol=None, check_graph=True, 
             raise AssertionError(f"{what}: {key} differs: gradnb {mine[key]!r}, "
                                  f"torch {theirs[key]!r}")
     if rtol is None or atol is None:
-        rtol, atol = _loose_tolerance(theirs["dtype"])
+        rtol, atol = matching_tolerance(theirs["dtype"])
     problem = _closeness_problem(_summary_values(mine), _summary_values(theirs), rtol, atol,
                                  equal_nan=True)
     if problem:
@@ -419,7 +419,9 @@ def _summary_of(expected):
     return tensor_summary(expected)
 
 
-def _loose_tolerance(dtype_name):
+def matching_tolerance(dtype_name):
+    """``(rtol, atol)`` with which :func:`assert_matches` compares values of a dtype name
+    (``"torch.float32"``) with PyTorch's, or one machine's with another's."""
     rtol, atol = default_tolerance(dtype_name)
     # float32 ops chained in a snippet may differ from PyTorch's in the last bits
     return (max(rtol, 1e-5), max(atol, 1e-6)) if dtype_name.endswith("float32") \
