@@ -19,9 +19,11 @@ explainable by rounding:
   if a value lies at the rounding boundary between them. Far from a boundary the printed
   digits must be identical.
 
-Python prints a float with the fewest digits that read back to the same float
-(``0.3``, ``0.30000000000000004``): such text is not rounded, and with ``rounded=False``
-its floats are compared with the tolerance alone (``h`` = 0).
+Only floats printed with PyTorch's default precision, 4 digits after the point
+(``0.1235``, ``1.2346e-03``), count as rounded. Any other float is taken as exact
+(``h`` = 0) and compared with the tolerance alone: Python prints a float with the fewest
+digits that read back to it (``0.5``, ``0.30000000000000004``), and a tensor whose values
+are all integral prints them exactly (``tensor([1., 2.])``).
 """
 
 import re
@@ -46,28 +48,34 @@ def _is_float(token):
     return "." in token or "e" in token.lower()
 
 
+# digits after the point of PyTorch's default print precision
+ROUNDED_DECIMALS = 4
+
+
 def _half_unit(token):
-    """Half a unit of the last printed digit of a float token (``1.2340e-05``: 5e-10)."""
+    """Half a unit of the last printed digit of a rounded float token (``1.2340e-05``:
+    5e-10); 0 for a token printed exactly."""
     mantissa, _, exponent = token.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
+    if decimals != ROUNDED_DECIMALS:
+        return 0.0
     return 0.5 * 10.0 ** (int(exponent or 0) - decimals)
 
 
-def _interval_gap(a, b, rounded):
+def _interval_gap(a, b):
     """Distance between the value intervals of float tokens ``a`` and ``b`` (0 if they
     overlap)."""
-    gap = abs(float(a) - float(b))
-    return max(0.0, gap - _half_unit(a) - _half_unit(b)) if rounded else gap
+    return max(0.0, abs(float(a) - float(b)) - _half_unit(a) - _half_unit(b))
 
 
-def _numbers_agree(a, b, rtol, atol, values, rounded):
+def _numbers_agree(a, b, rtol, atol, values):
     if a == b:
         return True
     if not (_is_float(a) and _is_float(b)):
         return False
     if values is None:
         scale = max(abs(float(a)), abs(float(b)))
-        return _interval_gap(a, b, rounded) <= atol + rtol * scale
+        return _interval_gap(a, b) <= atol + rtol * scale
     tol = atol + rtol * np.abs(values)
     return bool(np.any((_distance_array(values, a) <= tol)
                        & (_distance_array(values, b) <= tol)))
@@ -85,7 +93,7 @@ def _finite_values(values):
     return flat[np.isfinite(flat)]
 
 
-def printed_difference(actual, expected, *, rtol, atol, values=None, rounded=True):
+def printed_difference(actual, expected, *, rtol, atol, values=None):
     """None if text ``actual`` matches ``expected`` up to float rounding (see the module
     docstring), else a message naming the first difference.
 
@@ -99,9 +107,6 @@ def printed_difference(actual, expected, *, rtol, atol, values=None, rounded=Tru
         The full-precision values behind the printed floats (either side's, or both):
         with them a differing pair of floats must straddle a rounding boundary that one
         of these values sits on.
-    rounded : bool
-        The floats are rounded to their printed digits (reprs of tensors, numpy); False
-        for Python's shortest round-trip reprs of floats, which are exact.
     """
     if actual == expected:
         return None
@@ -116,7 +121,7 @@ def printed_difference(actual, expected, *, rtol, atol, values=None, rounded=Tru
             return "the padding differs although every number kept its width"
     candidates = _finite_values(values)
     for a, e in zip(nums_a, nums_e):
-        if not _numbers_agree(a, e, rtol, atol, candidates, rounded):
+        if not _numbers_agree(a, e, rtol, atol, candidates):
             return f"{a} is not {e} up to rounding (rtol={rtol}, atol={atol})"
     return None
 

@@ -174,7 +174,7 @@ def compare_outcomes(actual, expected):
     for name, summary in expected["tensors"].items():
         assert_matches(actual["tensors"][name], summary, what=name)
     _compare_mapping("value", actual["values"], expected["values"],
-                     lambda key: (_PLAIN_TOLERANCE, None), rounded=False)
+                     lambda key: (_PLAIN_TOLERANCE, None))
     assert actual["warnings"] == expected["warnings"], "warnings differ"
     _compare_backward(actual["backward"], expected["backward"])
 
@@ -210,10 +210,9 @@ def _compare_errors(where, actual, expected):
         f"torch raised  {expected['type']}: {expected['message']!r}"
 
 
-def _compare_mapping(kind, actual, expected, tolerance, rounded=True):
+def _compare_mapping(kind, actual, expected, tolerance):
     """Equal keys, and texts equal up to float rounding; ``tolerance(key)`` gives
-    ``((rtol, atol), values behind the text or None)``; ``rounded``: see
-    :func:`printed.printed_difference`."""
+    ``((rtol, atol), values behind the text or None)``."""
     for key in sorted(set(actual) | set(expected)):
         mine, theirs = actual.get(key), expected.get(key)
         problem = None
@@ -221,8 +220,7 @@ def _compare_mapping(kind, actual, expected, tolerance, rounded=True):
             problem = "missing on one side"
         elif mine != theirs:
             (rtol, atol), values = tolerance(key)
-            problem = printed_difference(mine, theirs, rtol=rtol, atol=atol, values=values,
-                                         rounded=rounded)
+            problem = printed_difference(mine, theirs, rtol=rtol, atol=atol, values=values)
         assert problem is None, \
             f"{kind} of {key} differs ({problem}):\ngradnb: {mine}\ntorch:  {theirs}"
 
