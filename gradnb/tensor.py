@@ -113,7 +113,8 @@ class _TensorMeta(type):
     ``print(type(t))`` in a tutorial reads as it does under PyTorch."""
 
     def __repr__(cls):
-        return f"<class '{cls.__dict__.get('_torch_path', cls.__module__ + '.' + cls.__qualname__)}'>"
+        path = cls.__dict__.get("_torch_path", cls.__module__ + "." + cls.__qualname__)
+        return f"<class '{path}'>"
 
 
 class _TensorExtra:

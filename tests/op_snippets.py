@@ -74,7 +74,8 @@ OPS = {
     "contiguous": "a.t().contiguous()", "to_float64": "a.to(torch.float64)",
     "to_float32": "a.float()", "double": "a.double()", "to_copy": "a.to(a.dtype, copy=True)",
     "type_as": "a.type_as(torch.ones(1, dtype=torch.float16))", "narrow": "a.narrow(1, 0, 2)",
-    "movedim": "a.movedim(0, 1)", "select": "a.select(1, -1)", "select_function": "torch.select(a, 0, 1)",
+    "movedim": "a.movedim(0, 1)", "select": "a.select(1, -1)",
+    "select_function": "torch.select(a, 0, 1)",
     # indexing
     "index_int": "a[1]", "index_neg": "a[-1, -2]", "index_slice": "a[:, 1:]",
     "index_step": "a[:, ::2]", "index_none": "a[None]", "index_ellipsis": "a[..., 0]",
@@ -119,7 +120,8 @@ _STATEMENT_OPS = {
     # statements rather than expressions: 'out' is set by the code itself
     "iadd": "out = a * 1\nout += b", "imul": "out = a * 1\nout *= p",
     "isub": "out = a * 1\nout -= 2", "itruediv": "out = a * 1\nout /= p",
-    "setitem_row": "out = a.clone()\nout[0] = b", "setitem_scalar": "out = a.clone()\nout[1, 2] = 7",
+    "setitem_row": "out = a.clone()\nout[0] = b",
+    "setitem_scalar": "out = a.clone()\nout[1, 2] = 7",
     "setitem_mask": "out = a.clone()\nout[a > 0] = 0.0",
     "setitem_column": "out = a.clone()\nout[:, 1] = s",
     "setitem_list": "out = a.clone()\nout[[0, 1], [1, 2]] = b[:2]",

@@ -1,8 +1,8 @@
 """Replay the recorded PyTorch 2.13 transcripts against a module standing in for ``torch``.
 
-The transcripts in tests/reference/ (copied from ../shared/reference/) record, statement by statement, what real PyTorch
-printed, warned and raised. This module parses them into sections of statements
-(``all_sections``), re-runs a section with a chosen module bound to ``torch``
+The transcripts in tests/reference/ (copied from ../shared/reference/) record, statement by
+statement, what real PyTorch printed, warned and raised. This module parses them into
+sections of statements (``all_sections``), re-runs a section with a chosen module bound to ``torch``
 (``replay_section``) and reports every statement whose outcome differs
 (``format_mismatches``); ``assert_replays`` does all three for a pytest test::
 
