@@ -141,3 +141,19 @@ def test_transcript_statement_tolerates_a_boundary_flip_only():
     assert not agrees("tensor([0.1233, 2.0000], requires_grad=True)")
     assert not agrees("tensor([0.1235, 2.0000])")
     assert not agrees(recorded.stdout, (transcripts.Warn("UserWarning", "w", None),))
+
+
+def test_plain_float_values_compare_with_tolerance():
+    """``loss.item()`` moved by a few float32 ulps still matches; 1e-3 relative fails."""
+    recorded = run_snippet(gradnb, "v = torch.tensor([0.1, 0.7]).exp().sum().item()\n")
+    v = np.float32(float(recorded["values"]["v"]))
+    for moved, agrees in ((np.nextafter(np.nextafter(v, np.inf), np.inf), True),
+                          (v * np.float32(1.001), False)):
+        other = copy.deepcopy(recorded)
+        other["values"]["v"] = repr(float(moved))
+        assert other["values"]["v"] != recorded["values"]["v"]
+        if agrees:
+            compare_outcomes(other, recorded)
+        else:
+            with pytest.raises(AssertionError, match="value of v differs"):
+                compare_outcomes(other, recorded)
