@@ -37,3 +37,12 @@ def test_pyproject_puts_the_license_into_the_wheel():
     assert hatchling, requires
     version = re.search(r">=\s*([\d.]+)", hatchling[0])
     assert version and tuple(map(int, version.group(1).split("."))) >= (1, 27), hatchling
+
+
+def test_the_test_extra_installs_the_linter():
+    """tests/test_lint.py runs ruff; the README's test command installs it with the
+    test extra, and ruff reads its configuration from pyproject.toml."""
+    config = _pyproject()
+    assert any(r.startswith("ruff") for r in config["project"]["optional-dependencies"]["test"])
+    assert config["tool"]["ruff"]["line-length"] == 100
+    assert {"F", "E", "W"} <= set(config["tool"]["ruff"]["lint"]["select"])
