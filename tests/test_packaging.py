@@ -1,6 +1,8 @@
 """What a published gradnb carries: the MIT LICENSE, declared in pyproject.toml so that the
 wheel ships it in its dist-info (``pip wheel . --no-deps`` then ``unzip -l`` shows
-``gradnb-*.dist-info/licenses/LICENSE``; building takes too long for a test run)."""
+``gradnb-*.dist-info/licenses/LICENSE``; building takes too long for a test run), and
+the packaging of the checks: the test extra brings the linter that tests/test_lint.py
+runs."""
 
 import re
 import sys
