@@ -447,7 +447,7 @@ def _apply_special(node, grad, retain_graph):
     """Rule call for the uncommon cases: no gradient arrived, or several outputs."""
     if grad is None or all(g is None for g in grad):
         return (None,) * len(node.next_functions)
-    grad = [np.zeros(s, node._dtype) if g is None else g for g, s in zip(grad, node._shape)]
+    grad = node._fill_missing(grad)
     saved = node._saved
     if saved is None:
         raise RuntimeError(FREED_MESSAGE)
