@@ -515,10 +515,9 @@ def _mark_modified(tensor, recorded):
             raise RuntimeError(_DIRTY_LEAF)
         from ..ops.inplace import check_inplace
         check_inplace(tensor)
-        base = tensor._base
-        if base is not None and base._rg:
-            raise NotImplementedError("gradnb: mark_dirty on a view of a tensor that requires "
-                                      "grad is not supported; modify the base instead")
+        if tensor._base is not None:    # PyTorch records CopySlices on the base
+            raise NotImplementedError("gradnb: mark_dirty on a view is not supported when "
+                                      "autograd records the call; modify the base instead")
     tensor._vc[0] += 1
 
 
