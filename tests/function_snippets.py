@@ -887,6 +887,68 @@ warned = True
 x = torch.tensor(data(2, 2), requires_grad=True)
 h = x.tanh()
 out = Cube.apply(h) * h + Scale.apply(h, 0.5)
+### fn_inplace_on_output
+x = torch.tensor(data(3), requires_grad=True)
+out = Cube.apply(x)
+out.add_(1)
+
+### fn_inplace_on_returned_input_error
+class Ident(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+r = Ident.apply(x * 1)
+r.mul_(2)
+
+### fn_inplace_on_returned_leaf_error
+class Ident(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+Ident.apply(x).mul_(2)
+
+### fn_inplace_view_checks_split_of_leaf
+x = torch.ones(4, requires_grad=True)
+x.split(2)[0].mul_(2)
+
+### fn_inplace_view_checks_no_grad_view_of_leaf
+x = torch.ones(4, requires_grad=True)
+with torch.no_grad():
+    v = x[:2]
+v.mul_(2)
+
+### fn_training_loop
+class Poly3(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        return 0.5 * (5 * t ** 3 - 3 * t)
+    @staticmethod
+    def backward(ctx, grad_output):
+        t, = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * t ** 2 - 1)
+x = torch.linspace(-3.0, 3.0, 50)
+y = torch.sin(x)
+a = torch.tensor(0.1, requires_grad=True)
+b = torch.tensor(-1.0, requires_grad=True)
+c = torch.tensor(0.2, requires_grad=True)
+d = torch.tensor(0.3, requires_grad=True)
+for step in range(20):
+    y_pred = a + b * Poly3.apply(c + d * x)
+    loss = (y_pred - y).pow(2).sum()
+    loss.backward()
+    with torch.no_grad():
+        for p in (a, b, c, d):
+            p -= 1e-4 * p.grad
+            p.grad = None
 '''
 
 

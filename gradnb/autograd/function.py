@@ -46,6 +46,11 @@ _DIRTY_NOT_RETURNED = (
     "Some elements marked as dirty during the forward method were not returned as output. "
     "The inputs that are modified inplace must all be outputs of the Function.")
 _DIRTY_LEAF = "a leaf Variable that requires grad has been used in an in-place operation."
+_VIEW_INPLACE_ERROR = (
+    "This view was created inside a custom Function (or because an input was returned "
+    "as-is) and the autograd logic to handle view+inplace would override the custom backward "
+    "associated with the custom Function, leading to incorrect gradients. This behavior is "
+    "forbidden. You can fix this by cloning the output of the custom Function.")
 _ONCE_ERROR = ("trying to differentiate twice a function that was marked with "
                "@once_differentiable")
 
@@ -172,6 +177,7 @@ class BackwardCFunction(Node, FunctionCtx):
     __module__ = _TORCH_MODULE
     _multi = True
     _forward_cls = None
+    _view_inplace_error = _VIEW_INPLACE_ERROR   # read by ops.inplace.check_inplace
 
     def __repr__(self):
         return f"<{_TORCH_MODULE}.{type(self).__name__} object at {hex(id(self))}>"
