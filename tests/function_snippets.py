@@ -949,6 +949,49 @@ for step in range(20):
         for p in (a, b, c, d):
             p -= 1e-4 * p.grad
             p.grad = None
+### fn_clear_saved_tensors_on_access
+_got = []
+class Once(torch.autograd.Function):
+    clear_saved_tensors_on_access = True
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        try:
+            ctx.saved_tensors
+        except RuntimeError as e:
+            _got.append(str(e))
+        return 3 * x ** 2 * g
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = Once.apply(x)
+y.sum().backward(retain_graph=True)
+got = tuple(_got)
+flags = (torch.autograd.Function.clear_saved_tensors_on_access,
+         torch.autograd.Function.boxed_grads_call, torch.autograd.Function.generate_vmap_rule)
+try:
+    y.sum().backward()
+except RuntimeError as e:
+    again = str(e)
+
+### fn_boxed_grads_call
+_got = []
+class Boxed(torch.autograd.Function):
+    boxed_grads_call = True
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+    @staticmethod
+    def backward(ctx, grads):
+        _got.append((type(grads).__name__, len(grads)))
+        first = grads.pop(0)
+        return first * 2 + grads[0] * 3
+x = torch.tensor(data(3), requires_grad=True)
+out_a, out_b = Boxed.apply(x)
+applied = out_a.grad_fn.apply(torch.ones(3), torch.ones(3))
+got = tuple(_got)
 '''
 
 

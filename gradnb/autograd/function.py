@@ -51,6 +51,10 @@ _VIEW_INPLACE_ERROR = (
     "as-is) and the autograd logic to handle view+inplace would override the custom backward "
     "associated with the custom Function, leading to incorrect gradients. This behavior is "
     "forbidden. You can fix this by cloning the output of the custom Function.")
+_ACCESSED_ONCE = (
+    "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set "
+    "on the autograd.Function. Either access saved_tensors only once, or set "
+    "clear_saved_tensors_on_access=False.")
 _ONCE_ERROR = ("trying to differentiate twice a function that was marked with "
                "@once_differentiable")
 
@@ -202,7 +206,12 @@ class BackwardCFunction(Node, FunctionCtx):
         without ``retain_graph``, not modified in place since)."""
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
-        return tuple(None if e is None else e.unpack(self) for e in self._entries)
+        entries = self._entries
+        if entries is None:
+            raise RuntimeError(_ACCESSED_ONCE)
+        if self._forward_cls.clear_saved_tensors_on_access:
+            self._entries = None
+        return tuple(None if e is None else e.unpack(self) for e in entries)
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new
@@ -221,6 +230,8 @@ class BackwardCFunction(Node, FunctionCtx):
 
     def apply(self, *grads):
         """Call the user's ``backward`` on ``grads`` (as ``grad_fn.apply`` in PyTorch)."""
+        if self._forward_cls.boxed_grads_call:
+            grads = (list(grads),)
         return _user_backward(self._forward_cls)(self, *grads)
 
     # -- backward ---------------------------------------------------------------------
@@ -259,7 +270,10 @@ class BackwardCFunction(Node, FunctionCtx):
             grad_outputs = tuple(_zeros(meta) if g is None and meta is not None else g
                                  for g, meta in zip(grad_outputs, self._output_meta))
         with set_grad_enabled(create_graph):
-            result = _user_backward(self._forward_cls)(self, *grad_outputs)
+            if self._forward_cls.boxed_grads_call:
+                result = _user_backward(self._forward_cls)(self, list(grad_outputs))
+            else:
+                result = _user_backward(self._forward_cls)(self, *grad_outputs)
             grads = self._check_gradients(result)
         for hook in (extra.get("post_hooks", ()) if extra else ()):
             new = hook(grads, given)
@@ -405,6 +419,12 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
                                   "mode AD.")
 
     vjp = backward
+
+    # PyTorch's switches: free saved tensors on their first access; pass backward the
+    # gradients as one list it may empty as it goes; vmap support (not in gradnb)
+    clear_saved_tensors_on_access = False
+    boxed_grads_call = False
+    generate_vmap_rule = False
 
     @staticmethod
     def jvp(ctx, *grad_inputs):
