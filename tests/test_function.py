@@ -271,3 +271,22 @@ def test_run_on_tensors_is_what_a_create_graph_engine_calls():
     assert grads[1] is None or not grads[1].requires_grad
     with_graph = y.grad_fn.run((gradnb.ones(2, requires_grad=True), None), True)
     assert with_graph[0].grad_fn is not None   # the backward computation was recorded
+
+
+def test_non_differentiable_output_is_drawn_with_its_reason():
+    class ValueAndIndex(Function):
+        @staticmethod
+        def forward(ctx, x):
+            idx = gradnb.tensor([1, 0])
+            ctx.mark_non_differentiable(idx)
+            return x * 2, idx
+
+        @staticmethod
+        def backward(ctx, g, g_idx):
+            return g * 2
+
+    x = gradnb.tensor([1.0, 2.0], requires_grad=True)
+    value, idx = ValueAndIndex.apply(x)
+    graph = build_graph(value, idx, namespace={"x": x, "value": value, "idx": idx})
+    assert graph.node("idx")["reason"] == "not_differentiable"
+    assert graph.node("value")["grad_fn"] == "ValueAndIndexBackward"

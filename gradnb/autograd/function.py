@@ -528,8 +528,8 @@ def _wrap_output(ctx, cls, out, nr, inputs, tracked):
         else:
             out._gfe, out._rg, out._prov = (ctx, nr), True, None
     elif not dirty and not is_input:
-        reason = "inference_mode" if MODE.inference else \
-            "no_grad" if not MODE.enabled else "no_input_requires_grad"
+        reason = "not_differentiable" if tracked else "inference_mode" if MODE.inference \
+            else "no_grad" if not MODE.enabled else "no_input_requires_grad"
         out._prov = make_record(cls._backward_cls._rule, inputs, reason, out._data)
     return out
 
