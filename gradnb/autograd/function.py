@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
+from .engine import broadcast_axes
 from .grad_mode import MODE, no_grad, set_grad_enabled
 from .node import BASE_SLOTS, FREED_MESSAGE, Node, modified_error, next_sequence_nr, \
     node_class
@@ -305,12 +306,8 @@ class BackwardCFunction(Node, FunctionCtx):
                 continue
             if g is not None and not isinstance(g, Tensor):
                 raise RuntimeError(f"expected Variable or None (got {_type_name(g)})")
-            per_edge.append(g)
-        return tuple(_fit(g, self, index, meta)
-                     for index, (g, meta) in enumerate(zip(per_edge, self._edge_meta())))
-
-    def _edge_meta(self):
-        return [meta for meta in self._input_meta if meta is not None]
+            per_edge.append((g, meta))
+        return tuple(_fit(g, self, index, meta) for index, (g, meta) in enumerate(per_edge))
 
 
 def _user_backward(forward_cls):
@@ -334,9 +331,7 @@ def _fit(grad, node, index, meta):
             raise RuntimeError(f"Function {type(node).__name__} returned an invalid gradient "
                                f"at index {index} - got {list(got)} but expected shape "
                                f"compatible with {list(shape)}")
-        lead = len(got) - len(shape)
-        dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
-                                          if n == 1 and got[lead + i] != 1)
+        dims = broadcast_axes(got, shape)
         grad = grad.sum(dims, keepdim=True).reshape(shape) if dims else grad.reshape(shape)
     if grad._data.dtype != dtype:
         from .._dtype import from_numpy_dtype
