@@ -992,6 +992,42 @@ x = torch.tensor(data(3), requires_grad=True)
 out_a, out_b = Boxed.apply(x)
 applied = out_a.grad_fn.apply(torch.ones(3), torch.ones(3))
 got = tuple(_got)
+### fn_mark_dirty_view
+class AddScaled(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, k, x, w):
+        x.add_(k * w)
+        ctx.mark_dirty(x)
+        ctx.save_for_backward(w)
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        w, = ctx.saved_tensors
+        return None, g * 3, g * w
+x = torch.tensor(data(3), requires_grad=True)
+w = torch.tensor(data(2, seed=1), requires_grad=True)
+h = x * 1
+v = h[:2]
+r = AddScaled.apply(1.5, v, w)
+same_object = r is v
+base_node = type(h.grad_fn).__name__
+base_next = tuple(type(n).__name__ for n, _ in h.grad_fn.next_functions)
+view_next = tuple(type(n).__name__ for n, _ in v.grad_fn.next_functions)
+versions = (v._version, h._version)
+out = h * 2
+
+### fn_mark_dirty_view_of_leaf_error
+class AddOne(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1)
+        ctx.mark_dirty(x)
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+AddOne.apply(x[:2])
 '''
 
 

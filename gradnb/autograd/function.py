@@ -518,8 +518,7 @@ def _wrap_output(ctx, cls, out, nr, inputs, tracked):
         out = as_view(Tensor._wrap(out._data), out)
     if differentiable:
         if dirty:
-            from ..ops.inplace import _set_history
-            _set_history(out, ctx, nr)
+            _dirty_history(out, ctx, nr, inputs)
         else:
             out._gfe, out._rg, out._prov = (ctx, nr), True, None
     elif not dirty and not is_input:
@@ -536,10 +535,46 @@ def _mark_modified(tensor, recorded):
             raise RuntimeError(_DIRTY_LEAF)
         from ..ops.inplace import check_inplace
         check_inplace(tensor)
-        if tensor._base is not None:    # PyTorch records CopySlices on the base
-            raise NotImplementedError("gradnb: mark_dirty on a view is not supported when "
-                                      "autograd records the call; modify the base instead")
     tensor._vc[0] += 1
+
+
+def _dirty_history(tensor, ctx, nr, inputs):
+    """The history of an input modified in place: this node's output ``nr``; for a view,
+    as for any in-place op on a view, its base gets ``CopySlices`` around this node and
+    the view ``AsStridedBackward0``."""
+    from ..ops import inplace
+    base = tensor._base
+    if base is None:
+        inplace._set_history(tensor, ctx, nr)
+        return
+    if len(ctx._shape) != 1:
+        raise NotImplementedError("gradnb: mark_dirty on a view is supported for custom "
+                                  "Functions with one output only")
+    Tensor = _tensor_class()
+    edge = [x for x in inputs if isinstance(x, Tensor)].index(tensor)
+    positions = inplace._view_positions(tensor, base)
+    inplace._copy_slices(tensor, base, positions, _DirtyView(ctx, edge))
+
+
+class _DirtyView:
+    """What CopySlices calls for a custom Function that modified a view in place: the
+    node seen with the modified input as its first edge (CopySlices routes the gradient
+    of edge 0 into the view's part of the base, the others to their inputs)."""
+
+    __slots__ = ("node", "edge", "next_functions")
+    _extra = None
+
+    def __init__(self, node, edge):
+        self.node, self.edge = node, edge
+        self.next_functions = _first(node.next_functions, edge)
+
+    def apply(self, grad):
+        return _first(self.node._vjp([grad]), self.edge)
+
+
+def _first(items, k):
+    """``items`` with item ``k`` moved to the front."""
+    return (items[k],) + tuple(items[:k]) + tuple(items[k + 1:])
 
 
 def _save(ctx):
