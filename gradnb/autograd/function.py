@@ -11,14 +11,23 @@ makes it the outputs' ``grad_fn``. A node has one output per value ``forward`` r
 
 Backward runs the user's ``backward`` on gradnb Tensors (:meth:`BackwardCFunction.run`),
 under ``set_grad_enabled(create_graph)``; :meth:`BackwardCFunction._vjp` adapts it to the
-engine, which moves numpy arrays. Gradients are checked as PyTorch checks them: count,
-None for non-tensor inputs, Tensor type, a shape that sums down to the input's (the
-engine's ``sum_to_shape`` rule), and cast to the input's dtype.
+engine, which moves numpy arrays (it returns read-only views: the engine may then not add
+into an array the user's code still holds). An engine that builds a graph of the backward
+pass (``create_graph=True``) calls ``node.run(grad_tensors, True)`` instead, with one
+Tensor or None per output (the node has ``_multi = True`` and its ``_fill_missing``
+leaves the Nones: ``run`` materializes zeros itself, after the pre-hooks saw the None),
+and gets one Tensor or None per tensor input, recorded when the user's code is
+differentiable. Gradients are checked as PyTorch checks them: count, None for non-tensor
+inputs, Tensor type, a shape that sums down to the input's, cast to the input's dtype.
 
 Saved tensors: inputs and other tensors are kept as they are; an output is kept as its
 array and version counter and re-wrapped on access (holding the output tensor itself
 would make a reference cycle through its ``grad_fn``). Unpacking checks the freed flag
 (set by the engine after a backward without ``retain_graph``) and the version counters.
+
+In-place forwards (``ctx.mark_dirty``): the modified input becomes the output and gets
+this node as history; a modified view gets the history of any in-place op on a view
+(``CopySlices`` on its base around this node, see :mod:`gradnb.ops.inplace`).
 """
 
 import functools
