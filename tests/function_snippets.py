@@ -52,6 +52,9 @@ saved_is_input = out.grad_fn.saved_tensors[0] is x
 is_ctx = isinstance(out.grad_fn, torch.autograd.function.FunctionCtx)
 backward_cls = repr(Cube._backward_cls)
 function_repr = repr(torch.autograd.Function)
+ctx_class_repr = repr(torch.autograd.function.FunctionCtx)
+node_base_repr = repr(type(out.grad_fn).__mro__[1])
+apply_repr = _addr(Cube.apply)
 same_class = torch.autograd.Function is torch.autograd.function.Function
 
 ### fn_cube_float64_chain
