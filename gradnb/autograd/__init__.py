@@ -1,5 +1,6 @@
 """``torch.autograd`` for gradnb: :func:`backward`, :func:`grad`, grad modes, legacy
-:class:`Variable`, and the observer hook the graph views use (:func:`add_observer`)."""
+:class:`Variable`, custom :class:`Function` (module :mod:`.function`), and the observer
+hook the graph views use (:func:`add_observer`)."""
 
 import numpy as np
 
@@ -9,11 +10,14 @@ from .variable import Variable
 from .engine import run_backward, add_observer
 from .node import Node, AccumulateGrad
 from . import provenance
+from . import function
+from .function import Function, once_differentiable
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "add_observer",
-           "Node", "AccumulateGrad", "provenance"]
+           "Node", "AccumulateGrad", "provenance", "function", "Function",
+           "once_differentiable"]
 
 
 def _as_tuple(value):

@@ -16,7 +16,7 @@ import numpy as np
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
 from .node import AccumulateGrad, FREED_MESSAGE, check_saved_versions
 
-__all__ = ["run_backward", "add_observer", "sum_to_shape"]
+__all__ = ["run_backward", "add_observer", "sum_to_shape", "broadcast_axes"]
 
 _ndarray = np.ndarray
 
@@ -74,11 +74,18 @@ def _broadcast_events(event, data):
 # gradient plumbing
 # ---------------------------------------------------------------------------------------
 
+def broadcast_axes(grad_shape, shape):
+    """The axes of a gradient of ``grad_shape`` to sum for a tensor of ``shape`` that was
+    broadcast to it: the leading extra ones, and those where ``shape`` has size 1."""
+    lead = len(grad_shape) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1)
+
+
 def sum_to_shape(grad, shape):
     """Sum a broadcast gradient down to ``shape`` (the reverse of numpy broadcasting)."""
     lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    axes = broadcast_axes(grad.shape, shape)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape) if lead or grad.shape != shape else grad
@@ -447,7 +454,7 @@ def _apply_special(node, grad, retain_graph):
     """Rule call for the uncommon cases: no gradient arrived, or several outputs."""
     if grad is None or all(g is None for g in grad):
         return (None,) * len(node.next_functions)
-    grad = [np.zeros(s, node._dtype) if g is None else g for g, s in zip(grad, node._shape)]
+    grad = node._fill_missing(grad)
     saved = node._saved
     if saved is None:
         raise RuntimeError(FREED_MESSAGE)

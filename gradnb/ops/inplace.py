@@ -66,14 +66,16 @@ def check_inplace(t, region=False):
         return
     base = t._base
     if base is not None and base._rg:
-        if base._grad_fn is None:
-            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+        # how the view was made is checked first (PyTorch's creation_meta), then the leaf
         if t._prov is not None and t._prov[2] == REASON_NO_GRAD:
             raise RuntimeError(_NO_GRAD_VIEW_ERROR)
         node = t._grad_fn
         if node is not None and node._multi:
             raise RuntimeError(f"Output {t._nr} of {short_name(node)} is a view and is being "
-                               "modified inplace. " + _MULTI_VIEW_ERROR)
+                               "modified inplace. "
+                               + getattr(node, "_view_inplace_error", _MULTI_VIEW_ERROR))
+        if base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
     if t._rg and t._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_ERROR if region else _LEAF_ERROR)
 

@@ -87,6 +87,9 @@ def _names_in(expr):
 
 def rule_text(rule):
     """Readable backward formulas, e.g. ``['grad_self = grad * other', ...]``."""
+    source_lines = getattr(rule, "source_lines", None)   # a custom autograd.Function
+    if source_lines is not None:
+        return source_lines()
     if "all" in rule.formulas:
         return [f"grad_inputs = {rule.formulas['all']}"]
     return [f"grad_{inp} = {expr}" if expr else f"grad_{inp}: not differentiable"
