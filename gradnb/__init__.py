@@ -24,7 +24,7 @@ from ._format import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
-from . import autograd, cuda, ops, utils
+from . import autograd, cuda, ops, random, utils
 
 globals().update(_methods.namespace_functions())
 

@@ -127,13 +127,14 @@ class Generator:
     def set_state(self, new_state):
         """Restore a state from ``get_state`` (gradnb's or PyTorch's)."""
         data = getattr(new_state, "_data", None)
-        if data is None or data.dtype != np.uint8:
+        if data is None:
             raise TypeError(f"expected a torch.ByteTensor, but got "
                             f"{type(new_state).__name__}")
+        if data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
         if data.size != _STATE_SIZE:
-            raise RuntimeError("Expected either a CPUGeneratorImplStateLegacy of size 5048 "
-                               "or a CPUGeneratorImplState of size 5056 but found the input "
-                               f"RNG state size to be {data.size}")
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_SIZE} but "
+                               f"found the input RNG state size to be {data.size}")
         self._unpack(data.tobytes())
         return self
 
@@ -497,6 +498,23 @@ def fill_random(gen, data):
             gen._random(n).astype(np.uint64)
         vals = raw % np.uint64(dtype_top(data.dtype) + 1)
     view[...] = vals.astype(data.dtype).reshape(view.shape)
+
+
+_C_NAMES = {np.dtype(np.int8): "signed char", np.dtype(np.uint8): "unsigned char",
+            np.dtype(np.int16): "short int", np.dtype(np.int32): "int",
+            np.dtype(np.int64): "long int", np.dtype(np.bool_): "bool"}
+
+
+def check_int_bounds(np_dtype, low, high):
+    """PyTorch's errors for ``random_(from, to)`` outside an integer dtype's range."""
+    name = _C_NAMES.get(np.dtype(np_dtype))
+    if name is None:
+        return
+    lo, hi = (0, 1) if name == "bool" else (np.iinfo(np_dtype).min, np.iinfo(np_dtype).max)
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if not lo <= high - 1 <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {name}")
 
 
 def check_probs(p):

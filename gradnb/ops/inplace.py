@@ -62,7 +62,8 @@ def check_inplace(t, region=False):
     through a view, hence its "view of a leaf" wording even for the leaf itself."""
     if t._extra is not None and t._extra.inference and not MODE.inference:
         raise RuntimeError(_INFERENCE_ERROR)
-    if any(stride == 0 and n > 1 for n, stride in zip(t._data.shape, t._data.strides)):
+    if t._data.size and any(stride == 0 and n > 1
+                            for n, stride in zip(t._data.shape, t._data.strides)):
         raise RuntimeError(_OVERLAP_ERROR)
     if not MODE.enabled:
         return
@@ -488,6 +489,7 @@ def random_(self, from_=_UNSET, to=_UNSET, *, generator=None, **kwargs):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
+    _rnd.check_int_bounds(self._data.dtype, low, high)
     return _random_fill(self, rule, _rnd.fill_integers, gen, low, high)
 
 
