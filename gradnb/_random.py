@@ -186,8 +186,19 @@ class Generator:
     def _unit(self, n, np_dtype):
         """``n`` uniforms in [0, 1) of ``np_dtype`` (float32: 24 bits, float64: 53)."""
         if np_dtype == np.float64:
-            return (self._random64(n) & _MASK53).astype(np.float64) * (1.0 / (1 << 53))
-        return (self._random(n) & _MASK24).astype(np.float32) * np.float32(1.0 / (1 << 24))
+            bits = self._random64(n)
+            bits &= _MASK53
+            x = bits.astype(np.float64)
+            x *= 1.0 / (1 << 53)
+            return x
+        if n == 0:
+            return np.empty(0, np.float32)
+        self._fresh = False
+        bits = self._bits.random_raw(n)                  # uint64 holding 32-bit outputs
+        bits &= np.uint64((1 << 24) - 1)
+        x = bits.astype(np.float32)                      # exact: 24 bits
+        x *= np.float32(1.0 / (1 << 24))
+        return x
 
     def uniform(self, n, np_dtype, low=0.0, high=1.0):
         """``n`` values of U(low, high) as PyTorch's ``uniform_`` makes them."""
@@ -241,9 +252,14 @@ class Generator:
         """``n`` integers in [low, high) (``random_(from, to)``), as ``np_dtype``."""
         span = int(high) - int(low)
         wide = span >= (1 << 32) and np.dtype(np_dtype) in (np.int64, np.float64, np.float32)
-        raw = self._random64(n) if wide else self._random(n).astype(np.uint64)
-        vals = (raw % np.uint64(span)) + np.uint64(int(low) & 0xFFFFFFFFFFFFFFFF)
-        return vals.view(np.int64).astype(np_dtype)
+        if wide:
+            vals = self._random64(n) % np.uint64(span)
+        elif span < (1 << 32):
+            vals = (self._random(n) % np.uint32(span)).astype(np.uint64)
+        else:                                # a 32-bit draw is below the span: unchanged
+            vals = self._random(n).astype(np.uint64)
+        vals += np.uint64(int(low) & 0xFFFFFFFFFFFFFFFF)  # wraps as ATen's uint64 sum
+        return vals.view(np.int64).astype(np_dtype, copy=False)
 
     def permutation(self, n):
         """PyTorch's ``randperm(n)``: an int64 array holding a permutation of 0..n-1."""
