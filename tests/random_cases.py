@@ -9,6 +9,7 @@ generator states the case used.
 """
 
 import hashlib
+import math
 
 import numpy as np
 
@@ -185,7 +186,12 @@ def seq_nn(torch):
             ("dropout", nn.functional.dropout(x, 0.0)),
             ("dropout", nn.functional.dropout(x, 1.0)), ("rand", torch.rand(3))]
     seq = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
-    out += [(f"linear", p.detach()) for p in seq.parameters()]
+    out += [("linear", p.detach()) for p in seq.parameters()]
+    # what Conv2d's reset_parameters does to a (8, 3, 3, 3) weight and its bias
+    conv_w, conv_b = torch.empty(8, 3, 3, 3), torch.empty(8)
+    nn.init.kaiming_uniform_(conv_w, a=math.sqrt(5))
+    nn.init.uniform_(conv_b, -1 / math.sqrt(27), 1 / math.sqrt(27))
+    out += [("conv_init", conv_w), ("conv_init", conv_b)]
     return out, [torch.get_rng_state()]
 
 
