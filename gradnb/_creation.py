@@ -345,11 +345,14 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, l
                         requires_grad, device)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, layout=None, pin_memory=False, out=None):
-    """Random integers in [low, high) (int64 unless ``dtype`` says otherwise)."""
+    """Random integers in [low, high) (int64 unless ``dtype`` says otherwise):
+    ``randint(high, size)`` or ``randint(low, high, size)``."""
     if size is None:
         low, high, size = 0, low, high
+    elif low is None:
+        low = 0
     return _random_leaf(_size((size,), "randint"), dtype or _dtype.int64, "random_",
                         (low, high), generator, requires_grad, device)
 

@@ -202,6 +202,8 @@ class Generator:
 
     def uniform(self, n, np_dtype, low=0.0, high=1.0):
         """``n`` values of U(low, high) as PyTorch's ``uniform_`` makes them."""
+        if np_dtype == np.float16:
+            return self._uniform_half(n, low, high)
         ct = np.float64 if np_dtype == np.float64 else np.float32
         x = self._unit(n, ct)
         low, high = ct(low), ct(high)
@@ -209,6 +211,11 @@ class Generator:
             # x * (to - from) + from, fused into one rounding as ATen's compiled kernel does
             x = fma(x, ct(high - low), low)
         return x
+
+    def _uniform_half(self, n, low, high):
+        """float16 uniforms: drawn as float32 ones (24 bits), then rounded to half, as
+        PyTorch 2.13 on CPU does."""
+        return self.uniform(n, np.float32, low, high).astype(np.float16)
 
     def normal(self, n, np_dtype, mean=0.0, std=1.0, contiguous=True):
         """``n`` values of N(mean, std^2) as PyTorch's ``normal_`` makes them."""
@@ -450,7 +457,7 @@ def _avx2_sincos(x):
 # -- filling numpy arrays in place, in PyTorch's element order ---------------------------
 
 def _float_type(data):
-    return np.float64 if data.dtype == np.float64 else np.float32
+    return data.dtype.type if data.dtype in (np.float64, np.float16) else np.float32
 
 
 def fill_uniform(gen, data, low=0.0, high=1.0):

@@ -204,7 +204,34 @@ def seq_shuffle(torch):
     return out, [torch.get_rng_state()]
 
 
-SEQUENCES = {"interleaved": seq_interleaved, "generators": seq_generators,
+def seq_keywords(torch):
+    """PyTorch's keyword spellings and the less common dtypes."""
+    torch.manual_seed(0)
+    out = [("uniform_", torch.empty(3).uniform_(to=2)),
+           ("uniform_", torch.empty(3).uniform_(**{"from": -1, "to": 0})),
+           ("normal", torch.empty(2).normal_(mean=1, std=2)),
+           ("exponential", torch.empty(2).exponential_(lambd=3)),
+           ("normal", torch.normal(mean=torch.zeros(2), std=1.0)),
+           ("randint", torch.randint(low=2, high=5, size=(3,))),
+           ("randint", torch.randint(high=5, size=(3,))),
+           ("multinomial", torch.multinomial(torch.ones(3), num_samples=2, replacement=True)),
+           ("bernoulli", torch.rand(2, 2).bernoulli()),
+           ("multinomial", torch.ones(3).multinomial(2)),
+           ("bernoulli", torch.bernoulli(torch.rand(3), 0.5)),
+           ("randn", torch.randn(2, 3, requires_grad=True).detach()),
+           ("rand", torch.rand_like(torch.zeros(2), dtype=torch.float64)),
+           ("uniform_", torch.empty(5, dtype=torch.float16).uniform_(-2, 3)),
+           ("bernoulli_", torch.empty(3, dtype=torch.bool).bernoulli_(0.5)),
+           ("bernoulli_", torch.empty(3, dtype=torch.int64).bernoulli_(0.5)),
+           ("randint", torch.randint(3, 10, (2, 2), dtype=torch.int32)),
+           ("randperm", torch.randperm(5, dtype=torch.float32)),
+           ("random_", torch.empty(4, dtype=torch.uint8).random_()),
+           ("random_", torch.empty(4, dtype=torch.int16).random_(-300, 300)),
+           ("random_", torch.empty(4, dtype=torch.float32).random_(7, None))]
+    return out, [torch.get_rng_state()]
+
+
+SEQUENCES = {"interleaved": seq_interleaved, "keywords": seq_keywords, "generators": seq_generators,
              "save_restore": seq_save_restore, "nn": seq_nn, "shuffle": seq_shuffle}
 
 

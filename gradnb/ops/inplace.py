@@ -449,8 +449,12 @@ def _float_only(self, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype._legacy}\'')
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    """Fill with uniform random numbers in ``[a, b)``."""
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
+    """Fill with uniform random numbers in ``[a, b)`` (PyTorch's keywords: ``from``,
+    ``to``)."""
+    a, b = bounds.pop("from", a), bounds.pop("to", b)
+    if bounds:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(bounds))}'")
     _float_only(self, "check_uniform_bounds")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
