@@ -20,7 +20,7 @@ FULL_LIMIT = 20          # tensors up to this many elements are stored value by 
 # may differ in the last bits between CPUs): compared with a tolerance, everything else
 # (raw bits, uniforms, integers, 0/1 draws) exactly
 CPU_DEPENDENT = ("normal", "randn", "exponential", "kaiming_normal", "xavier_normal",
-                 "lesson")
+                 "trunc_normal", "lesson")
 
 
 def _float(torch, name):
@@ -179,6 +179,9 @@ def seq_nn(torch):
            ("normal", nn.init.normal_(w2, 0.5, 0.01).clone())]
     g = torch.Generator().manual_seed(4)
     out.append(("kaiming_uniform", nn.init.kaiming_uniform_(w, generator=g).clone()))
+    out += [("trunc_normal", nn.init.trunc_normal_(w2, std=0.02).clone()),
+            ("trunc_normal", nn.init.trunc_normal_(w, 0.5, 2.0, -1.0, 3.0).clone()),
+            ("trunc_normal", nn.init.trunc_normal_(w2, 0.0, 1.0, 2.0, 3.0).clone())]
     x = torch.ones(4, 10)
     drop = nn.Dropout(0.3)
     out += [("dropout", drop(x)), ("dropout", nn.functional.dropout(x, 0.5)),
