@@ -17,19 +17,30 @@ state is set here) and the same transforms, vectorised over whole tensors:
   tensor's type), then each block of 16 becomes 8 (u1, u2) pairs, u1 = 1 - data[j],
   u2 = data[j + 8]; a size that is not a multiple of 16 draws 16 more uniforms and redoes
   the last 16 elements. On x86, float32 blocks go through ATen's AVX2 polynomial log and
-  sincos, reproduced here operation by operation; float64 (and other CPUs) use libm's
-  log/sin/cos, which numpy's may differ from in the last bit.
+  sincos, reproduced here operation by operation (bit for bit up to ``_EXACT_LIMIT``
+  elements; larger tensors use numpy's float32 log/sin/cos for speed, a few ulps off);
+  float64 (and other CPUs) use libm's log/sin/cos, which numpy's may differ from in the
+  last bit.
 * ATen's kernels are compiled with fused multiply-adds: ``x * (to - from) + from`` and
   ``x * std + mean`` round once (``fma``).
 * integers in [base, base + range): ``random() % range`` (``random64()`` for ranges of
   2^32 or more with 64-bit and floating types) plus base.
-* ``randperm``: a Fisher-Yates swap with ``random() % (n - i)``.
-* bernoulli(p): ``uniform < p``; exponential: ``-log(1 - u) / lambda`` (doubles).
+* ``randperm``: a Fisher-Yates swap with ``random() % (n - i)`` (a python loop: the
+  swaps depend on each other; about 1.5 s for 1e6 elements).
+* bernoulli(p): ``uniform < p`` (a double uniform for a float ``p`` or a float64 tensor,
+  a float one for a float32 tensor); exponential: ``-log(1 - u) / lambda`` (doubles);
+  multinomial: see ``gradnb._creation.multinomial``.
+* float16 uniforms are float32 ones rounded to half.
+
+The default generator starts from PyTorch's documented default seed (67280421310721), so
+an unseeded gradnb session repeats itself; PyTorch 2.13 seeds its default generator
+non-deterministically at import.
 
 ``get_state``/``set_state`` use PyTorch's 5056-byte layout (``CPUGeneratorImplState``),
 so a state saved by one library restores in the other.
 """
 
+import array
 import math
 import os
 import platform
@@ -272,13 +283,13 @@ class Generator:
         """PyTorch's ``randperm(n)``: an int64 array holding a permutation of 0..n-1."""
         if n < 0xFFFFFFFF // 20:
             # swap i with i + random() % (n - i): each swap reads the previous ones
-            perm = list(range(n))
-            picks = (self._random(max(n - 1, 0)).astype(np.int64)
-                     % np.arange(n, 1, -1, dtype=np.int64)).tolist()
-            for i, z in enumerate(picks):
-                j = i + z
+            perm = array.array("q", range(n))       # compact: the swaps hit the cache
+            steps = max(n - 1, 0)
+            partner = (self._random(steps) % np.arange(n, 1, -1, dtype=np.uint32)
+                       + np.arange(steps, dtype=np.uint32)).tolist()
+            for i, j in enumerate(partner):
                 perm[i], perm[j] = perm[j], perm[i]
-            return np.array(perm, dtype=np.int64)
+            return np.frombuffer(perm, dtype=np.int64).copy()
         # PyTorch's inside-out variant for huge n, with random64()
         perm = np.empty(n, np.int64)
         picks = self._random64(n) % np.arange(1, n + 1, dtype=np.uint64)
