@@ -245,11 +245,26 @@ class Generator:
             start = 1
         pairs = (n - start + 1) // 2
         if pairs:
-            u = self._unit(2 * pairs, np.float64).reshape(pairs, 2)
-            flat = _box_muller_pairs(u).reshape(-1)
+            flat = (self._box_muller_small(pairs) if pairs <= 8 else
+                    _box_muller_pairs(self._unit(2 * pairs, np.float64).reshape(pairs, 2))
+                    .reshape(-1))
             out[start:] = flat[:n - start]
             if (n - start) % 2:
                 self._next_double = float(flat[-1])
+        return out
+
+    def _box_muller_small(self, pairs):
+        """A few Box-Muller pairs in plain python floats through libm (``math``), as ATen
+        computes them (to the bit), without numpy's per-call cost."""
+        self._fresh = False
+        raw = self._bits.random_raw(4 * pairs).tolist()
+        out = []
+        for k in range(0, 4 * pairs, 4):
+            u1 = (((raw[k] << 32) | raw[k + 1]) & 0x1FFFFFFFFFFFFF) * (1.0 / (1 << 53))
+            u2 = (((raw[k + 2] << 32) | raw[k + 3]) & 0x1FFFFFFFFFFFFF) * (1.0 / (1 << 53))
+            r = math.sqrt(-2.0 * math.log1p(-u2))
+            theta = _TWO_PI * u1
+            out += (r * math.cos(theta), r * math.sin(theta))
         return out
 
     def _normal_fill(self, n, ct, mean, std):
@@ -371,15 +386,7 @@ def _fma64(a, b, c):
 
 def _box_muller_pairs(u):
     """(r cos theta, r sin theta) per row (u1, u2) of ``u``, in double, as ATen's
-    ``normal_distribution<double>``. Short runs go through libm (``math``), as ATen
-    does, so they match to the bit; long ones through numpy."""
-    if len(u) <= 8:
-        out = []
-        for u1, u2 in u.tolist():
-            r = math.sqrt(-2.0 * math.log1p(-u2))
-            theta = _TWO_PI * u1
-            out.append((r * math.cos(theta), r * math.sin(theta)))
-        return np.array(out)
+    ``normal_distribution<double>`` (numpy's log/cos/sin: within an ulp of libm's)."""
     r = np.sqrt(-2.0 * np.log1p(-u[:, 1]))
     theta = _TWO_PI * u[:, 0]
     return np.stack([r * np.cos(theta), r * np.sin(theta)], axis=1)
