@@ -35,6 +35,16 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def _bernoulli(self, p=None, *, generator=None):
+    from ._creation import bernoulli
+    return bernoulli(self, p, generator=generator)
+
+
+def _multinomial(self, num_samples, replacement=False, *, generator=None):
+    from ._creation import multinomial
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
     return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
@@ -74,7 +84,8 @@ _METHODS = (
     "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
     "contiguous to narrow flip movedim select matmul mm mv dot bmm outer add_ sub_ mul_ div_ "
     "pow_ "
-    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_"
+    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_ "
+    "random_ bernoulli_ exponential_"
 ).split()
 
 _EXTRA_METHODS = {
@@ -86,7 +97,8 @@ _EXTRA_METHODS = {
     "new_tensor": _new_tensor, "new_zeros": _new_factory("zeros"),
     "new_ones": _new_factory("ones"), "new_empty": _new_factory("empty"),
     "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,
-    "subtract": ops.sub, "divide": ops.div,
+    "subtract": ops.sub, "divide": ops.div, "bernoulli": _bernoulli,
+    "multinomial": _multinomial,
 }
 
 

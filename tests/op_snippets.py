@@ -1512,10 +1512,54 @@ c = int(x)
 """
 
 
+# ---------------------------------------------------------------------------------------
+# issue 12 (branch rng): seeded random tensors print PyTorch's numbers
+# ---------------------------------------------------------------------------------------
+
+RANDOM = """
+### random_seeded_prints
+torch.manual_seed(0)
+a = torch.randn(3)
+b = torch.rand(2, 3)
+c = torch.randint(0, 10, (6,))
+d = torch.randperm(7)
+e = torch.randn(4, 5, dtype=torch.float64)
+### random_linear_init
+torch.manual_seed(0)
+lin = torch.nn.Linear(3, 2)
+w = lin.weight
+bias = lin.bias
+### random_dropout_mask
+torch.manual_seed(1)
+x = torch.ones(3, 4, requires_grad=True)
+out = torch.nn.functional.dropout(x, 0.5)
+### random_normal_overloads
+torch.manual_seed(2)
+a = torch.normal(torch.zeros(3), torch.ones(3))
+b = torch.normal(1.0, torch.ones(2))
+c = torch.normal(torch.arange(3.0), 0.5)
+d = torch.normal(0.0, 2.0, (2, 2))
+### random_inplace_fills
+torch.manual_seed(3)
+a = torch.empty(5).uniform_(-1, 1)
+b = torch.empty(5).normal_(2.0, 0.5)
+c = torch.empty(5, dtype=torch.int64).random_(0, 100)
+d = torch.empty(5).bernoulli_(0.3)
+e = torch.empty(5).exponential_()
+f = torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 5, replacement=True)
+### random_generator_state
+g = torch.Generator().manual_seed(5)
+state = g.get_state()
+a = torch.randn(20, generator=g)
+g.set_state(state)
+b = torch.randn(20, generator=g)
+"""
+
+
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
-                 GRAPHS, FRESH, LOSSES):
+                 GRAPHS, FRESH, LOSSES, RANDOM):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

@@ -382,6 +382,14 @@ INPLACE = [
     *unary("fill_", lambda x: x.clone().fill_(2.0) * x),
     *unary("uniform_", _seeded(lambda x: x.clone().uniform_() * x)),
     *unary("normal_", _seeded(lambda x: x.clone().normal_() + x)),
+    # random fills of issue 12 (branch rng): the old values get a zero gradient
+    *unary("random_from_to", _seeded(lambda x: x.clone().random_(0, 5) * x)),
+    *unary("random_to", _seeded(lambda x: x.clone().random_(5) * x)),
+    *unary("random_", _seeded(lambda x: x.clone().random_() * 0.0 + x)),
+    *unary("bernoulli_", _seeded(lambda x: x.clone().bernoulli_(0.5) * x)),
+    *unary("bernoulli_tensor", _seeded(
+        lambda x: x.clone().bernoulli_(torch.tensor(0.5, dtype=torch.float64)) * x)),
+    *unary("exponential_", _seeded(lambda x: x.clone().exponential_() * x)),
     Case("copy_", lambda x, s: x.clone().copy_(s), (In((2, 3)), In((3,)))),
     Case("copy_into_const", lambda s: torch.zeros(2, 3).double().copy_(s), (In((1, 3)),)),
     Case("masked_fill_", lambda x: x.clone().masked_fill_(MASK, 0.5), (In((2, 3)),)),

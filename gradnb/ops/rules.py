@@ -583,6 +583,13 @@ _TABLE = [
       value="grad.sum()"),
     R("uniform_", "UniformBackward0", self="zeros_like(grad)"),
     R("normal_", "NormalBackward0", self="zeros_like(grad)"),
+    # random fills (issue 12): the new values do not depend on the old ones
+    R("random_from_to", "RandomBackward0", self="zeros_like(grad)"),
+    R("random_to", "RandomBackward1", self="zeros_like(grad)"),
+    R("random_", "RandomBackward2", self="zeros_like(grad)"),
+    R("bernoulli_tensor", "BernoulliBackward1", self="zeros_like(grad)"),
+    R("bernoulli_", "BernoulliBackward2", self="zeros_like(grad)"),
+    R("exponential_", "ExponentialBackward0", self="zeros_like(grad)"),
     R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
     R("masked_fill_tensor", "MaskedFillBackward1", ("self", "value"), ("mask",),
       self="where(mask, 0, grad)", value="where(mask, grad, 0).sum()"),
