@@ -16,8 +16,9 @@ from . import _methods
 from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full, eye, arange,
                         range, linspace, logspace, ones_like, zeros_like, empty_like,
                         full_like, rand, randn, randint, randperm, rand_like, randn_like,
-                        randint_like, normal, bernoulli, multinomial, scalar_tensor, FloatTensor, DoubleTensor, LongTensor,
-                        IntTensor, BoolTensor, ByteTensor, HalfTensor)
+                        randint_like, normal, bernoulli, multinomial, scalar_tensor,
+                        FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor,
+                        ByteTensor, HalfTensor)
 from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,
                       get_rng_state, set_rng_state)
 from ._format import set_printoptions

@@ -22,7 +22,8 @@ from .ops._common import int_tuple
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
            "full_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-           "randint_like", "normal", "bernoulli", "multinomial", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor",
+           "randint_like", "normal", "bernoulli", "multinomial", "FloatTensor", "DoubleTensor",
+           "LongTensor", "IntTensor",
            "BoolTensor", "ByteTensor", "HalfTensor", "legacy_new", "scalar_tensor"]
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
