@@ -1,5 +1,9 @@
-"""``torch.autograd`` for gradnb: :func:`backward`, :func:`grad`, grad modes, legacy
-:class:`Variable`, and the observer hook the graph views use (:func:`add_observer`)."""
+"""``torch.autograd`` for gradnb: :func:`backward`, :func:`grad` (``create_graph=True``
+for higher-order gradients), grad modes, legacy :class:`Variable`, the
+:mod:`~gradnb.autograd.functional` API (jacobian, hessian, vjp, jvp, hvp, vhp), and the
+observer hook the graph views use (:func:`add_observer`)."""
+
+import warnings
 
 import numpy as np
 
@@ -9,11 +13,12 @@ from .variable import Variable
 from .engine import run_backward, add_observer
 from .node import Node, AccumulateGrad
 from . import provenance
+from . import functional
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "add_observer",
-           "Node", "AccumulateGrad", "provenance"]
+           "Node", "AccumulateGrad", "provenance", "functional"]
 
 
 def _as_tuple(value):
@@ -29,8 +34,10 @@ def _check_outputs(outputs):
                                "have a grad_fn")
 
 
-def _seed_grads(outputs, grad_outputs):
-    """The gradient each output starts with, as ``(array, owned)`` pairs."""
+def _seed_grads(outputs, grad_outputs, create_graph=False):
+    """The gradient each output starts with, as ``(array, owned)`` pairs; as Tensors
+    when ``create_graph`` (a given gradient may itself require grad: its graph goes on
+    into the result, as the double-backward trick of ``jvp`` needs)."""
     Size = _tensor_module.Size
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
@@ -49,14 +56,24 @@ def _seed_grads(outputs, grad_outputs):
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{Size(data.shape)!r} and output[{i}] has a shape of "
                                f"{Size(t._data.shape)!r}.")
+        if create_graph and isinstance(g, _tensor_module.Tensor):
+            seeds.append((g if data.dtype == t._data.dtype else g.to(t.dtype), False))
+            continue
         seeds.append((data.astype(t._data.dtype, copy=False), False))
+    if create_graph:
+        return [g if isinstance(g, _tensor_module.Tensor) else _tensor_module.Tensor._wrap(g)
+                for g, _ in seeds]
     return seeds
 
 
-def _check_create_graph(create_graph):
-    if create_graph:
-        raise NotImplementedError("gradnb does not support create_graph=True "
-                                  "(higher-order gradients)")
+# PyTorch's warning (engine.cpp) when backward(create_graph=True) writes a leaf's .grad
+_CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this "
+    "function, make sure to reset the .grad fields of your parameters to None after use "
+    "to break the cycle and avoid the leak. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)")
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
@@ -72,27 +89,48 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         Keep the graph's saved values so backward can run through it again.
     inputs : sequence of Tensor, optional
         Accumulate only into these tensors.
+    create_graph : bool
+        Record the backward pass, so the gradients can be differentiated again;
+        ``retain_graph`` then defaults to True.
     """
-    _check_create_graph(create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=_user_level())
     outputs = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables)
     _check_outputs(outputs)
-    seeds = _seed_grads(outputs, grads)
+    seeds = _seed_grads(outputs, grads, create_graph)
     roots = [t._edge() for t in outputs]
     if inputs is None:
-        run_backward(roots, seeds, bool(retain_graph), root_tensors=outputs)
+        run_backward(roots, seeds, bool(retain_graph), root_tensors=outputs,
+                     create_graph=create_graph)
         return
     inputs = _as_tuple(inputs)
     captures = _captures(inputs)
-    results = run_backward(roots, seeds, bool(retain_graph), captures, accumulate=False)
+    results = run_backward(roots, seeds, bool(retain_graph), captures, accumulate=False,
+                           create_graph=create_graph)
     for i, t in enumerate(inputs):
         if results.get(i) is not None:
             _accumulate_into(t, results[i])
 
 
+def _user_level():
+    """stacklevel of a warning shown at the user's call of backward (through
+    Tensor.backward or torch.autograd.backward)."""
+    import sys
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(
+            ("gradnb.autograd", "gradnb.tensor")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _accumulate_into(t, g):
     from ..tensor import Tensor
-    if t._grad is None:
+    if isinstance(g, Tensor):           # create_graph: out of place, recorded
+        t._grad = g.clone() if t._grad is None else t._grad + g
+    elif t._grad is None:
         t._grad = Tensor._wrap(np.array(g, copy=True))
     else:
         t._grad._data = t._grad._data + g
@@ -120,18 +158,26 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
 
+    Parameters
+    ----------
+    create_graph : bool
+        Record the backward pass: the gradients returned have a graph of their own and
+        can be differentiated again. ``retain_graph`` then defaults to True.
+
     Returns
     -------
     tuple of Tensor (None for an unused input when ``allow_unused``)
     """
     from ..tensor import Tensor
-    _check_create_graph(create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     _check_outputs(outputs)
-    seeds = _seed_grads(outputs, _as_tuple(grad_outputs))
+    seeds = _seed_grads(outputs, _as_tuple(grad_outputs), create_graph)
+    roots = [t._edge() for t in outputs]     # first: an output may be an input leaf
     captures = _captures(inputs)
-    results = run_backward([t._edge() for t in outputs], seeds, bool(retain_graph), captures,
-                           accumulate=False)
+    results = run_backward(roots, seeds, bool(retain_graph), captures,
+                           accumulate=False, create_graph=create_graph)
     out = []
     for i, t in enumerate(inputs):
         g = results.get(i)
@@ -142,7 +188,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
                                    "been used in the graph. Set allow_unused=True if this is "
                                    "the desired behavior.")
-        out.append(None if g is None else Tensor._wrap(np.array(g, copy=True)))
+        if isinstance(g, Tensor):
+            out.append(g)       # create_graph: the gradient with its graph, as PyTorch
+        else:
+            out.append(None if g is None else Tensor._wrap(np.array(g, copy=True)))
     return tuple(out)
 
 
