@@ -66,7 +66,8 @@ def _seed_grads(outputs, grad_outputs, create_graph=False):
     return seeds
 
 
-# PyTorch's warning (engine.cpp) when backward(create_graph=True) writes a leaf's .grad
+# PyTorch's warning (engine.cpp), once per process, when backward(create_graph=True)
+# accumulates into leaves' .grad
 _CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the "
     "parameter and its gradient which can cause a memory leak. We recommend using "
@@ -95,12 +96,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     """
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
-        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=_user_level())
     outputs = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables)
     _check_outputs(outputs)
     seeds = _seed_grads(outputs, grads, create_graph)
+    if create_graph and not _tensor_module._warned_once.get("create_graph"):
+        _tensor_module._warned_once["create_graph"] = True      # TORCH_WARN_ONCE
+        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=_user_level())
     roots = [t._edge() for t in outputs]
     if inputs is None:
         run_backward(roots, seeds, bool(retain_graph), root_tensors=outputs,
