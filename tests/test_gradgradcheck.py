@@ -14,12 +14,12 @@ With ``create_graph=True`` the formulas of the rule table run a second time, on 
 
 import numpy as np
 import pytest
+from test_gradcheck import CASES, TIES, _case_param, make_inputs
 
 import gradnb as torch
 from gradnb.autograd import add_observer
 from gradnb.ops.rules import RULES
 from gradnb.testing import gradgradcheck
-from test_gradcheck import CASES, TIES, _case_param, make_inputs
 
 # a tie is a kink: the first gradient jumps there, finite differences of it are meaningless
 SMOOTH = [c for c in CASES if c not in TIES and not c.id.startswith(("ties_", "prod_two_"))]
@@ -66,3 +66,18 @@ def test_every_rule_runs_on_tensors():
                 _first_gradients(case, True)
     missing = sorted(set(RULES) - ran - {"index_put_accumulate"})
     assert not missing, f"rules never run with create_graph=True: {missing}"
+
+
+def test_every_helper_a_formula_calls_has_a_tensor_version():
+    """A formula's helper must run on tensors: a tensor primitive or version of its own
+    (tensor_rules), written only through those (rules.TENSOR_GENERIC), or computing on
+    non-tensor parameters only."""
+    from gradnb.ops import rules, tensor_rules
+    on_parameters = {"inverse_permutation"}
+    called = set()
+    for rule in RULES.values():
+        for expr in rule.formulas.values():
+            called |= rules._names_in(expr) & set(rules._HELPERS)
+    handled = set(tensor_rules._PRIMITIVES) | set(tensor_rules._OWN) | \
+        set(rules.TENSOR_GENERIC) | on_parameters
+    assert not called - handled, sorted(called - handled)

@@ -19,7 +19,6 @@ from gradnb.ops.rules import RULES
 from gradnb.tensor import Tensor, _warned_once
 from gradnb.testing import GradcheckError, gradcheck, gradgradcheck
 
-
 # backward(create_graph=True) warns once per process; test_..._warns_once checks it
 pytestmark = pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph")
 
@@ -158,7 +157,7 @@ def test_retain_grad_keeps_a_clone_with_graph():
 def test_backward_inputs_with_create_graph():
     x, w = leaf(1.0, 2.0), leaf(0.5, -0.5)
     torch.autograd.backward((x * x * w).sum(), inputs=[x], create_graph=True)
-    assert w.grad is None and x.grad.grad_fn is not None
+    assert w.grad is None and x.grad.grad_fn.name() == "CopyBackwards"
     (dw,) = torch.autograd.grad(x.grad.sum(), w)
     np.testing.assert_allclose(dw.numpy(), 2 * np.array([1.0, 2.0]))
 
@@ -250,7 +249,8 @@ def test_products_agree_with_the_full_matrices():
         _, (pa, pb) = fn(_quartic, (x, y), (va, vb))
         np.testing.assert_allclose(np.concatenate([pa.numpy(), pb.numpy().reshape(-1)]),
                                    product, rtol=1e-12)
-    f = lambda a: (a.unsqueeze(1) * a).tanh()                          # noqa: E731
+    def f(a):
+        return (a.unsqueeze(1) * a).tanh()
     j = jacobian(f, x).numpy().reshape(4, 2)
     u = torch.tensor([[1.0, 2.0], [-1.0, 0.5]], dtype=torch.float64)
     np.testing.assert_allclose(jvp(f, x, va)[1].numpy().reshape(-1), j @ va.numpy())
@@ -259,12 +259,16 @@ def test_products_agree_with_the_full_matrices():
 
 def test_vectorize_and_forward_strategy_give_the_loop_results():
     x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
-    f = lambda a: ((a.unsqueeze(1) * a).sin(), a.exp().sum())          # noqa: E731
+    def f(a):
+        return (a.unsqueeze(1) * a).sin(), a.exp().sum()
+
+    def s(a):
+        return (a ** 3).prod()
+
     loop = jacobian(f, x)
     for kwargs in ({"vectorize": True}, {"vectorize": True, "strategy": "forward-mode"}):
         for a, b in zip(loop, jacobian(f, x, **kwargs)):
             np.testing.assert_array_equal(a.numpy(), b.numpy())
-    s = lambda a: (a ** 3).prod()                                      # noqa: E731
     np.testing.assert_array_equal(hessian(s, x).numpy(), hessian(s, x, vectorize=True).numpy())
 
 

@@ -23,7 +23,7 @@ from .. import tensor as _tensor_module   # partially initialised here; read at 
 from .grad_mode import enable_grad
 from .node import AccumulateGrad, FREED_MESSAGE, check_saved_versions
 
-__all__ = ["run_backward", "add_observer", "sum_to_shape"]
+__all__ = ["run_backward", "add_observer", "sum_to_shape", "graph_grad_update"]
 
 _ndarray = np.ndarray
 
@@ -600,6 +600,17 @@ def _apply_graph(node, grad, retain_graph):
     return outs
 
 
+def graph_grad_update(before, grad):
+    """The new ``.grad`` of a leaf given a gradient Tensor made with create_graph: a copy
+    (CopyBackwards when it has a graph, as PyTorch's AccumulateGrad makes), or else
+    ``before + grad``, out of place so that ``before`` keeps its value and graph."""
+    if before is not None:
+        return before + grad
+    if grad._rg:
+        return _wrap(np.empty_like(grad._data, order="C")).copy_(grad)
+    return _wrap(np.array(grad._data, order="C", copy=True))
+
+
 def _accumulate_graph(node, grad, obs):
     """AccumulateGrad with create_graph, as PyTorch: a new ``.grad`` is a copy of the
     gradient (CopyBackwards when it has a graph), a later one ``.grad + grad``."""
@@ -617,12 +628,7 @@ def _accumulate_graph(node, grad, obs):
     if obs is not None:
         obs("accumulate", {"node": node, "tensor": var, "grad": grad,
                            "before": None if before is None else before._data.copy()})
-    if before is not None:
-        var._grad = before + grad
-    elif grad._rg:
-        var._grad = _wrap(np.empty_like(grad._data, order="C")).copy_(grad)
-    else:
-        var._grad = _wrap(np.array(grad._data, order="C", copy=True))
+    var._grad = graph_grad_update(before, grad)
     _note_grad_written(var, restart=before is None)
     if extra is not None and extra.post_hooks:
         for fn in tuple(extra.post_hooks):

@@ -14,10 +14,10 @@ does: ``v^T J`` is linear in ``v``, so its gradient with respect to a dummy ``v`
 give the same results by the plain loop over output elements.
 """
 
-from .grad_mode import enable_grad, set_grad_enabled, is_grad_enabled
-from .. import tensor as _tensor_module   # partially initialised here; read at call time
+from .. import tensor as _tensor_module  # partially initialised here; read at call time
+from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 
-__all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
+__all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 _STRATEGIES = ("forward-mode", "reverse-mode")
 _STRATEGY_MESSAGE = ('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If '

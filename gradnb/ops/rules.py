@@ -10,7 +10,17 @@ Contract for a formula (a python expression, compiled once into the node class):
               requires grad), and backward then checks it was not modified in place.
 * parameter names (``dim``, ``keepdim``, ``self_shape``, ...) are the op's non-tensor
               arguments, recorded at forward time.
-* helpers defined in this module and ``exp log sin cos sign where zeros_like outer``.
+* helpers defined in this module, among them the primitives ``exp log sin cos sign where
+  zeros_like outer absolute isnan log1p clamp_min clamp_max t permute flip cumsum
+  sum_keepdim mean_keepdim``.
+
+The same text also runs on gradnb tensors, for ``create_graph=True`` (see
+:func:`tensor_source` and :mod:`gradnb.ops.tensor_rules`): ``grad`` and the saved values
+are then Tensors. So a formula (and a helper listed in ``TENSOR_GENERIC``) uses only
+operators, the primitives and helpers, and what numpy arrays and Tensors share:
+``reshape``, ``swapaxes``, ``squeeze(dim)``, ``sum()``, ``.T`` of a matrix, ``.shape``,
+``.ndim``, ``@``, indexing with a numpy key. A helper that builds arrays with numpy has a
+tensor version in :mod:`gradnb.ops.tensor_rules`.
 
 A formula returns the gradient for its input in any shape that broadcasts to it: the
 engine sums broadcast dimensions away and casts the dtype once, so no rule unbroadcasts.
@@ -586,7 +596,7 @@ def concat_grads(grad, dim):
 
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_")
-            and name not in ("Rule", "node_class", "rule_text")}
+            and name not in ("Rule", "node_class", "rule_text", "tensor_source")}
 _HELPERS.update(np=np, INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
 
 # Helpers whose text uses only primitives, operators and methods that numpy arrays and

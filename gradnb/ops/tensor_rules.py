@@ -25,12 +25,11 @@ import numpy as np
 from .. import _creation
 from ..autograd.node import FREED_MESSAGE, check_saved_versions
 from ..tensor import Tensor
-from . import elementwise, linalg, reduce, shape
+from . import elementwise, linalg, reduce, rules, shape
 from ._record import NO_EDGE, make_node, record
-from . import rules
 from .rules import RULES
 
-__all__ = ["compile_vjp_tensors", "saved_tensors", "apply_tensors", "scatter_add"]
+__all__ = ["apply_tensors", "compile_vjp_tensors", "saved_tensors", "scatter_add"]
 
 
 def compile_vjp_tensors(rule, source):
