@@ -95,6 +95,15 @@ def test_retain_graph_defaults_to_create_graph():
         torch.autograd.grad(z, x)
 
 
+def test_in_place_change_after_create_graph_is_detected():
+    x = leaf(0.5, 1.0)
+    y = x * 1
+    g, = torch.autograd.grad((y * y * y).sum(), y, create_graph=True)   # saves y
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        torch.autograd.grad(g.sum(), x)
+
+
 def test_plain_backward_is_unchanged():
     x = leaf(0.5, 1.0)
     g, = torch.autograd.grad((x ** 3).sum(), x)

@@ -50,11 +50,16 @@ def saved_tensors(node, views=None):
     if saved is None:
         raise RuntimeError(FREED_MESSAGE)
     rule, out = node._rule, []
+    # share the version counters of the tensors saved (an in-place change of one later
+    # makes backward through the new graph raise, as through the node itself)
+    counters = {name: counter for name, counter, _, _ in node._checks or ()}
     for name, value in zip(rule.saved_names, saved):
         if not isinstance(value, np.ndarray):
             out.append(value)           # a python number (or None: not needed)
             continue
         t = Tensor._wrap(value)
+        if name in counters:
+            t._vc = counters[name]
         if views is not None and name in views[2]:
             edge = _strided_edge(t, views[2][name], views[0], views[1])
         elif name == "result":
