@@ -1608,6 +1608,35 @@ def flat_loss(p):
     return loss(p[:6].view(3, 2), p[6:8], p[8:].view(2, 1))
 Hflat = torch.autograd.functional.hessian(flat_loss, torch.cat([w1.reshape(-1), b1,
                                                                  w2.reshape(-1)]))
+### err_higher_inplace_after_create_graph
+x = torch.tensor([0.5, 1.0], requires_grad=True)
+y = x * 1
+g, = torch.autograd.grad((y * y * y).sum(), y, create_graph=True)
+y.mul_(2)
+h = torch.autograd.grad(g.sum(), x)
+### higher_gradient_penalty_and_maml
+torch.manual_seed(0)
+lin1, lin2 = torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)
+with torch.no_grad():
+    for k, p in enumerate(list(lin1.parameters()) + list(lin2.parameters())):
+        p.copy_(torch.tensor(data(*p.shape, seed=20 + k)))
+model = torch.nn.Sequential(lin1, torch.nn.Tanh(), lin2)
+x = torch.tensor(data(5, 3, seed=30), requires_grad=True)
+d = model(x)
+g, = torch.autograd.grad(d, x, grad_outputs=torch.ones_like(d), create_graph=True,
+                         retain_graph=True, only_inputs=True)
+gp = ((g.norm(2, dim=1) - 1) ** 2).mean()
+gp.backward()
+penalty_grads = [p.grad.clone() for p in model.parameters()]
+model.zero_grad()
+xs, ys = torch.tensor(data(6, 3, seed=31)), torch.tensor(data(6, 1, seed=32))
+params = list(model.parameters())
+grads = torch.autograd.grad(F.mse_loss(model(xs), ys), params, create_graph=True)
+fast = [p - 0.1 * g for p, g in zip(params, grads)]
+meta = F.mse_loss(F.linear(torch.tanh(F.linear(xs, fast[0], fast[1])), fast[2], fast[3]), ys)
+meta.backward()
+meta_grads = [p.grad for p in params]
+del g, grads, fast, d, params
 ### higher_functional_single
 x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
 v = torch.tensor([1.0, 0.5, -2.0], dtype=torch.float64)
