@@ -104,6 +104,15 @@ def test_in_place_change_after_create_graph_is_detected():
         torch.autograd.grad(g.sum(), x)
 
 
+def test_unused_inputs_with_create_graph():
+    x, w = leaf(1.0, 2.0), leaf(3.0)
+    gx, gw = torch.autograd.grad((x * x).sum(), (x, w), create_graph=True, allow_unused=True)
+    assert gw is None and gx.requires_grad
+    _, zeros = torch.autograd.grad((x * x).sum(), (x, w), create_graph=True,
+                                   materialize_grads=True)
+    assert zeros.requires_grad and zeros.is_leaf and zeros.tolist() == [0.0]   # as PyTorch
+
+
 def test_plain_backward_is_unchanged():
     x = leaf(0.5, 1.0)
     g, = torch.autograd.grad((x ** 3).sum(), x)

@@ -192,6 +192,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "the desired behavior.")
         if isinstance(g, Tensor):
             out.append(g)       # create_graph: the gradient with its graph, as PyTorch
+        elif g is not None and create_graph:
+            out.append(Tensor._wrap(g, requires_grad=True))   # materialized zeros
         else:
             out.append(None if g is None else Tensor._wrap(np.array(g, copy=True)))
     return tuple(out)
