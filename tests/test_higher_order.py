@@ -113,6 +113,18 @@ def test_unused_inputs_with_create_graph():
     assert zeros.requires_grad and zeros.is_leaf and zeros.tolist() == [0.0]   # as PyTorch
 
 
+def test_a_rule_returning_a_numpy_scalar_is_cast():
+    """The engine's cast takes numpy scalars (``grad.sum()`` of FillBackward3) as well as
+    arrays and, with create_graph, Tensors."""
+    for create_graph in (False, True):
+        x = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+        v = torch.tensor(2.0, requires_grad=True)           # float32 value, float64 self
+        y = x.clone()
+        y.fill_(v)
+        g, = torch.autograd.grad((y * y).sum(), v, create_graph=create_graph)
+        assert g.dtype is torch.float32 and g.item() == 12.0
+
+
 def test_plain_backward_is_unchanged():
     x = leaf(0.5, 1.0)
     g, = torch.autograd.grad((x ** 3).sum(), x)

@@ -88,8 +88,8 @@ def sum_to_shape(grad, shape):
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True) if type(grad) is _ndarray else \
-            grad.sum(axes, keepdim=True)
+        grad = grad.sum(axes, keepdim=True) if isinstance(grad, _tensor_module.Tensor) \
+            else grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape) if lead or tuple(grad.shape) != shape else grad
 
 
@@ -104,7 +104,7 @@ def _fit(grad, node, nr):
                 f"Function {type(node).__name__} returned an invalid gradient at index "
                 f"{nr} - got {list(grad.shape)} but expected shape compatible with "
                 f"{list(shape)}") from None
-    if type(grad) is not _ndarray:
+    if isinstance(grad, _tensor_module.Tensor):
         if grad._data.dtype != node._dtype:
             from .._dtype import from_numpy_dtype
             grad = grad.to(from_numpy_dtype(node._dtype))
