@@ -8,7 +8,7 @@ as PyTorch's CPU engine does. Observers cost nothing when none are attached: the
 reads one local variable per event site.
 
 Two loops share that order: :func:`_execute` passes numpy arrays between the nodes'
-``_vjp`` (the ordinary backward, written for speed), :func:`_execute_graph` passes
+``_vjp`` (the ordinary backward, written for speed), :func:`_run_graph` passes
 Tensors between their ``_vjp_tensors`` with grad mode on (``create_graph=True``), so the
 gradients it makes have a graph of their own; there the broadcast reduction, dtype casts
 and sums at fan-out points are recorded tensor ops too.

@@ -602,7 +602,7 @@ _HELPERS.update(np=np, INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
 # Helpers whose text uses only primitives, operators and methods that numpy arrays and
 # gradnb tensors share: for a differentiable backward they run as they are, with the
 # tensor primitives in their namespace. The other helpers have tensor versions in
-# gradnb.ops.tensor_rules, or only compute on non-tensor parameters (index_helpers).
+# gradnb.ops.tensor_rules, or only compute on non-tensor parameters (inverse_permutation).
 TENSOR_GENERIC = ("var_backward", "std_backward", "norm_backward", "swap_last",
                   "reverse_cumsum", "sum_tiles", "loss_grad", "mse_grad", "bce_backward",
                   "bce_target_backward", "log_sigmoid", "bce_logits_backward",
