@@ -201,6 +201,18 @@ def test_observers_receive_arrays_in_a_graph_pass():
     assert grads and all(isinstance(g, np.ndarray) for g in grads)
 
 
+def test_backward_animation_of_a_graph_pass_shows_the_same_steps():
+    """A create_graph pass reports the same events (arrays, fan-out sums, the leaf's
+    accumulation) as the plain pass, so traces and animations replay it alike."""
+    texts = []
+    for create_graph in (False, True):
+        x = leaf(0.5, 1.5)
+        with viz.BackwardTrace(namespace={"x": x}) as trace:
+            (x.sin() * x).sum().backward(create_graph=create_graph)
+        texts.append(trace.to_text())
+    assert texts[0] == texts[1] and "gradients add up at AccumulateGrad of x" in texts[0]
+
+
 def test_nodes_without_tensor_formulas_refuse_create_graph():
     """The hook point: a node kind that cannot run on tensors says so (PyTorch's custom
     Functions define it through their backward)."""

@@ -493,16 +493,20 @@ def _capture(node, grad, slots, results, obs):
 # create_graph: the same order, on Tensors
 # ---------------------------------------------------------------------------------------
 
+_GRADIENT_KEYS = ("grad", "grads", "result")
+
+
 def _arrays_for_observers(event, data):
-    """Observers always receive numpy arrays: unwrap the Tensors of a graph pass."""
+    """Observers receive gradients as numpy arrays: unwrap those of a graph pass (the
+    tensors an event is about, such as the leaf of "accumulate", stay Tensors)."""
     Tensor = _tensor_module.Tensor
-    out = {}
-    for key, value in data.items():
+    out = dict(data)
+    for key in _GRADIENT_KEYS:
+        value = out.get(key)
         if isinstance(value, Tensor):
-            value = value._data
-        elif isinstance(value, list) and any(isinstance(v, Tensor) for v in value):
-            value = [v._data if isinstance(v, Tensor) else v for v in value]
-        out[key] = value
+            out[key] = value._data
+        elif isinstance(value, list):
+            out[key] = [v._data if isinstance(v, Tensor) else v for v in value]
     _broadcast_events(event, out)
 
 
@@ -513,7 +517,7 @@ def _run_graph(roots, grads, retain_graph, captures, accumulate, root_tensors):
     root_nodes = [n for n, _ in roots]
     buffers = {}
     for (node, nr), grad in zip(roots, grads):
-        _add_tensor_to_buffer(buffers, node, nr, grad)
+        _add_tensor_to_buffer(buffers, node, nr, grad, None)
     deps = _dependencies(root_nodes)
     needed = None if captures is None else _needed(root_nodes, captures)
     ready = [(-node._seq, node) for node in dict.fromkeys(root_nodes) if node not in deps]
@@ -564,21 +568,23 @@ def _run_graph_node(node, grad, buffers, needed, captures, results, retain_graph
             g = _fit(g, nxt, nr)
             if obs is not None:
                 obs("edge", {"node": node, "next": nxt, "output_nr": nr, "grad": g})
-            _add_tensor_to_buffer(buffers, nxt, nr, g)
+            _add_tensor_to_buffer(buffers, nxt, nr, g, obs)
         following.append(nxt)
     return following
 
 
-def _add_tensor_to_buffer(buffers, node, nr, grad):
+def _add_tensor_to_buffer(buffers, node, nr, grad, obs):
     """Sum a Tensor gradient into ``node``'s input buffer (a recorded add at fan-out)."""
     if node._multi:
         slot = buffers.get(node)
         if slot is None:
             slot = buffers[node] = [None] * len(node._shape)
         slot[nr] = grad if slot[nr] is None else slot[nr] + grad
-    else:
-        prev = buffers.get(node)
-        buffers[node] = grad if prev is None else prev + grad
+        return
+    prev = buffers.get(node)
+    if prev is not None and obs is not None:
+        obs("fanout", {"node": node, "before": prev._data.copy(), "grad": grad})
+    buffers[node] = grad if prev is None else prev + grad
 
 
 def _apply_graph(node, grad, retain_graph):
