@@ -1637,6 +1637,25 @@ meta = F.mse_loss(F.linear(torch.tanh(F.linear(xs, fast[0], fast[1])), fast[2], 
 meta.backward()
 meta_grads = [p.grad for p in params]
 del g, grads, fast, d, params
+### higher_grads_batched
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+w = torch.tensor([1.0], requires_grad=True)
+y = x ** 2
+rows = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True, retain_graph=True)
+unused = torch.autograd.grad(y, (x, w), torch.eye(3), is_grads_batched=True,
+                             allow_unused=True, retain_graph=True)
+zeros = torch.autograd.grad(y, (x, w), torch.eye(3), is_grads_batched=True,
+                            materialize_grads=True, retain_graph=True)
+two = torch.autograd.grad((y, x * 3), x, (torch.eye(3), torch.ones(3, 3)),
+                          is_grads_batched=True, retain_graph=True)
+graph, = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True, create_graph=True)
+second = torch.autograd.grad(graph.sum(), x)
+graph = graph.detach()
+### err_higher_grads_batched_frees_graph
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x.exp()
+rows = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True)
+again = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True)
 ### higher_functional_single
 x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
 v = torch.tensor([1.0, 0.5, -2.0], dtype=torch.float64)

@@ -125,6 +125,20 @@ def test_a_rule_returning_a_numpy_scalar_is_cast():
         assert g.dtype is torch.float32 and g.item() == 12.0
 
 
+def test_grads_batched_stacks_one_product_per_row():
+    x = leaf(1.0, 2.0, 3.0)
+    y = x ** 2
+    rows, = torch.autograd.grad(y, x, torch.eye(3).double(), is_grads_batched=True,
+                                create_graph=True)
+    np.testing.assert_allclose(rows.detach().numpy(), np.diag([2.0, 4.0, 6.0]))
+    assert rows.requires_grad
+    z = y.exp()
+    again, = torch.autograd.grad(z, x, torch.ones(2, 3).double(), is_grads_batched=True)
+    assert again.shape == (2, 3)
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second"):
+        torch.autograd.grad(z, x, torch.ones(3).double())      # freed after the last row
+
+
 def test_plain_backward_is_unchanged():
     x = leaf(0.5, 1.0)
     g, = torch.autograd.grad((x ** 3).sum(), x)

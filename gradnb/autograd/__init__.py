@@ -165,6 +165,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     create_graph : bool
         Record the backward pass: the gradients returned have a graph of their own and
         can be differentiated again. ``retain_graph`` then defaults to True.
+    is_grads_batched : bool
+        The first dimension of each ``grad_outputs`` tensor is a batch: one
+        vector-Jacobian product per entry, stacked (PyTorch vectorizes it; gradnb loops).
 
     Returns
     -------
@@ -173,6 +176,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     from ..tensor import Tensor
     if retain_graph is None:
         retain_graph = create_graph
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     _check_outputs(outputs)
     seeds = _seed_grads(outputs, _as_tuple(grad_outputs), create_graph)
@@ -185,18 +191,40 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = results.get(i)
         if g is None:
             if materialize_grads:
-                g = np.zeros_like(t._data)
-            elif not (allow_unused or materialize_grads):
+                out.append(_zeros_for(t, create_graph))
+                continue
+            if not allow_unused:
                 raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
                                    "been used in the graph. Set allow_unused=True if this is "
                                    "the desired behavior.")
         if isinstance(g, Tensor):
             out.append(g)       # create_graph: the gradient with its graph, as PyTorch
-        elif g is not None and create_graph:
-            out.append(Tensor._wrap(g, requires_grad=True))   # materialized zeros
         else:
             out.append(None if g is None else Tensor._wrap(np.array(g, copy=True)))
     return tuple(out)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """``grad`` for each entry of the batch dimension of ``grad_outputs``, stacked; the
+    graph is kept between entries and freed after the last unless ``retain_graph``."""
+    from ..ops.shape import stack
+    grad_outputs = _as_tuple(grad_outputs)
+    count = len(grad_outputs[0])
+    rows = [grad(outputs, inputs, tuple(g[b] for g in grad_outputs),
+                 retain_graph=retain_graph or b < count - 1, create_graph=create_graph,
+                 allow_unused=allow_unused or materialize_grads)
+            for b in range(count)]
+    # (PyTorch materializes unused inputs' zeros after unbatching: no batch dimension)
+    return tuple(stack(column, 0) if column[0] is not None
+                 else _zeros_for(t, create_graph) if materialize_grads else None
+                 for t, column in zip(_as_tuple(inputs), zip(*rows)))
+
+
+def _zeros_for(t, create_graph):
+    """The gradient ``materialize_grads`` gives an unused input."""
+    from ..tensor import Tensor
+    return Tensor._wrap(np.zeros_like(t._data), requires_grad=create_graph)
 
 
 def __getattr__(name):
