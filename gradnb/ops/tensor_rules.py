@@ -108,8 +108,8 @@ def scatter_add(values, key, shape):
     index), recorded as IndexPutImplBackward0 so it is differentiable in ``values``."""
     out = np.zeros(shape, dtype=values._data.dtype)
     np.add.at(out, key, values._data)
-    return record(RULES["index_put_accumulate"], out, (_const(np.zeros(shape, out.dtype)),
-                                                       values), (key,))
+    zeros = _const(np.broadcast_to(np.zeros((), out.dtype), shape))   # the constant self
+    return record(RULES["index_put_accumulate"], out, (zeros, values), (key,))
 
 
 # ---------------------------------------------------------------------------------------
