@@ -72,6 +72,7 @@ _OPERATORS = {
     "__isub__": ops.isub, "__imul__": ops.imul, "__itruediv__": ops.itruediv,
     "__getitem__": ops.getitem, "__setitem__": ops.setitem, "__and__": ops.bitwise_and,
     "__or__": ops.bitwise_or, "__xor__": ops.bitwise_xor, "__invert__": ops.invert,
+    "__rand__": ops.bitwise_and, "__ror__": ops.bitwise_or, "__rxor__": ops.bitwise_xor,
     "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
 }
 

@@ -290,3 +290,24 @@ def test_non_differentiable_output_is_drawn_with_its_reason():
     graph = build_graph(value, idx, namespace={"x": x, "value": value, "idx": idx})
     assert graph.node("idx")["reason"] == "not_differentiable"
     assert graph.node("value")["grad_fn"] == "ValueAndIndexBackward"
+
+
+def test_double_backward_through_a_custom_function():
+    """create_graph=True runs the user's backward on Tensors with grad mode on, so its
+    gradient has a graph (MulBackward0 here, as in PyTorch) and a second backward works."""
+    class Cube(gradnb.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 3 * x ** 2 * g
+
+    x = gradnb.tensor([1.0, 2.0], requires_grad=True)
+    g, = gradnb.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+    assert type(g.grad_fn).__name__ == "MulBackward0"
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])

@@ -326,7 +326,15 @@ INDEXING = [
          (In((2, 3), grad=False), In((3,)))),
     Case("setitem_twice", lambda x, v: _setitem(_setitem(x, 0, v), (1, 0), v[2]),
          (In((2, 3)), In((3,)))),
+    # the scatter that a differentiable backward of indexing records (IndexPutImplBackward0)
+    Case("index_gradient_on_tensors", lambda x: _first_gradient(lambda y: y[[0, 0, 1]] ** 3, x),
+         (In((2, 3)),)),
 ]
+
+
+def _first_gradient(fn, x):
+    """d(sum fn(x))/dx as a differentiable function of x (create_graph=True)."""
+    return torch.autograd.grad(fn(x).sum(), x, create_graph=True)[0]
 
 
 def _setitem(x, key, value):

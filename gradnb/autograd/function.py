@@ -255,6 +255,11 @@ class BackwardCFunction(Node, FunctionCtx):
         grads = self.run(tuple(None if g is None else wrap(g) for g in grad), False)
         return tuple(None if g is None else _read_only(g._data) for g in grads)
 
+    def _vjp_tensors(self, grad):
+        """The engine's call under ``create_graph=True``: Tensors in, Tensors out, the
+        user's ``backward`` recorded so its gradients have a graph of their own."""
+        return self.run(tuple(grad), True)
+
     def run(self, grad_outputs, create_graph):
         """Run this node on Tensors: pre-hooks, the user's ``backward`` (under
         ``set_grad_enabled(create_graph)``, as PyTorch), its checks, post-hooks.

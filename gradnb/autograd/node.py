@@ -107,6 +107,13 @@ class Node(metaclass=_NodeMeta):
         """A multi-output node's gradients, zeros for the outputs no gradient reached."""
         return [np.zeros(s, self._dtype) if g is None else g for g, s in zip(grad, self._shape)]
 
+    def _vjp_tensors(self, grad):
+        """The engine's hook for ``create_graph=True``: like ``_vjp`` but ``grad`` is a
+        Tensor (a list for several outputs) and the gradients returned are Tensors made
+        by ordinary, recorded ops, so they have a graph of their own. Generated classes
+        compile it from the rule's formulas; other node kinds define their own."""
+        raise RuntimeError(f"{type(self).__name__} does not support create_graph=True")
+
     def __getattr__(self, attr):
         # PyTorch exposes saved values as grad_fn._saved_self, _saved_other, _saved_result.
         if attr.startswith("_saved_") and self._rule is not None:
