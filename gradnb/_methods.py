@@ -65,6 +65,13 @@ _OPERATORS = {
     "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
 }
 
+# inverse functions that also have numpy's names (torch.arcsin is torch.asin)
+_ARC = ("asin", "acos", "atan", "asinh", "acosh", "atanh", "atan2")
+
+# lessons-api: the elementwise functions that are also in-place ops (``torch.sin_``)
+_INPLACE_UNARY = ("sin cos log sqrt abs reciprocal square tan asin acos atan sinh cosh asinh "
+                  "acosh atanh").split()
+
 # op functions that are also tensor methods under the same name
 _METHODS = (
     "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
@@ -74,8 +81,11 @@ _METHODS = (
     "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
     "contiguous to narrow flip movedim select matmul mm mv dot bmm outer add_ sub_ mul_ div_ "
     "pow_ "
-    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_"
-).split()
+    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_ "
+    # lessons-api
+    "tan asin acos atan sinh cosh asinh acosh atanh atan2 atan2_ unsqueeze_ squeeze_ t_ "
+    "transpose_ bitwise_and bitwise_or bitwise_xor"
+).split() + [name + "_" for name in _INPLACE_UNARY]
 
 _EXTRA_METHODS = {
     "float": _conversion(_dtype.float32), "double": _conversion(_dtype.float64),
@@ -87,6 +97,10 @@ _EXTRA_METHODS = {
     "new_ones": _new_factory("ones"), "new_empty": _new_factory("empty"),
     "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,
     "subtract": ops.sub, "divide": ops.div,
+    # lessons-api: numpy-style aliases and in-place aliases
+    **{"arc" + name[1:]: getattr(ops, name) for name in _ARC},
+    **{"arc" + name[1:] + "_": getattr(ops, name + "_") for name in _ARC},
+    "swapaxes_": ops.transpose_, "swapdims_": ops.transpose_, "swapdims": ops.transpose,
 }
 
 
@@ -144,8 +158,11 @@ _FUNCTIONS = (
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape flatten transpose t permute "
     "unsqueeze squeeze split chunk unbind clone narrow flip movedim select matmul mm mv dot "
-    "bmm outer"
-).split()
+    "bmm outer "
+    # lessons-api
+    "tan asin acos atan sinh cosh asinh acosh atanh atan2 bitwise_and bitwise_or bitwise_xor "
+    "exp_ tanh_ sigmoid_ relu_ neg_ clamp_"
+).split() + [name + "_" for name in _INPLACE_UNARY]
 
 
 def namespace_functions():
@@ -158,6 +175,10 @@ def namespace_functions():
                  swapaxes=_checked("swapaxes", ops.transpose),
                  cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
                  where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
+    funcs.update({"arc" + name[1:]: funcs[name] for name in _ARC})
+    funcs.update({"arc" + name[1:] + "_": _checked("arc" + name[1:] + "_", funcs[name + "_"])
+                  for name in _ARC if name != "atan2"})
+    funcs.update(clip_=funcs["clamp_"], negative_=funcs["neg_"])
     return funcs
 
 

@@ -505,8 +505,61 @@ LOSSES = [
              (In((3,)), In((4, 3)), In((4,)))),
 ]
 
+# ---------------------------------------------------------------------------------------
+# lessons-api: trigonometric and hyperbolic functions, their in-place forms, in-place views
+# ---------------------------------------------------------------------------------------
+
+def _inplace_view(op):
+    """Apply the in-place view op ``op`` to a non-leaf copy of ``x`` and use the result in
+    a product, so a wrong shape or order of the gradient shows."""
+    def fn(x):
+        y = x * 1.0
+        op(y)
+        return y * torch.arange(y.numel(), dtype=torch.float64).reshape(y.shape)
+    return fn
+
+
+TRIGONOMETRY = [
+    *unary("tan", torch.tan, "unit"),
+    *unary("asin", torch.asin, "unit"),
+    *unary("acos", torch.acos, "unit"),
+    *unary("atan", torch.atan),
+    *unary("sinh", torch.sinh),
+    *unary("cosh", torch.cosh),
+    *unary("asinh", torch.asinh),
+    *unary("acosh", lambda x: torch.acosh(x + 1.0), "pos"),
+    *unary("atanh", torch.atanh, "unit"),
+    *binary("atan2", torch.atan2),
+    *binary("arctan2", lambda a, b: a.arctan2(b), pairs=BROADCAST_PAIRS[:2]),
+    *unary("arcsin", lambda x: x.arcsin(), "unit", shapes=[(3,)]),
+    *unary("sin_", lambda x: x.clone().sin_()),
+    *unary("cos_", lambda x: torch.cos_(x * 1)),
+    *unary("log_", lambda x: x.clone().log_(), "pos"),
+    *unary("sqrt_", lambda x: x.clone().sqrt_(), "pos"),
+    *unary("abs_", lambda x: x.clone().abs_()),
+    *unary("reciprocal_", lambda x: x.clone().reciprocal_()),
+    *unary("square_", lambda x: torch.square_(x.clone())),
+    *unary("tan_", lambda x: x.clone().tan_(), "unit"),
+    *unary("asin_", lambda x: torch.asin_(x.clone()), "unit"),
+    *unary("acos_", lambda x: x.clone().acos_(), "unit"),
+    *unary("atan_", lambda x: x.clone().arctan_()),
+    *unary("sinh_", lambda x: x.clone().sinh_()),
+    *unary("cosh_", lambda x: x.clone().cosh_()),
+    *unary("asinh_", lambda x: x.clone().asinh_()),
+    *unary("acosh_", lambda x: (x + 1.0).acosh_(), "pos"),
+    *unary("atanh_", lambda x: x.clone().atanh_(), "unit"),
+    *binary("atan2_", lambda a, b: a.clone().atan2_(b), pairs=BROADCAST_PAIRS[:4]),
+    Case("unsqueeze_", _inplace_view(lambda y: y.unsqueeze_(1)), (In((2, 3)),)),
+    Case("squeeze_", _inplace_view(lambda y: y.squeeze_()), (In((1, 3)),)),
+    Case("squeeze_dim_", _inplace_view(lambda y: y.squeeze_(0)), (In((1, 3)),)),
+    Case("squeeze_dims_", _inplace_view(lambda y: y.squeeze_((0, 1))), (In((1, 3)),)),
+    Case("t_", _inplace_view(lambda y: y.t_()), (In((2, 3)),)),
+    Case("transpose_", _inplace_view(lambda y: y.transpose_(0, 1)), (In((2, 3)),)),
+    Case("swapaxes_", _inplace_view(lambda y: y.unsqueeze_(0).swapaxes_(0, 2)), (In((2, 3)),)),
+]
+
 CASES = ELEMENTWISE + TIES + REDUCTIONS + SHAPE_OPS + JOINS + INDEXING + INPLACE + LINALG \
-    + LOSSES
+    + LOSSES + TRIGONOMETRY
 
 
 def _case_param(case):
@@ -526,7 +579,7 @@ def test_gradcheck(case):
 # its own temporaries (rules.INPLACE_MIN_SIZE); gradcheck cannot afford big inputs, so
 # that variant is checked against the plain one on the elementwise and in-place cases.
 BIG = {1: 1, 2: 200, 3: 330}
-LARGE_CASES = [c for c in ELEMENTWISE + INPLACE
+LARGE_CASES = [c for c in ELEMENTWISE + INPLACE + TRIGONOMETRY
                if c.id.endswith(("[2x3,1x3]", "[2x3,scalar]", "[1x3,2x1]", "[2x3]"))]
 
 

@@ -706,5 +706,52 @@ _TABLE = [
       mat2="mm_mat2_backward(grad, mat1, mat2_transposed)"),
 ]
 
+# ---------------------------------------------------------------------------------------
+# lessons-api block: trigonometric and hyperbolic functions, in-place view ops
+# ---------------------------------------------------------------------------------------
+
+def rsqrt(x):
+    """1 / sqrt(x), in the dtype of ``x`` (PyTorch's rsqrt in the formulas below)."""
+    return 1 / np.sqrt(x)
+
+
+def atan2_denominator(self, other):
+    """``self² + other²``, the denominator of both partial derivatives of atan2."""
+    return self * self + other * other
+
+
+_HELPERS.update(rsqrt=rsqrt, atan2_denominator=atan2_denominator, tan=np.tan,
+                sinh=np.sinh, cosh=np.cosh)
+
+_LESSON_TABLE = [
+    # d tan = 1 + tan²; d asin = 1/sqrt(1 - x²); d acos = -1/sqrt(1 - x²); d atan = 1/(1 + x²)
+    R("tan", "TanBackward0", self="grad * (1 + result * result)"),
+    R("asin", "AsinBackward0", self="grad * rsqrt(1 - self * self)"),
+    R("acos", "AcosBackward0", self="-grad * rsqrt(1 - self * self)"),
+    R("atan", "AtanBackward0", self="grad / (self * self + 1)"),
+    R("sinh", "SinhBackward0", self="grad * cosh(self)"),
+    R("cosh", "CoshBackward0", self="grad * sinh(self)"),
+    # d asinh = 1/sqrt(x² + 1); d acosh = 1/sqrt(x² - 1); d atanh = 1/(1 - x²)
+    R("asinh", "AsinhBackward0", self="grad * rsqrt(self * self + 1)"),
+    R("acosh", "AcoshBackward0", self="grad * rsqrt(self * self - 1)"),
+    R("atanh", "AtanhBackward0", self="grad / (1 - self * self)"),
+    # atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
+    R("atan2", "Atan2Backward0", ("self", "other"),
+      self="grad * other / atan2_denominator(self, other)",
+      other="-grad * self / atan2_denominator(self, other)"),
+    # in-place view ops (x.unsqueeze_(0) ...): PyTorch's in-place overloads of the nodes
+    R("unsqueeze_", "UnsqueezeBackward1", ("self",), ("dim",), self="grad.squeeze(dim)"),
+    R("squeeze_", "SqueezeBackward3", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dim_", "SqueezeBackward4", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dims_", "SqueezeBackward5", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("t_", "TBackward1", self="grad.T"),
+    R("transpose_", "TransposeBackward1", ("self",), ("dim0", "dim1"),
+      self="grad.swapaxes(dim0, dim1)"),
+]
+_TABLE += _LESSON_TABLE
+
 RULES = {rule.op: rule for rule in _TABLE}
 del R
