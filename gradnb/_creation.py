@@ -18,6 +18,7 @@ from . import _dtype
 from ._random import default_generator
 from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
+from .ops.out import factory_out
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
@@ -50,6 +51,30 @@ def _size(size, fname="size"):
         bad = next(s for s in out if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return tuple(out)
+
+
+def _sized(args, size, fname):
+    """The size given positionally (``f(2, 3)``, ``f((2, 3))``) or as ``size=``."""
+    if size is None:
+        if not args:
+            raise TypeError(f'{fname}() missing 1 required positional arguments: "size"')
+        return _size(args, fname)
+    if args:
+        raise TypeError(f"{fname}() got multiple values for argument 'size'")
+    if isinstance(size, numbers.Integral):
+        raise TypeError(f"{fname}(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return _size((size,), fname)
+
+
+def _made(fname, build, dtype, requires_grad, device, out, np_default=None):
+    """A factory's result: ``build(numpy dtype)`` as a new leaf, or written into ``out``
+    (see :func:`gradnb.ops.out.factory_out`). ``np_default``: the numpy dtype used when
+    no ``dtype`` is given (default: the default float dtype)."""
+    if out is not None:
+        return factory_out(fname, out, dtype, build)
+    np_dtype = np_default if dtype is None and np_default is not None else _np_dtype(dtype)
+    return _leaf(build(np_dtype), requires_grad, device)
 
 
 def _np_dtype(dtype):
@@ -188,29 +213,35 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
-    return _leaf(ndarray)
+    return _leaf(ndarray, device="cpu")     # not the default device: numpy's memory
 
 
 # ---------------------------------------------------------------------------------------
 # filled tensors
 # ---------------------------------------------------------------------------------------
 
-def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-         out=None):
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+         pin_memory=False, out=None):
     """A tensor of ones of the given size (float32 by default)."""
-    return _leaf(np.ones(_size(size, "ones"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "ones")
+    return _made("ones", lambda dt: np.ones(shape, dt), dtype, requires_grad, device, out)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          out=None):
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, out=None):
     """A tensor of zeros of the given size (float32 by default)."""
-    return _leaf(np.zeros(_size(size, "zeros"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "zeros")
+    return _made("zeros", lambda dt: np.zeros(shape, dt), dtype, requires_grad, device, out)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          memory_format=None, out=None):
-    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible)."""
-    return _leaf(np.zeros(_size(size, "empty"), _np_dtype(dtype)), requires_grad, device)
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, memory_format=None, out=None):
+    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible;
+    with ``out=``, out keeps its values, only its shape changes)."""
+    shape = _sized(args, size, "empty")
+    if out is not None:
+        return factory_out("empty", out, dtype, lambda dt: np.resize(out._data, shape))
+    return _leaf(np.zeros(shape, _np_dtype(dtype)), requires_grad, device)
 
 
 def _fill_dtype(value, dtype):
@@ -228,14 +259,16 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    data = np.full(_size((size,), "full"), fill_value, _fill_dtype(fill_value, dtype))
-    return _leaf(data, requires_grad, device)
+    shape = _size((size,), "full")
+    return _made("full", lambda dt: np.full(shape, fill_value, dt), dtype, requires_grad,
+                 device, out, np.dtype(_fill_dtype(fill_value, dtype)))
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
         pin_memory=False, out=None):
     """The identity matrix (``n`` x ``m``)."""
-    return _leaf(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+    return _made("eye", lambda dt: np.eye(n, n if m is None else m, dtype=dt), dtype,
+                 requires_grad, device, out)
 
 
 def _like(t, fill, dtype):
@@ -244,24 +277,24 @@ def _like(t, fill, dtype):
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    return _leaf(_like(input, np.ones, dtype), requires_grad, device)
+    return _leaf(_like(input, np.ones, dtype), requires_grad, device or "cpu")
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     data = np.full(input._data.shape, fill_value,
                    input._data.dtype if dtype is None else dtype.np)
-    return _leaf(data, requires_grad, device)
+    return _leaf(data, requires_grad, device or "cpu")
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,9 +321,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     np_dtype = dtype.np if dtype is not None else (np.int64 if ints else
                                                    _dtype.get_default_dtype().np)
     n = max(0, math.ceil((end - start) / step))
-    data = (start + np.arange(n, dtype=np.float64) * step).astype(np_dtype) if not ints \
-        else np.arange(start, end, step, dtype=np.int64).astype(np_dtype, copy=False)
-    return _leaf(data, requires_grad, device)
+
+    def build(dt):
+        return (start + np.arange(n, dtype=np.float64) * step).astype(dt) if not ints \
+            else np.arange(start, end, step, dtype=np.int64).astype(dt, copy=False)
+    return _made("arange", build, dtype, requires_grad, device, out, np.dtype(np_dtype))
 
 
 def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False,
@@ -306,34 +341,36 @@ def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fal
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    data = np.linspace(start, end, steps, dtype=np.float64).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("linspace", lambda dt: np.linspace(start, end, steps).astype(dt), dtype,
+                 requires_grad, device, out)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
-    data = (base ** np.linspace(start, end, steps, dtype=np.float64)).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("logspace", lambda dt: (base ** np.linspace(start, end, steps)).astype(dt),
+                 dtype, requires_grad, device, out)
 
 
 # ---------------------------------------------------------------------------------------
 # random
 # ---------------------------------------------------------------------------------------
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-         pin_memory=False, out=None):
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+         layout=None, pin_memory=False, out=None):
     """Uniform random numbers in [0, 1)."""
     gen = generator or default_generator
-    return _leaf(gen.uniform(0.0, 1.0, _size(size, "rand")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+    shape = _sized(args, size, "rand")
+    return _made("rand", lambda dt: gen.uniform(0.0, 1.0, shape).astype(dt), dtype,
+                 requires_grad, device, out)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-          pin_memory=False, out=None):
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+          layout=None, pin_memory=False, out=None):
     """Standard normal random numbers."""
     gen = generator or default_generator
-    return _leaf(gen.normal(0.0, 1.0, _size(size, "randn")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+    shape = _sized(args, size, "randn")
+    return _made("randn", lambda dt: gen.normal(0.0, 1.0, shape).astype(dt), dtype,
+                 requires_grad, device, out)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -342,25 +379,29 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     if size is None:
         low, high, size = 0, low, high
     gen = generator or default_generator
-    data = gen.integers(low, high, _size((size,), "randint"))
-    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
+    shape = _size((size,), "randint")
+    return _made("randint", lambda dt: gen.integers(low, high, shape).astype(dt), dtype,
+                 requires_grad, device, out, np.dtype(np.int64))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False, out=None):
     """A random permutation of 0..n-1."""
     gen = generator or default_generator
-    return _leaf(gen.permutation(n).astype(np.int64 if dtype is None else dtype.np))
+    return _made("randperm", lambda dt: gen.permutation(n).astype(dt), dtype, requires_grad,
+                 device, out, np.dtype(np.int64))
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                device=device or "cpu")
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                 device=device or "cpu")
 
 
 def randint_like(input, low, high=None, *, dtype=None, device=None, requires_grad=False,

@@ -10,6 +10,7 @@ import functools
 
 from . import _dtype
 from . import ops
+from .ops.out import OUT_KINDS, call_with_out
 from .tensor import Tensor
 
 __all__ = ["namespace_functions"]
@@ -141,12 +142,18 @@ def _bind():
 
 
 def _checked(name, fn):
-    """``torch.name(input, ...)``: the op, after checking ``input`` is a tensor."""
+    """``torch.name(input, ...)``: the op, after checking ``input`` is a tensor; with an
+    ``out=`` tensor, the result is written into it (:mod:`gradnb.ops.out`)."""
     @functools.wraps(fn)
     def function(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{type(input).__name__}")
+        if kwargs and name in OUT_KINDS and kwargs.get("out") is not None:
+            out = kwargs.pop("out")
+            return call_with_out(name, fn, (input,) + args, kwargs, out)
+        if kwargs and "out" in kwargs and kwargs["out"] is None:
+            del kwargs["out"]
         return fn(input, *args, **kwargs)
     function.__name__ = function.__qualname__ = name
     return function
@@ -165,6 +172,17 @@ _FUNCTIONS = (
 ).split() + [name + "_" for name in _INPLACE_UNARY]
 
 
+def _joining(name, fn):
+    """``torch.cat``/``torch.stack`` with their ``out=`` argument."""
+    @functools.wraps(fn)
+    def function(tensors, *args, out=None, **kwargs):
+        if out is None:
+            return fn(tensors, *args, **kwargs)
+        return call_with_out(name, fn, (tensors,) + args, kwargs, out)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
 def namespace_functions():
     """``{name: function}`` for the top-level namespace (``torch.exp``, ``torch.cat`` ...)."""
     funcs = {name: _checked(name, _operand_checked(name, getattr(ops, name), 2)
@@ -173,7 +191,9 @@ def namespace_functions():
     funcs.update(clip=funcs["clamp"], absolute=funcs["abs"], negative=funcs["neg"],
                  multiply=funcs["mul"], subtract=funcs["sub"], divide=funcs["div"],
                  swapaxes=_checked("swapaxes", ops.transpose),
-                 cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
+                 cat=_joining("cat", ops.cat), concat=_joining("concat", ops.cat),
+                 concatenate=_joining("concatenate", ops.cat),
+                 stack=_joining("stack", ops.stack),
                  where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
     funcs.update({"arc" + name[1:]: funcs[name] for name in _ARC})
     funcs.update({"arc" + name[1:] + "_": _checked("arc" + name[1:] + "_", funcs[name + "_"])
