@@ -85,7 +85,8 @@ _METHODS = (
     "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_ "
     # lessons-api
     "tan asin acos atan sinh cosh asinh acosh atanh atan2 atan2_ unsqueeze_ squeeze_ t_ "
-    "transpose_ bitwise_and bitwise_or bitwise_xor"
+    "transpose_ bitwise_and bitwise_or bitwise_xor isclose allclose equal broadcast_to "
+    "unique cross det svd"
 ).split() + [name + "_" for name in _INPLACE_UNARY]
 
 _EXTRA_METHODS = {
@@ -168,7 +169,8 @@ _FUNCTIONS = (
     "bmm outer "
     # lessons-api
     "tan asin acos atan sinh cosh asinh acosh atanh atan2 bitwise_and bitwise_or bitwise_xor "
-    "exp_ tanh_ sigmoid_ relu_ neg_ clamp_"
+    "exp_ tanh_ sigmoid_ relu_ neg_ clamp_ isclose allclose equal broadcast_to std_mean unique "
+    "cross det svd"
 ).split() + [name + "_" for name in _INPLACE_UNARY]
 
 
@@ -181,6 +183,16 @@ def _joining(name, fn):
         return call_with_out(name, fn, (tensors,) + args, kwargs, out)
     function.__name__ = function.__qualname__ = name
     return function
+
+
+def entry_points():
+    """Names the profiler times: the Tensor methods and operators bound here, and the
+    functions of the ``torch.`` namespace (ops and factories)."""
+    from . import _creation
+    tensor_names = list(_OPERATORS) + list(_METHODS) + list(_EXTRA_METHODS)
+    factories = [name for name in _creation.__all__ if name[0].islower() and
+                 name not in ("legacy_new",)]
+    return tensor_names, list(namespace_functions()) + factories
 
 
 def namespace_functions():

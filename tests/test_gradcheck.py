@@ -558,8 +558,47 @@ TRIGONOMETRY = [
     Case("swapaxes_", _inplace_view(lambda y: y.unsqueeze_(0).swapaxes_(0, 2)), (In((2, 3)),)),
 ]
 
+
+def _std_mean_sum(*args, **kwargs):
+    """Both outputs of std_mean, weighted differently so each one's gradient shows."""
+    def fn(x):
+        std, mean = torch.std_mean(x, *args, **kwargs)
+        return std * 2.0 + mean * 3.0
+    return fn
+
+
+def _svd_part(part, some=True):
+    """A sign-invariant function of one factor of the SVD (squares of U's or V's entries:
+    singular vectors are defined up to sign)."""
+    def fn(x):
+        u, s, v = torch.svd(x, some=some)
+        parts = {"S": lambda: s, "U": lambda: u * u, "V": lambda: v * v,
+                 "USV": lambda: (u * s) @ v.T}
+        return parts[part]()
+    return fn
+
+
+STATISTICS_LINALG = [
+    *unary("std_mean", _std_mean_sum(), shapes=[(3,), (2, 3)]),
+    Case("std_mean_dim", _std_mean_sum(1), (In((2, 3)),)),
+    Case("std_mean_keepdim", _std_mean_sum(0, keepdim=True, correction=0), (In((2, 3)),)),
+    Case("std_mean_only_mean", lambda x: torch.std_mean(x, 1)[1], (In((2, 3)),)),
+    Case("cross", lambda a, b: torch.cross(a, b, dim=-1), (In((2, 3)), In((3,)))),
+    Case("cross_dim0", lambda a, b: torch.cross(a, b, dim=0), (In((3, 2)), In((3, 2)))),
+    Case("det", torch.det, (In((3, 3)),)),
+    Case("det_batch", lambda x: x.det(), (In((2, 2, 2)),)),
+    Case("svd_S", _svd_part("S"), (In((3, 2)),)),
+    Case("svd_S_wide", _svd_part("S"), (In((2, 3)),)),
+    Case("svd_U", _svd_part("U"), (In((3, 2)),)),
+    Case("svd_V", _svd_part("V"), (In((2, 3)),)),
+    Case("svd_U_wide", _svd_part("U"), (In((2, 3)),)),
+    Case("svd_V_tall", _svd_part("V"), (In((3, 2)),)),
+    Case("svd_square_product", _svd_part("USV"), (In((3, 3)),)),
+    Case("svd_full_S", _svd_part("S", some=False), (In((3, 2)),)),
+]
+
 CASES = ELEMENTWISE + TIES + REDUCTIONS + SHAPE_OPS + JOINS + INDEXING + INPLACE + LINALG \
-    + LOSSES + TRIGONOMETRY
+    + LOSSES + TRIGONOMETRY + STATISTICS_LINALG
 
 
 def _case_param(case):

@@ -9,11 +9,12 @@ from .variable import Variable
 from .engine import run_backward, add_observer
 from .node import Node, AccumulateGrad
 from . import provenance
+from . import profiler
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "add_observer",
-           "Node", "AccumulateGrad", "provenance"]
+           "Node", "AccumulateGrad", "provenance", "profiler"]
 
 
 def _as_tuple(value):

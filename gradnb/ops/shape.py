@@ -19,7 +19,7 @@ from .rules import RULES
 __all__ = ["reshape", "view", "view_as", "reshape_as", "flatten", "transpose", "t",
            "T", "mT", "permute", "unsqueeze", "squeeze", "expand", "expand_as", "repeat",
            "cat", "stack", "split", "chunk", "unbind", "clone", "contiguous", "to",
-           "narrow", "flip", "as_view", "movedim"]
+           "narrow", "flip", "as_view", "movedim", "broadcast_to"]
 
 _R = RULES
 
@@ -151,7 +151,7 @@ def T(self):
     process, as PyTorch's TORCH_WARN_ONCE does, for tensors that are not matrices."""
     n = self._data.ndim
     if n != 2:
-        _warn_once("T0d" if n == 0 else "T", _T_WARNINGS[n == 0])
+        warn_once("T0d" if n == 0 else "T", _T_WARNINGS[n == 0])
     return permute(self, tuple(range(n - 1, -1, -1)))
 
 
@@ -163,10 +163,11 @@ _T_WARNINGS = (
     "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
 
 
-def _warn_once(key, message):
+def warn_once(key, message, stacklevel=4):
+    """Warn the first time only (PyTorch's TORCH_WARN_ONCE)."""
     if not _warned_once.get(key):
         _warned_once[key] = True
-        warnings.warn(message, UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def mT(self):
@@ -236,6 +237,11 @@ def expand(self, *sizes):
     except ValueError:
         raise expand_error(target, data.shape) from None
     return as_view(record(_R["expand"], out, (self,)), self)
+
+
+def broadcast_to(self, size):
+    """``self`` expanded to ``size`` (a view; PyTorch's name for :func:`expand`)."""
+    return expand(self, size)
 
 
 def expand_as(self, other):
