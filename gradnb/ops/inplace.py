@@ -276,8 +276,8 @@ def _unary_inplace(name, fn, float_only=True):
                 data[...] = fn(data)
         return _apply_inplace(self, rule, write)
 
-    op.__name__ = op.__qualname__ = name + "_"
-    op.__doc__ = f"In-place ``{name}``; returns ``self``."
+    op.__name__ = op.__qualname__ = name.rstrip("_") + "_"
+    op.__doc__ = f"In-place ``{name.rstrip('_')}``; returns ``self``."
     return op
 
 
@@ -298,9 +298,9 @@ acos_ = _unary_inplace("acos", np.arccos)
 atan_ = _unary_inplace("atan", np.arctan)
 sinh_ = _unary_inplace("sinh", np.sinh)
 cosh_ = _unary_inplace("cosh", np.cosh)
-asinh_ = _unary_inplace("asinh", np.arcsinh)
-acosh_ = _unary_inplace("acosh", np.arccosh)
-atanh_ = _unary_inplace("atanh", np.arctanh)
+asinh_ = _unary_inplace("asinh_", np.arcsinh)
+acosh_ = _unary_inplace("acosh_", np.arccosh)
+atanh_ = _unary_inplace("atanh_", np.arctanh)
 
 
 def square_(self):

@@ -771,6 +771,11 @@ def svd_backward(grad, U, S, Vh):
     return gA
 
 
+def not_implemented(what):
+    """PyTorch's error for a derivative its table declares but does not implement."""
+    raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+
 def cross(a, b, dim):
     """a x b along ``dim`` of their broadcast shape (the engine sums the gradient of a
     broadcast input back to its shape)."""
@@ -780,7 +785,8 @@ def cross(a, b, dim):
 
 _HELPERS.update(rsqrt=rsqrt, atan2_denominator=atan2_denominator, tan=np.tan,
                 sinh=np.sinh, cosh=np.cosh, std_mean_backward=std_mean_backward,
-                det_backward=det_backward, svd_backward=svd_backward, cross=cross)
+                det_backward=det_backward, svd_backward=svd_backward, cross=cross,
+                not_implemented=not_implemented)
 
 _LESSON_TABLE = [
     # d tan = 1 + tan²; d asin = 1/sqrt(1 - x²); d acos = -1/sqrt(1 - x²); d atan = 1/(1 + x²)
@@ -794,6 +800,11 @@ _LESSON_TABLE = [
     R("asinh", "AsinhBackward0", self="grad * rsqrt(self * self + 1)"),
     R("acosh", "AcoshBackward0", self="grad * rsqrt(self * self - 1)"),
     R("atanh", "AtanhBackward0", self="grad / (1 - self * self)"),
+    # PyTorch's in-place inverse hyperbolic functions have nodes of their own
+    # (derivatives.yaml marks them not_implemented: backward through them raises)
+    R("asinh_", "AsinhBackward1", self="not_implemented('inplace version of asinh')"),
+    R("acosh_", "AcoshBackward1", self="not_implemented('inplace version of acosh')"),
+    R("atanh_", "AtanhBackward1", self="not_implemented('inplace version of atanh')"),
     # atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
     R("atan2", "Atan2Backward0", ("self", "other"),
       self="grad * other / atan2_denominator(self, other)",
