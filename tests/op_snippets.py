@@ -1542,9 +1542,11 @@ LESSON_OPS = {
     "std_mean_keepdim": "torch.std_mean(a, dim=1, keepdim=True, correction=0)[1]",
     "cross": "torch.cross(a, b.expand(2, 3), dim=1)", "cross_method": "a.cross(p, dim=-1)",
     "det": "torch.det(m @ m.T + 1)", "det_batch": "torch.stack([a[:, :2], p[:, 1:]]).det()",
-    "svd_values": "torch.svd(a).S", "svd_product": "(lambda u, s, v: (u * s) @ v.T)(*torch.svd(a))",
+    "svd_values": "torch.svd(a).S",
+    "svd_product": "(lambda u, s, v: (u * s) @ v.T)(*torch.svd(a))",
     "svd_u_squared": "torch.svd(m).U ** 2", "svd_v_squared": "torch.svd(a).V ** 2",
-    "broadcast_to": "torch.broadcast_to(b, (2, 3))", "broadcast_to_method": "s.broadcast_to((2, 2))",
+    "broadcast_to": "torch.broadcast_to(b, (2, 3))",
+    "broadcast_to_method": "s.broadcast_to((2, 2))",
 }
 
 
@@ -1684,8 +1686,10 @@ b = torch.tensor([1.0 + 1e-6, 2.1, float("nan"), float("inf")])
 r = (torch.allclose(a[:2], b[:2]), torch.allclose(a[:1], b[:1]), a.allclose(b, equal_nan=True))
 c = torch.isclose(a, b)
 d = torch.isclose(a, b, rtol=0.1, equal_nan=True)
-e = (torch.equal(a[:2], a[:2].clone()), torch.equal(a, a), torch.equal(torch.ones(2), torch.ones(3)),
-     torch.ones(2).equal(torch.ones(2, dtype=torch.long)), torch.allclose(torch.ones(2), torch.ones(1)))
+e = (torch.equal(a[:2], a[:2].clone()), torch.equal(a, a),
+     torch.equal(torch.ones(2), torch.ones(3)),
+     torch.ones(2).equal(torch.ones(2, dtype=torch.long)),
+     torch.allclose(torch.ones(2), torch.ones(1)))
 i = torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 3]))
 ### lesson_default_device
 d0 = torch.get_default_device()
@@ -1724,7 +1728,8 @@ with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as
 keys = sorted(e.key for e in prof.key_averages() if e.key in ("block", "aten::ones", "aten::mul"))
 ### lesson_unique_values
 r = torch.unique(torch.tensor([3, 1, 2, 1, 3]))
-v, inv, cnt = torch.unique(torch.tensor([3.0, 1.0, 2.0, 1.0]), return_inverse=True, return_counts=True)
+v, inv, cnt = torch.unique(torch.tensor([3.0, 1.0, 2.0, 1.0]), return_inverse=True,
+                           return_counts=True)
 ### lesson_svd_det_of_lesson_matrices
 m = torch.tensor([[3., 0.], [0., 3.]])
 u, sv, v = torch.svd(m)

@@ -191,9 +191,10 @@ class FunctionEventAvg:
         return self.cpu_time_total / self.count if self.count else 0.0
 
     def __repr__(self):
-        return (f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
-                f"cpu_time={_format_time(self.cpu_time)}  self_cuda_time=0.000us cuda_time=0.000us "
-                f"input_shapes= cpu_memory_usage=0 cuda_memory_usage=0>")
+        return (f"<FunctionEventAvg key={self.key} "
+                f"self_cpu_time={_format_time(self.self_cpu_time_total)} "
+                f"cpu_time={_format_time(self.cpu_time)}  self_cuda_time=0.000us "
+                "cuda_time=0.000us input_shapes= cpu_memory_usage=0 cuda_memory_usage=0>")
 
 
 class EventList(list):
