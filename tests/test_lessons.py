@@ -289,3 +289,51 @@ def test_comparison_catches_a_different_number():
     with pytest.raises(AssertionError):
         assert_same_printout("grad_fn=<AddBackward0>", "grad_fn=<SubBackward0>")
     assert_same_printout("tensor([1.0001])", "tensor([1.0000])")
+
+
+# ---------------------------------------------------------------------------------------
+# the profiler costs nothing outside its block
+# ---------------------------------------------------------------------------------------
+
+def _entry_points():
+    names, functions = gradnb._methods.entry_points()
+    return ({n: gradnb.Tensor.__dict__.get(n) for n in names},
+            {n: getattr(gradnb, n, None) for n in functions})
+
+
+def test_profiler_puts_the_original_functions_back():
+    before = _entry_points()
+    x = gradnb.ones(2, requires_grad=True)
+    with pytest.raises(ZeroDivisionError):
+        with gradnb.autograd.profiler.profile() as prof:
+            assert gradnb.Tensor.__dict__["__mul__"] is not before[0]["__mul__"]
+            (x * 2).sum()
+            1 / 0
+    assert _entry_points() == before
+    x * 3 + 1                      # after the block: not recorded
+    assert [(e.key, e.count) for e in prof.key_averages()] == [("aten::mul", 1),
+                                                               ("aten::sum", 1)]
+
+
+def test_profiler_nesting_and_self_time():
+    with gradnb.profiler.profile() as outer:
+        with pytest.raises(RuntimeError, match="already enabled"):
+            with gradnb.autograd.profiler.profile():
+                pass
+        with gradnb.profiler.record_function("block"):
+            gradnb.ones(3).exp()
+    rows = {e.key: e for e in outer.key_averages()}
+    assert set(rows) == {"block", "aten::ones", "aten::exp"}
+    block = rows["block"]
+    inner = rows["aten::ones"].cpu_time_total + rows["aten::exp"].cpu_time_total
+    assert block.cpu_time_total >= inner
+    assert abs(block.self_cpu_time_total - (block.cpu_time_total - inner)) < 1e-6
+    table = outer.key_averages().table(sort_by="cpu_time_total")
+    assert table.splitlines()[3].split()[0] == "block"
+    assert table.endswith(f"Self CPU time total: {table.splitlines()[-1].split(': ')[1]}\n")
+
+
+def test_disabled_profiler_records_nothing():
+    with gradnb.autograd.profiler.profile(enabled=False) as prof:
+        gradnb.ones(2) + 1
+    assert prof.key_averages() == [] and prof.key_averages().table() == ""
