@@ -29,6 +29,10 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full"
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).")
+_ARANGE_RESIZE = ("The number of elements in the out tensor of shape {shape} is {numel} which "
+                  "does not match the computed number of elements {n}. Note that this may "
+                  "occur as a result of rounding error. The out tensor will be resized to a "
+                  "tensor of shape ({n},).")
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
 
 
@@ -323,8 +327,14 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     n = max(0, math.ceil((end - start) / step))
 
     def build(dt):
-        return (start + np.arange(n, dtype=np.float64) * step).astype(dt) if not ints \
+        values = (start + np.arange(n, dtype=np.float64) * step).astype(dt) if not ints \
             else np.arange(start, end, step, dtype=np.int64).astype(dt, copy=False)
+        # an out= of the right number of elements keeps its shape
+        return values.reshape(out._data.shape) if out is not None and out._data.size == n \
+            else values
+    if out is not None and out._data.size not in (0, n):
+        warnings.warn(_ARANGE_RESIZE.format(shape=list(out._data.shape), numel=out._data.size,
+                                            n=n), UserWarning, stacklevel=2)
     return _made("arange", build, dtype, requires_grad, device, out, np.dtype(np_dtype))
 
 

@@ -1674,6 +1674,15 @@ old = id(c)
 same = torch.rand(2, 2, out=c) is c and id(c) == old
 c = c.shape
 del old
+### lesson_out_arange
+a = torch.arange(3, out=torch.empty(5))
+b = torch.arange(3, out=torch.empty(0))
+c = torch.arange(0, 1.5, 0.5, out=torch.empty(3, 1))
+d = torch.arange(4, out=torch.empty(4, dtype=torch.long))
+### lesson_unique_records_its_node
+x = torch.tensor([3.0, 1.0, 3.0], requires_grad=True)
+out = torch.unique(x)
+v, i = torch.unique(x, return_inverse=True)
 ### lesson_size_keyword
 z = torch.zeros(size=(2, 3))
 o = torch.ones(size=[1, 2], dtype=torch.int16)

@@ -647,7 +647,7 @@ def test_large_gradients_match_the_plain_formulas(case, monkeypatch):
 
 
 # rules whose formula is PyTorch's not_implemented error: checked by the test below
-NOT_IMPLEMENTED = {"asinh_", "acosh_", "atanh_"}
+NOT_IMPLEMENTED = {"asinh_", "acosh_", "atanh_", "unique", "unique_dim"}
 
 
 @pytest.mark.parametrize("name", ["asinh", "acosh", "atanh"])
@@ -658,6 +658,16 @@ def test_inplace_inverse_hyperbolic_derivative_is_not_implemented(name):
     assert type(y.grad_fn).__name__ == name.capitalize() + "Backward1"
     with pytest.raises(NotImplementedError, match=f"'inplace version of {name}'"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("dim", [None, 0])
+def test_unique_derivative_is_not_implemented(dim):
+    x = torch.tensor([3.0, 1.0, 3.0], requires_grad=True)
+    u = torch.unique(x, dim=dim)
+    assert type(u.grad_fn).__name__ == ("Unique2Backward0" if dim is None
+                                        else "UniqueDimBackward0")
+    with pytest.raises(NotImplementedError, match="is not implemented"):
+        u.sum().backward()
 
 
 def test_case_ids_are_unique():

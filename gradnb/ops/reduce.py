@@ -11,7 +11,7 @@ from ..tensor import Tensor
 from ._common import dims_arg, wrap_dim, quiet, to_float, int_arg
 from ._record import record, record_multi
 from .elementwise import _NONDIFF
-from .rules import RULES, LESSON_NONDIFF
+from .rules import RULES
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "cumsum",
            "var", "std", "norm", "softmax", "log_softmax", "all", "any", "return_types",
@@ -281,7 +281,7 @@ def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=Non
         values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True,
                                             axis=d)
         inverse = inverse.reshape(-1)
-    out = record(LESSON_NONDIFF["unique"], values, (self,))
+    out = record(_R["unique" if dim is None else "unique_dim"], values, (self,))
     extra = [Tensor._wrap(a.astype(np.int64)) for a, wanted in
              ((inverse, return_inverse), (counts, return_counts)) if wanted]
     return (out, *extra) if extra else out

@@ -830,10 +830,13 @@ _LESSON_TABLE = [
     # outputs U, S, Vh (V = Vh.mT is a TransposeBackward0 view), saved as parameters
     R("svd", "LinalgSvdBackward0", ("self",), ("U", "S", "Vh"), multi_output=True,
       self="svd_backward(grad, U, S, Vh)"),
+    # unique is recorded, but PyTorch implements no derivative for it
+    R("unique", "Unique2Backward0", self="not_implemented('_unique2')"),
+    R("unique_dim", "UniqueDimBackward0", self="not_implemented('unique_dim')"),
 ]
 
 # ops without a gradient (kept out of RULES until the table marks non-differentiable ops)
-LESSON_NONDIFF = {name: Rule(name, None) for name in ("isclose", "unique")}
+LESSON_NONDIFF = {name: Rule(name, None) for name in ("isclose",)}
 _TABLE += _LESSON_TABLE
 
 RULES = {rule.op: rule for rule in _TABLE}
