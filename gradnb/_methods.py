@@ -195,6 +195,14 @@ def entry_points():
     return tensor_names, list(namespace_functions()) + factories
 
 
+@functools.wraps(ops.where)
+def _where(condition, input=None, other=None, *, out=None):
+    """``torch.where`` with its ``out=`` argument."""
+    if out is None:
+        return ops.where(condition, input, other)
+    return call_with_out("where", ops.where, (condition, input, other), {}, out)
+
+
 def namespace_functions():
     """``{name: function}`` for the top-level namespace (``torch.exp``, ``torch.cat`` ...)."""
     funcs = {name: _checked(name, _operand_checked(name, getattr(ops, name), 2)
@@ -206,7 +214,7 @@ def namespace_functions():
                  cat=_joining("cat", ops.cat), concat=_joining("concat", ops.cat),
                  concatenate=_joining("concatenate", ops.cat),
                  stack=_joining("stack", ops.stack),
-                 where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
+                 where=_where, masked_fill=_checked("masked_fill", ops.masked_fill))
     funcs.update({"arc" + name[1:]: funcs[name] for name in _ARC})
     funcs.update({"arc" + name[1:] + "_": _checked("arc" + name[1:] + "_", funcs[name + "_"])
                   for name in _ARC if name != "atan2"})

@@ -1683,6 +1683,29 @@ d = torch.arange(4, out=torch.empty(4, dtype=torch.long))
 x = torch.tensor([3.0, 1.0, 3.0], requires_grad=True)
 out = torch.unique(x)
 v, i = torch.unique(x, return_inverse=True)
+### lesson_out_where
+c = torch.tensor([True, False, True])
+r = torch.empty(1)
+torch.where(c, torch.tensor([1.0, 2.0, 3.0]), torch.zeros(3), out=r)
+### err_lesson_out_where_dtype
+torch.where(torch.tensor([True]), torch.ones(1), torch.zeros(1), out=torch.empty(1, dtype=torch.long))
+### err_lesson_out_where_requires_grad
+torch.where(torch.tensor([True]), torch.ones(1, requires_grad=True), torch.zeros(1),
+            out=torch.empty(1))
+### lesson_inplace_functions_on_views
+x = torch.tensor([[0.5, -0.25, 0.75], [0.125, 0.5, -0.5]], requires_grad=True)
+out1 = x * 1
+out1[0].sin_()
+out1[1, 1:].asin_()
+out2 = x * 2
+col = out2[:, 2]
+col.abs_()
+col.atan_()
+### err_lesson_out_full_sum
+torch.sum(torch.ones(2), out=torch.empty(()))
+### lesson_out_full_mean
+m = torch.empty(())
+torch.mean(torch.tensor([1.0, 2.0, 4.0]), out=m)
 ### lesson_size_keyword
 z = torch.zeros(size=(2, 3))
 o = torch.ones(size=[1, 2], dtype=torch.int16)

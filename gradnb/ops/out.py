@@ -47,7 +47,7 @@ _ELEMENTWISE = (
 OUT_KINDS = {**dict.fromkeys(_ELEMENTWISE, "elementwise"),
              "sum": "any", "cumsum": "any", "matmul": "matmul", "mm": "mm", "bmm": "mm",
              "mv": "mv", "dot": "dot", "cat": "cat", "concat": "cat", "concatenate": "cat",
-             "stack": "cat", "clamp": "exact", "clip": "exact"}
+             "stack": "cat", "clamp": "exact", "clip": "exact", "where": "where"}
 
 
 def check_out_argument(name, out, tensors):
@@ -59,8 +59,18 @@ def check_out_argument(name, out, tensors):
                            "differentiation, but one of the arguments requires grad.")
 
 
+# the full sum has no out= overload; PyTorch's argument parser lists the ones it has
+_SUM_OUT_ERROR = (
+    "sum() received an invalid combination of arguments - got (Tensor, out=Tensor), but "
+    "expected one of:\n * (Tensor input, *, torch.dtype dtype = None)\n * (Tensor input, "
+    "tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = "
+    "None)\n")
+
+
 def call_with_out(name, fn, args, kwargs, out):
     """``fn(*args, **kwargs)`` written into ``out`` under the rules of op ``name``."""
+    if name == "sum" and len(args) == 1 and not kwargs:
+        raise TypeError(_SUM_OUT_ERROR)
     tensors = _tensors_in(args)
     check_out_argument(name, out, tensors)
     with no_grad():
@@ -90,6 +100,8 @@ def _check_dtype(kind, out, result, inputs):
             if inputs[1]._data.ndim == 1 else "mm"
     if kind in ("elementwise", "cat") and theirs._category <= mine._category:
         return
+    if kind == "where":
+        raise RuntimeError(f"Expected out type to be {theirs._legacy} but got {mine._legacy}")
     if kind == "exact":
         raise RuntimeError(f"Found dtype {mine._legacy} but expected {theirs._legacy}")
     if kind == "elementwise":
