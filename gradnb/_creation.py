@@ -351,8 +351,33 @@ def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fal
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    return _made("linspace", lambda dt: np.linspace(start, end, steps).astype(dt), dtype,
+    return _made("linspace", lambda dt: _linspace(start, end, steps, dt), dtype,
                  requires_grad, device, out)
+
+
+def _linspace(start, end, steps, np_dtype):
+    """PyTorch's linspace kernel: ``start + step * i`` for the first half and
+    ``end - step * (steps - 1 - i)`` for the second, the step in the output's float type
+    and each value one fused multiply-add (emulated in a wider type, then rounded once),
+    so printed values such as sin(linspace(0, 2 pi))[12] agree to the last bit.
+    Integer dtypes truncate the ends first, take the step in float64 and truncate."""
+    np_dtype = np.dtype(np_dtype)
+    if steps == 1:
+        return np.full(1, start, np_dtype)
+    floating = np_dtype.kind == "f"
+    wide = np.float64 if not floating or np_dtype.itemsize < 8 else np.longdouble
+    if floating:
+        first, last = np_dtype.type(start), np_dtype.type(end)
+        narrow = np_dtype.type
+    else:
+        first, last = np.float64(math.trunc(start)), np.float64(math.trunc(end))
+        narrow = np.float64
+    step = wide((last - first) / narrow(steps - 1))
+    half = steps // 2
+    i = np.arange(steps, dtype=wide)
+    values = np.concatenate([wide(first) + step * i[:half],
+                             wide(last) - step * (steps - 1 - i[half:])])
+    return values.astype(np_dtype)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,

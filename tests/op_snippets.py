@@ -1706,6 +1706,12 @@ torch.sum(torch.ones(2), out=torch.empty(()))
 ### lesson_out_full_mean
 m = torch.empty(())
 torch.mean(torch.tensor([1.0, 2.0, 4.0]), out=m)
+### lesson_linspace_matches_to_the_last_bit
+a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+out = torch.sin(a)
+x = torch.linspace(-math.pi, math.pi, 2000)
+ends = (x[998:1002].tolist(), torch.linspace(1e-3, 5.5, 1001, dtype=torch.float64)[500].item())
+i = torch.linspace(0, 10, 7, dtype=torch.long)
 ### lesson_size_keyword
 z = torch.zeros(size=(2, 3))
 o = torch.ones(size=[1, 2], dtype=torch.int16)
