@@ -24,10 +24,12 @@ def _conversion(dt):
 
 
 def _new_factory(fill):
-    def new(self, *size, dtype=None, device=None, requires_grad=False):
+    def new(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         from . import _creation
+        if args and size is not None:
+            raise TypeError(f"new_{fill}() got multiple values for argument 'size'")
         dt = dtype or self.dtype
-        return getattr(_creation, fill)(*size, dtype=dt, requires_grad=requires_grad)
+        return getattr(_creation, fill)(*args, size=size, dtype=dt, requires_grad=requires_grad)
     return new
 
 

@@ -1712,6 +1712,14 @@ out = torch.sin(a)
 x = torch.linspace(-math.pi, math.pi, 2000)
 ends = (x[998:1002].tolist(), torch.linspace(1e-3, 5.5, 1001, dtype=torch.float64)[500].item())
 i = torch.linspace(0, 10, 7, dtype=torch.long)
+### lesson_size_keyword_new
+x = torch.ones(2, dtype=torch.float64)
+a = x.new_ones(size=(2, 3))
+b = x.new_zeros(size=[1])
+c = x.new_empty(size=(2,)).shape
+d = x.new_full(size=(2,), fill_value=3)
+### err_lesson_size_keyword_new_twice
+torch.ones(2).new_ones(2, size=(2, 3))
 ### lesson_size_keyword
 z = torch.zeros(size=(2, 3))
 o = torch.ones(size=[1, 2], dtype=torch.int16)
