@@ -29,18 +29,22 @@ def _new_factory(fill):
         if args and size is not None:
             raise TypeError(f"new_{fill}() got multiple values for argument 'size'")
         dt = dtype or self.dtype
-        return getattr(_creation, fill)(*args, size=size, dtype=dt, requires_grad=requires_grad)
+        # on self's device (the CPU), whatever the default device is
+        return getattr(_creation, fill)(*args, size=size, dtype=dt, device=device or "cpu",
+                                        requires_grad=requires_grad)
     return new
 
 
 def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype or self.dtype, device=device or "cpu",
+                  requires_grad=requires_grad)
 
 
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
-    return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or "cpu",
+                requires_grad=requires_grad)
 
 
 def _where_method(self, condition, other):

@@ -1884,6 +1884,14 @@ try:
     torch.ones(2)
 finally:
     torch.set_default_device(None)
+### lesson_default_device_cuda_keeps_cpu_tensors
+torch.set_default_device("cuda")
+try:
+    x = torch.from_numpy(np.ones(2))
+    devices = [str(t.device) for t in (x.new_ones(2), x.new_tensor([1.0]), x.new_full((2,), 1.0),
+                                       torch.zeros_like(x), x.clone(), x * 2)]
+finally:
+    torch.set_default_device(None)
 ### err_lesson_default_device_cuda_get
 torch.set_default_device("cuda")
 try:
