@@ -21,6 +21,7 @@ from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full,
                         IntTensor, BoolTensor, ByteTensor, HalfTensor)
 from ._random import manual_seed, seed, initial_seed, Generator, default_generator
 from ._format import set_printoptions
+from .serialization import save, load
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types

@@ -337,3 +337,39 @@ def test_disabled_profiler_records_nothing():
     with gradnb.autograd.profiler.profile(enabled=False) as prof:
         gradnb.ones(2) + 1
     assert prof.key_averages() == [] and prof.key_averages().table() == ""
+
+
+# ---------------------------------------------------------------------------------------
+# torch.save / torch.load (the quickstart saves a state_dict and loads it back)
+# ---------------------------------------------------------------------------------------
+
+class _Unsafe:
+    """An object a weights-only load must refuse to construct."""
+
+
+def test_save_and_load_a_state_dict(tmp_path):
+    model = gradnb.nn.Linear(3, 2)
+    path = tmp_path / "model.pth"
+    gradnb.save(model.state_dict(), path)
+    other = gradnb.nn.Linear(3, 2)
+    other.load_state_dict(gradnb.load(path))
+    assert gradnb.equal(other.weight, model.weight) and gradnb.equal(other.bias, model.bias)
+    saved = [gradnb.tensor([1.5, 2.0], dtype=gradnb.float64, requires_grad=True),
+             gradnb.tensor([1, 2]), 3, "name", (0.5,)]
+    buffer = io.BytesIO()
+    gradnb.save(saved, buffer)
+    buffer.seek(0)
+    back = gradnb.load(buffer, weights_only=True)
+    assert back[0].dtype is gradnb.float64 and back[0].requires_grad
+    assert back[1].tolist() == [1, 2] and back[2:] == [3, "name", (0.5,)]
+
+
+def test_load_is_weights_only_by_default():
+    import pickle
+    buffer = io.BytesIO()
+    gradnb.save({"a": _Unsafe()}, buffer)
+    buffer.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL .*_Unsafe"):
+        gradnb.load(buffer)
+    buffer.seek(0)
+    assert isinstance(gradnb.load(buffer, weights_only=False)["a"], _Unsafe)
