@@ -17,17 +17,27 @@ from . import animate_backward, graph, trace, watch
 from .live import LIVE, hook_shell, is_hooked, unhook_shell
 from .tensor_html import tensor_html
 from ..tensor import Tensor
+from ..viz.source import MixedLibraries, describe_value, is_any_tensor, source_for
 
 __all__ = ["NotebookSession"]
 
+_TORCH_TENSOR = ("torch", "Tensor")
+
+
+def _drop_torch_printer(formatter, previous):
+    """Remove our torch.Tensor HTML printer (still deferred, or resolved once a torch
+    tensor was shown), restoring ``previous``."""
+    formatter.deferred_printers.pop(_TORCH_TENSOR, None)
+    for cls, printer in list(formatter.type_printers.items()):
+        if printer is tensor_html and cls is not Tensor:
+            del formatter.type_printers[cls]
+    if previous not in (None, tensor_html):
+        formatter.for_type_by_name(*_TORCH_TENSOR, previous)
+
+
 _NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 _MISSING = object()
-
-
-def _kind(value):
-    """``'an int'``, ``'a list'``: how an error message names a value's type."""
-    name = type(value).__name__
-    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+_kind = describe_value     # 'an int', 'a list': how an error message names a value
 
 
 def unquote(text):
@@ -87,10 +97,14 @@ class NotebookSession:
     def tensors(self, expr, magic, many=False):
         """The tensor(s) ``expr`` evaluates to (a tuple/list of tensors when ``many``)."""
         value = self.evaluate(expr, magic)
-        if isinstance(value, Tensor):
+        if is_any_tensor(value):
             return [value]
         if many and isinstance(value, (tuple, list)) and value and all(
-                isinstance(v, Tensor) for v in value):
+                is_any_tensor(v) for v in value):
+            try:
+                source_for(value)
+            except MixedLibraries as exc:
+                raise UsageError(f"%{magic}: {expr.strip()!r}: {exc}") from None
             return list(value)
         raise UsageError(f"%{magic}: {expr.strip()!r} is {_kind(value)}, not a tensor")
 
@@ -104,7 +118,7 @@ class NotebookSession:
             if head not in self.shell.user_ns:
                 raise UsageError(f"%grad_watch: name {head!r} is not defined")
             value = resolve(self.shell.user_ns, name)
-            if not isinstance(value, Tensor):
+            if not is_any_tensor(value):
                 raise UsageError(f"%grad_watch: {name!r} is {_kind(value)}, not a tensor")
         return names
 
@@ -163,6 +177,10 @@ class NotebookSession:
         """Add the tensor HTML display and the after-each-cell refresh."""
         formatter = self.shell.display_formatter.formatters["text/html"]
         self._previous_html = formatter.for_type(Tensor, tensor_html)
+        # real torch tensors too, once the user imports torch (IPython resolves the
+        # name when it first meets one: gradnb never imports torch)
+        self._previous_torch_html = formatter.deferred_printers.get(_TORCH_TENSOR)
+        formatter.for_type_by_name(*_TORCH_TENSOR, tensor_html)
         hook_shell(self.shell)
 
     def uninstall(self):
@@ -171,6 +189,7 @@ class NotebookSession:
         formatter.pop(Tensor, None)
         if self._previous_html not in (_MISSING, None, tensor_html):
             formatter.for_type(Tensor, self._previous_html)
+        _drop_torch_printer(formatter, getattr(self, "_previous_torch_html", None))
         unhook_shell(self.shell)
 
     def html_installed(self):
