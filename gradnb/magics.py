@@ -92,10 +92,24 @@ class GradMagics(Magics):
         self.session.trace_cell(cell)
 
     @magic_arguments()
+    @argument("action", nargs="*", help="'record off' / 'record on': stop or resume noting "
+              "what real torch's autograd skips (pruned parts of torch graphs)")
     @line_magic
     def gradnb(self, line):
-        """gradnb's version, what is active, and one line of help per magic."""
-        _parse(self.gradnb, line)
+        """gradnb's version, what is active, and one line of help per magic.
+
+        ``%gradnb record off`` stops the recorder that notes, for real torch tensors,
+        the results autograd did not record and why (its cost is a few microseconds per
+        torch op); ``%gradnb record on`` resumes it.
+        """
+        args = _parse(self.gradnb, line)
+        if args.action:
+            if len(args.action) != 2 or args.action[0] != "record" or \
+                    args.action[1] not in ("on", "off"):
+                raise UsageError(f"%gradnb: unrecognized arguments: {' '.join(args.action)}"
+                                 " (expected 'record on' or 'record off')")
+            print(self.session.set_recording(args.action[1] == "on"))
+            return
         print(self.session.status(magics_help()))
 
 

@@ -69,8 +69,10 @@ refuses to mix libraries in one view. Torch is recognised only when the user imp
 
 import sys
 
+_modules = sys.modules
+
 __all__ = ["Source", "MixedLibraries", "source_of", "source_for", "sources_loaded",
-           "describe_value", "is_any_tensor"]
+           "describe_value", "is_any_tensor", "torch_recorder"]
 
 
 class Source:
@@ -87,16 +89,30 @@ class MixedLibraries(TypeError):
 
 
 def _gradnb():
-    from .source_gradnb import GRADNB
     return GRADNB
+
+
+_torch = None
 
 
 def _torch_source():
     """The torch source, or None when the user has not imported torch."""
+    global _torch
+    if _torch is None:
+        if "torch" not in _modules:
+            return None
+        from .source_torch import TORCH
+        _torch = TORCH
+    return _torch
+
+
+def torch_recorder():
+    """The recorder of what real PyTorch's autograd skipped
+    (:class:`gradnb.viz.source_torch.Recorder`), or None when torch is not imported."""
     if "torch" not in sys.modules:
         return None
-    from .source_torch import TORCH
-    return TORCH
+    from .source_torch import RECORDER
+    return RECORDER
 
 
 def sources_loaded():
@@ -107,10 +123,9 @@ def sources_loaded():
 
 def source_of(obj):
     """The :class:`Source` whose tensor or node ``obj`` is, or None."""
-    gradnb = _gradnb()
-    if gradnb.owns(obj):
-        return gradnb
-    torch = _torch_source()
+    if isinstance(obj, _GRADNB_TYPES):
+        return GRADNB
+    torch = _torch if _torch is not None else _torch_source()
     if torch is not None and torch.owns(obj):
         return torch
     return None
@@ -154,3 +169,7 @@ def describe_value(value):
         return f"a {src.name} tensor"
     name = type(value).__name__
     return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+# gradnb's core is always there (imported last: it builds on Source above)
+from .source_gradnb import GRADNB, GRADNB_TYPES as _GRADNB_TYPES  # noqa: E402

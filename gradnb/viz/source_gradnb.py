@@ -15,7 +15,9 @@ from ..tensor import Tensor, _flag_watchers
 from ._values import array_text, nbytes_of, shown_values, tensor_text
 from .source import Source
 
-__all__ = ["GradnbSource", "GRADNB", "FreedResult"]
+__all__ = ["GradnbSource", "GRADNB", "GRADNB_TYPES", "FreedResult"]
+
+GRADNB_TYPES = (Tensor, Node)
 
 class FreedResult:
     """Stands for an intermediate result that was computed outside autograd and has
@@ -43,7 +45,7 @@ class GradnbSource(Source):
 
     @staticmethod
     def owns(obj):
-        return isinstance(obj, (Tensor, Node))
+        return isinstance(obj, GRADNB_TYPES)
 
     @staticmethod
     def weak(obj):

@@ -17,7 +17,8 @@ from . import animate_backward, graph, trace, watch
 from .live import LIVE, hook_shell, is_hooked, unhook_shell
 from .tensor_html import tensor_html
 from ..tensor import Tensor
-from ..viz.source import MixedLibraries, describe_value, is_any_tensor, source_for
+from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_for,
+                          torch_recorder)
 
 __all__ = ["NotebookSession"]
 
@@ -67,6 +68,7 @@ class NotebookSession:
     def __init__(self, shell):
         self.shell = shell
         self._previous_html = _MISSING
+        self.record = True     # %gradnb record on|off: note what torch's autograd skips
 
     # -- reading what the user typed ------------------------------------------------------
 
@@ -154,6 +156,26 @@ class NotebookSession:
             self.shell.run_cell(cell, store_history=False)
         display(recording)
 
+    def _before_cell(self, info=None):
+        """``pre_run_cell``: once the user imported torch, record what its autograd
+        skips (unless ``%gradnb record off``)."""
+        recorder = torch_recorder()
+        if recorder is not None and self.record and not recorder.on:
+            recorder.start()
+
+    def set_recording(self, on):
+        """``%gradnb record on|off``."""
+        self.record = on
+        recorder = torch_recorder()
+        if recorder is None:
+            return "torch is not imported: gradnb records torch ops once it is" + \
+                ("" if on else " (now off)")
+        if on:
+            recorder.start()
+        else:
+            recorder.stop()
+        return f"recording what torch's autograd skips: {'on' if on else 'off'}"
+
     def status(self, magics_help):
         """``%gradnb``: version, what is active, one line of help per magic."""
         from .. import __version__
@@ -167,6 +189,9 @@ class NotebookSession:
             f"{': ' + ', '.join(kinds) if kinds else ''})",
             "magics (full help: %grad_graph? and so on):",
         ]
+        if torch_recorder() is not None:    # only where torch is imported
+            lines.insert(2, "recording what torch's autograd skips: "
+                            + ("on" if torch_recorder().on else "off"))
         width = max(len(usage) for usage, _ in magics_help)
         lines += [f"  {usage:<{width}}  {summary}" for usage, summary in magics_help]
         return "\n".join(lines)
@@ -182,6 +207,8 @@ class NotebookSession:
         self._previous_torch_html = formatter.deferred_printers.get(_TORCH_TENSOR)
         formatter.for_type_by_name(*_TORCH_TENSOR, tensor_html)
         hook_shell(self.shell)
+        self.shell.events.register("pre_run_cell", self._before_cell)
+        self._before_cell()
 
     def uninstall(self):
         """Remove what :meth:`install` added, restoring any earlier HTML display."""
@@ -191,6 +218,11 @@ class NotebookSession:
             formatter.for_type(Tensor, self._previous_html)
         _drop_torch_printer(formatter, getattr(self, "_previous_torch_html", None))
         unhook_shell(self.shell)
+        while self._before_cell in self.shell.events.callbacks.get("pre_run_cell", []):
+            self.shell.events.unregister("pre_run_cell", self._before_cell)
+        recorder = torch_recorder()
+        if recorder is not None:
+            recorder.stop()
 
     def html_installed(self):
         formatter = self.shell.display_formatter.formatters["text/html"]
