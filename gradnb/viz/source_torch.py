@@ -158,10 +158,16 @@ def note(func, args, kwargs, out):
         return
     meta = node.metadata
     meta[_NBYTES] = out.nbytes
-    if all(x.requires_grad for x in inputs) or len(inputs) != len(node.next_functions):
+    constants = [x for x in inputs if not x.requires_grad]
+    if not constants:
         return
-    meta[_CONSTS] = tuple((i, weakref.ref(x), _record_of(x) or _leaf_record(x))
-                          for i, x in enumerate(inputs) if not x.requires_grad)
+    # the node's (None, 0) inputs are its constant tensor inputs, in order (the op's
+    # argument order may differ from the node's: linear(x, w, b) is addmm(b, x, w.T));
+    # when the counts differ (python scalars, masks) nothing is guessed
+    slots = [i for i, (n, _) in enumerate(node.next_functions) if n is None]
+    if len(slots) == len(constants):
+        meta[_CONSTS] = tuple((i, weakref.ref(x), _record_of(x) or _leaf_record(x))
+                              for i, x in zip(slots, constants))
 
 
 class _Mode(torch.overrides.TorchFunctionMode):
@@ -202,6 +208,14 @@ RECORDER = Recorder()
 # .grad history
 # ---------------------------------------------------------------------------------------
 
+def _version(t):
+    """The in-place counter (0 for inference tensors, which keep none)."""
+    try:
+        return t._version
+    except RuntimeError:
+        return 0
+
+
 def _grad(t):
     """``t.grad`` without the warning PyTorch gives for a non-leaf (whose ``.grad`` is
     None unless it retains its gradient)."""
@@ -215,7 +229,7 @@ def _after_accumulate(t):
     same = (hist is not None and hist[2] is not None and hist[2]() is grad
             and grad._version == hist[3] + 1)
     passes = hist[0] + 1 if same else 1
-    t.__dict__[_HIST] = [passes, t._version, weakref.ref(grad), grad._version]
+    t.__dict__[_HIST] = [passes, _version(t), weakref.ref(grad), grad._version]
 
 
 def _follow_grad(t):
@@ -233,7 +247,7 @@ def grad_history(t):
     if grad is None or hist is None:
         return 0, False
     zeroed = hist[2]() is not grad or grad._version != hist[3]
-    return (0 if zeroed else hist[0]), t._version != hist[1]
+    return (0 if zeroed else hist[0]), _version(t) != hist[1]
 
 
 # ---------------------------------------------------------------------------------------
@@ -346,9 +360,7 @@ class TorchSource(Source):
     def is_inference(t):
         return t.is_inference()
 
-    @staticmethod
-    def version(t):
-        return t._version
+    version = staticmethod(_version)
 
     @staticmethod
     def grad_fn_name(t):
@@ -374,7 +386,7 @@ class TorchSource(Source):
     def tensor_state(self, t, edge):
         grad = _grad(t)
         node = t.grad_fn
-        return (t._version, _value_state(t, edge),
+        return (_version(t), _value_state(t, edge),
                 None if node is None else (type(node).__name__, t.output_nr),
                 None if grad is None else (_value_state(grad, edge), grad_history(t)),
                 t.retains_grad, self.hook_count(t))
@@ -610,19 +622,20 @@ class _BackwardObservers:
     def __init__(self):
         self.callbacks = []
         self._original = None
+        self._wrapper = self._backward    # one bound method, so it can be recognised
 
     def add(self, callback):
         self.callbacks.append(callback)
-        if self._original is None:
+        if self._original is None and torch.autograd.backward is not self._wrapper:
             self._original = torch.autograd.backward
-            torch.autograd.backward = self._backward
+            torch.autograd.backward = self._wrapper
         return _Handle(self, callback)
 
     def remove(self, callback):
         if callback in self.callbacks:
             self.callbacks.remove(callback)
         if not self.callbacks and self._original is not None:
-            if torch.autograd.backward is self._backward:
+            if torch.autograd.backward is self._wrapper:
                 torch.autograd.backward = self._original
             self._original = None
 
