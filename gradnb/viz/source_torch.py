@@ -71,25 +71,29 @@ def _cut(text):
 def _leaf_record(t):
     if t.requires_grad:
         return None
-    return (None, (), schema.REASON_CONSTANT, (), 0, tuple(t.shape), t.dtype)
+    return (None, (), schema.REASON_CONSTANT, (), 0, t.shape, t.dtype)
 
 
 def _record_of(t):
-    return t.__dict__.get(_PROV) if t.__dict__ else None
+    return getattr(t, _PROV, None)
 
 
 def make_record(op, inputs, reason, result):
-    """Provenance record of ``result``, made by ``op`` from the tensors ``inputs``."""
+    """Provenance record of ``result``, made by ``op`` from the tensors ``inputs``
+    (``torch.Size`` shapes are plain tuples: a record holds no tensor)."""
     refs, parents, depth = [], [], 0
     for x in inputs:
         refs.append(weakref.ref(x))
-        parent = _record_of(x) or _leaf_record(x)
+        parent = getattr(x, _PROV, None)
+        if parent is None and not x.requires_grad:
+            parent = (None, (), schema.REASON_CONSTANT, (), 0, x.shape, x.dtype)
         if parent is not None and parent[4] < MAX_DEPTH:
             parents.append(parent)
-            depth = max(depth, parent[4] + 1)
+            if parent[4] >= depth:
+                depth = parent[4] + 1
         else:
             parents.append(None)
-    return (op, tuple(refs), reason, tuple(parents), depth, tuple(result.shape), result.dtype)
+    return (op, tuple(refs), reason, tuple(parents), depth, result.shape, result.dtype)
 
 
 def from_record(record):
@@ -122,52 +126,50 @@ def _tensor_inputs(args, kwargs):
     for a in args:
         if isinstance(a, _Tensor):
             found.append(a)
-        elif type(a) in (list, tuple):
+        elif type(a) is list or type(a) is tuple:
             found.extend(x for x in a if isinstance(x, _Tensor))
     if kwargs:
         found.extend(v for v in kwargs.values() if isinstance(v, _Tensor))
     return found
 
 
+_grad_enabled = torch.is_grad_enabled
+_inference = torch.is_inference_mode_enabled
+
+
 def _reason(name, inputs):
-    if torch.is_inference_mode_enabled():
-        return schema.REASON_INFERENCE
-    if not torch.is_grad_enabled():
-        return schema.REASON_NO_GRAD
+    if not _grad_enabled():           # inference_mode also turns grad mode off
+        return schema.REASON_INFERENCE if _inference() else schema.REASON_NO_GRAD
     if name == "detach":
         return schema.REASON_DETACH
-    if any(x.requires_grad for x in inputs):
-        return schema.REASON_NOT_DIFFERENTIABLE
+    for x in inputs:
+        if x.requires_grad:
+            return schema.REASON_NOT_DIFFERENTIABLE
     return schema.REASON_NO_INPUT
 
 
 def note(func, args, kwargs, out):
     """Record ``out`` (a result of ``func``): its provenance if autograd did not record
     it, else the constant tensor inputs of its node."""
-    name = getattr(func, "__name__", "")
+    name = func.__name__
     if name in _SKIP:
         return
     inputs = _tensor_inputs(args, kwargs)
-    if not inputs or any(x is out for x in inputs):
-        return                       # a factory, or an in-place op returning its input
-    name = _DUNDER.get(name, name)
+    if not inputs or any(x is out for x in inputs):   # a factory, or in-place on an input
+        return
     node = out.grad_fn
     if node is None:
         if not out.requires_grad:
-            out.__dict__[_PROV] = make_record(name, inputs, _reason(name, inputs), out)
+            name = _DUNDER.get(name, name)
+            setattr(out, _PROV, make_record(name, inputs, _reason(name, inputs), out))
         return
-    meta = node.metadata
-    meta[_NBYTES] = out.nbytes
     constants = [x for x in inputs if not x.requires_grad]
-    if not constants:
-        return
-    # the node's (None, 0) inputs are its constant tensor inputs, in order (the op's
-    # argument order may differ from the node's: linear(x, w, b) is addmm(b, x, w.T));
-    # when the counts differ (python scalars, masks) nothing is guessed
-    slots = [i for i, (n, _) in enumerate(node.next_functions) if n is None]
-    if len(slots) == len(constants):
-        meta[_CONSTS] = tuple((i, weakref.ref(x), _record_of(x) or _leaf_record(x))
-                              for i, x in zip(slots, constants))
+    if constants:
+        # matched to the node's (None, 0) inputs when a view reads them (see
+        # _constants): reading next_functions here would cost more than the op
+        node.metadata[_CONSTS] = (
+            tuple((weakref.ref(x), _record_of(x) or _leaf_record(x)) for x in constants),
+            out.nbytes, tuple(x.nbytes if x.requires_grad else 0 for x in inputs))
 
 
 class _Mode(torch.overrides.TorchFunctionMode):
@@ -468,16 +470,19 @@ class TorchSource(Source):
 
     def value_bytes(self, node, name):
         rule = _rule_of(node)
-        if rule is None:
+        noted = node.metadata.get(_CONSTS) if _has_metadata(node) else None
+        if rule is None or noted is None:
             return 0
         if name == "result":
-            return node.metadata.get(_NBYTES, 0)
+            return noted[1]
         i = rule.inputs.index(name)
-        nxt, _ = node.next_functions[i]
+        nxt = node.next_functions[i][0]
         if nxt is not None:
             if self.is_accumulate(nxt):
                 return nxt.variable.nbytes
-            return nxt.metadata.get(_NBYTES, 0)
+            # a tracked intermediate: its size is known when it is the op's only one
+            tracked = [size for size in noted[2] if size]
+            return tracked[0] if len(tracked) == 1 else 0
         tensor = self.constant_inputs(node).get(i)
         return tensor.nbytes if tensor is not None else 0
 
@@ -504,17 +509,11 @@ class TorchSource(Source):
 
     @staticmethod
     def constant_inputs(node):
-        consts = node.metadata.get(_CONSTS) if _has_metadata(node) else None
-        if not consts:
-            return {}
-        return {i: ref() for i, ref, _ in consts if ref() is not None}
+        return {i: ref() for i, ref, _ in _constants(node) if ref() is not None}
 
     @staticmethod
     def constant_records(node):
-        consts = node.metadata.get(_CONSTS) if _has_metadata(node) else None
-        if not consts:
-            return {}
-        return {i: from_record(rec) for i, _, rec in consts if rec is not None}
+        return {i: from_record(rec) for i, _, rec in _constants(node) if rec is not None}
 
     reason_text = staticmethod(reason_text)
     freed_result = _FreedResult
@@ -564,6 +563,20 @@ class TorchSource(Source):
     @staticmethod
     def unwatch_flags(callback):
         """See :meth:`watch_flags`."""
+
+
+def _constants(node):
+    """``(input index, weak ref, record)`` of the constant tensor inputs the recorder
+    noted for ``node``, matched in order to its ``(None, 0)`` inputs (the op's argument
+    order may differ from the node's: ``linear(x, w, b)`` is ``addmm(b, x, w.T)``);
+    nothing when the counts differ (python scalars, masks): nothing is guessed."""
+    noted = node.metadata.get(_CONSTS) if _has_metadata(node) else None
+    if not noted:
+        return ()
+    slots = [i for i, (n, _) in enumerate(node.next_functions) if n is None]
+    if len(slots) != len(noted[0]):
+        return ()
+    return [(i, ref, rec) for i, (ref, rec) in zip(slots, noted[0])]
 
 
 def _has_metadata(node):
