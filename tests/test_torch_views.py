@@ -405,3 +405,97 @@ def test_without_torch_nothing_imports_it():
 def _root():
     import pathlib
     return pathlib.Path(gradnb.__file__).resolve().parent.parent
+
+
+# -- every magic on torch tensors, in a real IPython shell -------------------------------------
+
+TORCH_SETUP = """
+import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+c = torch.tensor([3., 4.])
+d = c + 1
+y = x * d
+total = (y + y).sum()
+"""
+
+
+@pytest.fixture
+def torch_shell(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from gradnb.widgets import live, session
+    ip = InteractiveShell.instance()
+    with capture_output():
+        ip.run_cell("import torch")
+    ip.run_line_magic("load_ext", "gradnb")
+    ip.shown = []
+    monkeypatch.setattr(session, "display", ip.shown.append)
+    with capture_output():
+        ip.run_cell(TORCH_SETUP).raise_error()
+    yield ip
+    ip.run_line_magic("unload_ext", "gradnb")
+    for view in live.LIVE.views():
+        live.LIVE.discard(view)
+    ip.reset()
+    assert not RECORDER.on
+
+
+def _run(ip, code):
+    from IPython.utils.capture import capture_output
+    with capture_output() as captured:
+        result = ip.run_cell(code)
+    result.raise_error()
+    return captured
+
+
+def test_magics_on_torch_tensors(torch_shell):
+    ip = torch_shell
+    assert RECORDER.on                       # loading the extension started it
+    _run(ip, "%grad_graph total")
+    graph = ip.shown[-1].view.model
+    assert graph.source is TORCH
+    assert graph.node("d")["reason"] == schema.REASON_NO_INPUT
+    assert graph.node("add")["kind"] == schema.PRUNED_OP
+    _run(ip, "%grad_backward total")
+    steps = ip.shown[-1].replay.trace.passes[0].steps
+    assert [s["kind"] for s in steps].count(schema.STEP_FANOUT) == 1
+    assert ip.user_ns["x"].grad.tolist() == [8., 10.]
+    _run(ip, "%%grad_trace\nz = (x * x).sum()\nz.backward()")
+    trace = ip.shown[-1].trace
+    assert [s["after"] for s in trace.passes[0].steps
+            if s["kind"] == schema.STEP_ACCUMULATE] == ["tensor([10., 14.])"]
+    _run(ip, "%grad_watch x d")
+    rows = ip.shown[-1].inspector.rows
+    assert [r["name"] for r in rows] == ["x", "d"]
+    assert "sum of 2 passes" in rows[0]["grad"]
+
+
+def test_torch_tensor_html_has_badges(torch_shell):
+    data, _ = torch_shell.display_formatter.format(torch_shell.user_ns["total"])
+    assert data["text/plain"] == "tensor(28., grad_fn=<SumBackward0>)"
+    assert "grad_fn=SumBackward0" in data["text/html"]
+    param = torch.nn.Parameter(torch.ones(2))
+    data, _ = torch_shell.display_formatter.format(param)
+    assert "requires_grad=True" in data["text/html"]
+
+
+def test_magic_errors_name_the_problem(torch_shell):
+    from IPython.core.error import UsageError
+    ip = torch_shell
+    _run(ip, "items = [1, 2]\nimport gradnb\ng = gradnb.ones(1)")
+    with pytest.raises(UsageError, match="'items' is a list, not a tensor"):
+        ip.run_line_magic("grad_graph", "items")
+    with pytest.raises(UsageError, match="mix gradnb tensors and torch tensors"):
+        ip.run_line_magic("grad_graph", "(total, g)")
+
+
+def test_record_off_and_on(torch_shell):
+    ip = torch_shell
+    assert "off" in _run(ip, "%gradnb record off").stdout
+    assert not RECORDER.on
+    _run(ip, "e = torch.ones(2) * 2")
+    assert TORCH.provenance(ip.user_ns["e"]) is None
+    assert "recording what torch's autograd skips: off" in _run(ip, "%gradnb").stdout
+    _run(ip, "%gradnb record on")
+    _run(ip, "f = torch.ones(2) * 2")
+    assert TORCH.provenance(ip.user_ns["f"]).reason == schema.REASON_NO_INPUT
