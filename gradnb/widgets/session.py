@@ -36,7 +36,8 @@ def _drop_torch_printer(formatter, previous):
         formatter.for_type_by_name(*_TORCH_TENSOR, previous)
 
 
-_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+# a variable, or a dotted path into it (model.fc.weight; model.0.weight in a Sequential)
+_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 _MISSING = object()
 _kind = describe_value     # 'an int', 'a list': how an error message names a value
 
