@@ -499,3 +499,39 @@ def test_record_off_and_on(torch_shell):
     _run(ip, "%gradnb record on")
     _run(ip, "f = torch.ones(2) * 2")
     assert TORCH.provenance(ip.user_ns["f"]).reason == schema.REASON_NO_INPUT
+
+
+# -- the interface is the only door -------------------------------------------------------------
+
+_PRIVATE = ("_gfe", "_acc", "_rg", "_grad", "_vc", "_data", "_extra", "_prov", "_rule",
+            "_saved", "_shape", "_dtype", "_multi", "_version", "_lookup", "_backward_hooks",
+            "_flag_watchers", "_forward_cls")
+
+
+def test_only_the_implementations_read_private_state():
+    """Nothing in viz or widgets but the two Source implementations reads a private
+    attribute of either library (attributes of their own objects, ``self._x``, are
+    theirs)."""
+    import re
+    package = _root() / "gradnb"
+    implementations = {"source_gradnb.py", "source_torch.py"}
+    pattern = re.compile(r"(?<!self)\.(" + "|".join(_PRIVATE) + r")\b")
+    found = []
+    for folder in ("viz", "widgets"):
+        for path in sorted((package / folder).glob("*.py")):
+            if path.name in implementations:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                code = line.split("#")[0]
+                if pattern.search(code) and "import" not in code:
+                    found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+def test_gradient_plot_of_a_torch_module(recording):
+    pytest.importorskip("matplotlib")
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    model(torch.randn(4, 2)).sum().backward()
+    fig = viz.plot_gradients(model) if hasattr(viz, "plot_gradients") else viz.plot(model)
+    assert len(fig.axes) >= 4

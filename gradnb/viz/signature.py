@@ -88,8 +88,10 @@ class Signature:
         src = self._src
         options = get_printoptions()
         edge = options["edgeitems"]
-        states = [src.tensor_state(obj, edge) if kind == schema.TENSOR else
-                  src.node_state(obj) if kind == schema.FUNCTION else None
+        tensor_state, node_state, tensor, function = (src.tensor_state, src.node_state,
+                                                      schema.TENSOR, schema.FUNCTION)
+        states = [tensor_state(obj, edge) if kind == tensor else
+                  node_state(obj) if kind == function else None
                   for kind, obj in zip(self._kinds, objects)]
         return (max_nodes, sorted(options.items()), states, self._names(names))
 
@@ -98,11 +100,10 @@ class Signature:
         of one of its nodes, in the namespace's order (the first binding wins)."""
         ids, grad_edge = self._ids, self._src.grad_edge
         return [(names.by_tensor[id(t)], id(t)) for t in names.keep
-                if id(t) in ids or _edge_in(grad_edge(t), ids)]
+                if id(t) in ids or id((grad_edge(t) or _NO_EDGE)[0]) in ids]
 
 
-def _edge_in(edge, ids):
-    return edge is not None and id(edge[0]) in ids
+_NO_EDGE = (None, 0)
 
 
 def _reach(src, parent, index):

@@ -116,8 +116,8 @@ class GradnbSource(Source):
         gfe = t._gfe
         return (t._vc[0], _value_state(t, edge),
                 None if gfe is None else (id(gfe[0]), gfe[1]),
-                None if grad is None else (_value_state(grad, edge), _prov.grad_history(t)),
-                t.retains_grad, self.hook_count(t))
+                None if grad is None else (_value_state(grad, edge), _grad_history(t)),
+                t.retains_grad, _hook_count(t))
 
     # -- graph --------------------------------------------------------------------------
     @staticmethod
@@ -239,6 +239,10 @@ class GradnbSource(Source):
     def unwatch_flags(callback):
         while callback in _flag_watchers:
             _flag_watchers.remove(callback)
+
+
+_grad_history = _prov.grad_history
+_hook_count = GradnbSource.hook_count
 
 
 def _output_bytes(node, nr):

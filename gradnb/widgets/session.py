@@ -16,6 +16,7 @@ from IPython.display import display
 from . import animate_backward, graph, trace, watch
 from .live import LIVE, hook_shell, is_hooked, unhook_shell
 from .tensor_html import tensor_html
+from ..viz.model import DEFAULT_MAX_NODES
 from ..tensor import Tensor
 from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_for,
                           torch_recorder)
@@ -127,7 +128,7 @@ class NotebookSession:
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=300):
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES):
         """``%grad_graph EXPR [--max-nodes N]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
         display(graph(*roots, namespace=self.shell.user_ns,
@@ -140,7 +141,7 @@ class NotebookSession:
         names = self.watched_names(names)
         display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
 
-    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=300):
+    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES):
         """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]``."""
         (root,) = self.tensors(expr, "grad_backward")
         seed = None
