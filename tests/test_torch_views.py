@@ -535,3 +535,22 @@ def test_gradient_plot_of_a_torch_module(recording):
     model(torch.randn(4, 2)).sum().backward()
     fig = viz.plot_gradients(model) if hasattr(viz, "plot_gradients") else viz.plot(model)
     assert len(fig.axes) >= 4
+
+
+def test_multi_output_nodes_and_hooks_do_not_disturb_backward(recording):
+    x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    a, b = x.unbind(0)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.clone()))
+    total = (a * b).sum() + a.sum()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tr = viz.record_backward(total, namespace={"x": x, "total": total})
+    expected = torch.tensor([[4., 5.], [1., 2.]])
+    assert torch.equal(x.grad, expected) and torch.equal(seen[0], expected)
+    steps = tr.passes[0].steps
+    assert [s["after"] for s in steps if s["kind"] == schema.STEP_ACCUMULATE] == \
+        [repr(expected)]
+    assert any(s["kind"] == schema.STEP_NODE and s["rule"].startswith("UnbindBackward0")
+               for s in steps)

@@ -29,6 +29,7 @@ at leaves). Gradient values are torch tensors, shown with torch's own repr.
 import inspect
 import sys
 import textwrap
+import warnings
 import weakref
 
 import numpy as np
@@ -687,6 +688,18 @@ class _BackwardObservers:
 _BACKWARD = _BackwardObservers()
 
 
+def _never_breaks_backward(hook):
+    """A recording hook returns None (it never changes a gradient) and turns its own
+    failures into a warning: recording must never break the user's backward."""
+    def safe(*args):
+        try:
+            hook(*args)
+        except Exception as exc:
+            warnings.warn(f"gradnb could not record a step of torch's backward: {exc!r}",
+                          RuntimeWarning, stacklevel=2)
+    return safe
+
+
 class _Pass:
     """The hooks of one observed pass: they turn PyTorch's steps into events."""
 
@@ -707,7 +720,7 @@ class _Pass:
             self._hook(node)
             stack.extend(n for n, _ in node.next_functions)
         for r in roots:
-            self.buffers[id(r.grad_fn)] = True    # seeds: no fan-out step for them
+            self.buffers[(id(r.grad_fn), r.output_nr)] = True   # seeds: no fan-out step
 
     def _hook(self, node):
         if type(node).__name__ == "AccumulateGrad":
@@ -721,27 +734,32 @@ class _Pass:
         self.handles.append(node.register_hook(self._post(node)))
 
     def _pre(self, node):
+        @_never_breaks_backward
         def pre(grad_outputs):
             grad = grad_outputs[0] if len(grad_outputs) == 1 else list(grad_outputs)
             self.emit("node", {"node": node, "grad": grad})
         return pre
 
     def _post(self, node):
+        @_never_breaks_backward
         def post(grad_inputs, grad_outputs):
             for (nxt, nr), g in zip(node.next_functions, grad_inputs):
                 if nxt is None or g is None:
                     continue
                 g = g.detach()
                 self.emit("edge", {"node": node, "next": nxt, "output_nr": nr, "grad": g})
-                before = self.buffers.get(id(nxt))
+                # gradients for the same output of a node add up before it runs
+                key = (id(nxt), nr)
+                before = self.buffers.get(key)
                 if before is None:
-                    self.buffers[id(nxt)] = g
+                    self.buffers[key] = g
                 elif before is not True:
                     self.emit("fanout", {"node": nxt, "before": before, "grad": g})
-                    self.buffers[id(nxt)] = before + g
+                    self.buffers[key] = before + g
         return post
 
     def _acc_pre(self, node, var):
+        @_never_breaks_backward
         def pre(grad_outputs):
             before = var._grad
             self.pending[id(node)] = (None if before is None else before.detach().clone(),
@@ -749,6 +767,7 @@ class _Pass:
         return pre
 
     def _acc_post(self, node):
+        @_never_breaks_backward
         def post(var):
             before, grad = self.pending.pop(id(node), (None, None))
             if grad is None:
