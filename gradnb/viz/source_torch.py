@@ -152,7 +152,7 @@ def _reason(name, inputs):
 def note(func, args, kwargs, out):
     """Record ``out`` (a result of ``func``): its provenance if autograd did not record
     it, else the constant tensor inputs of its node."""
-    name = func.__name__
+    name = getattr(func, "__name__", "")
     if name in _SKIP:
         return
     inputs = _tensor_inputs(args, kwargs)
@@ -177,7 +177,11 @@ class _Mode(torch.overrides.TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
         if type(out) is _Tensor or isinstance(out, _Tensor):
-            note(func, args, kwargs, out)
+            try:
+                note(func, args, kwargs, out)
+            except Exception as exc:   # noting must never break the user's op
+                warnings.warn(f"gradnb could not record {func!r}: {exc!r}", RuntimeWarning,
+                              stacklevel=2)
         return out
 
 
