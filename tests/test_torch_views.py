@@ -554,3 +554,22 @@ def test_multi_output_nodes_and_hooks_do_not_disturb_backward(recording):
         [repr(expected)]
     assert any(s["kind"] == schema.STEP_NODE and s["rule"].startswith("UnbindBackward0")
                for s in steps)
+
+
+def test_import_torch_after_load_ext_records_from_the_same_cell():
+    """``%load_ext gradnb`` first, then a cell that imports torch and computes: the
+    recorder starts right after the import, so that cell's pruned add is known."""
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "import sys\n"
+        "ip = InteractiveShell.instance()\n"
+        "ip.run_line_magic('load_ext', 'gradnb')\n"
+        "assert 'torch' not in sys.modules\n"
+        "ip.run_cell('import torch\\nd = torch.ones(2) + 1').raise_error()\n"
+        "from gradnb.viz.source_torch import TORCH\n"
+        "prov = TORCH.provenance(ip.user_ns['d'])\n"
+        "assert prov is not None and prov.reason == 'no_input_requires_grad', prov\n"
+        "ip.run_line_magic('unload_ext', 'gradnb')\n"
+        "from gradnb.viz.source_torch import RECORDER\n"
+        "assert not RECORDER.on\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(_root()))

@@ -72,7 +72,7 @@ import sys
 _modules = sys.modules
 
 __all__ = ["Source", "MixedLibraries", "source_of", "source_for", "sources_loaded",
-           "describe_value", "is_any_tensor", "torch_recorder"]
+           "describe_value", "is_any_tensor", "torch_recorder", "when_torch_imported"]
 
 
 class Source:
@@ -113,6 +113,47 @@ def torch_recorder():
         return None
     from .source_torch import RECORDER
     return RECORDER
+
+
+class _TorchImportWatcher:
+    """A ``sys.meta_path`` entry that calls ``callback()`` right after the user's
+    ``import torch`` has run (so a cell that imports torch and computes is recorded from
+    its first torch op). It imports nothing itself and removes itself once used."""
+
+    def __init__(self, callback):
+        self.callback = callback
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        self.remove()
+        import importlib.util
+        spec = importlib.util.find_spec("torch")     # the real finders, without us
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run, callback = loader.exec_module, self.callback
+
+        def exec_module(module):
+            run(module)
+            callback()
+        loader.exec_module = exec_module
+        return spec
+
+    def remove(self):
+        while self in sys.meta_path:
+            sys.meta_path.remove(self)
+
+
+def when_torch_imported(callback):
+    """Call ``callback()`` once torch is imported: now if it already is, else right
+    after the user's ``import torch``. Returns an object with ``remove()``."""
+    watcher = _TorchImportWatcher(callback)
+    if "torch" in _modules:
+        callback()
+    else:
+        sys.meta_path.insert(0, watcher)
+    return watcher
 
 
 def sources_loaded():

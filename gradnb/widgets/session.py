@@ -19,7 +19,7 @@ from .tensor_html import tensor_html
 from ..viz.model import DEFAULT_MAX_NODES
 from ..tensor import Tensor
 from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_for,
-                          torch_recorder)
+                          torch_recorder, when_torch_imported)
 
 __all__ = ["NotebookSession"]
 
@@ -159,8 +159,8 @@ class NotebookSession:
         display(recording)
 
     def _before_cell(self, info=None):
-        """``pre_run_cell``: once the user imported torch, record what its autograd
-        skips (unless ``%gradnb record off``)."""
+        """``pre_run_cell`` and right after ``import torch``: once the user imported
+        torch, record what its autograd skips (unless ``%gradnb record off``)."""
         recorder = torch_recorder()
         if recorder is not None and self.record and not recorder.on:
             recorder.start()
@@ -210,7 +210,7 @@ class NotebookSession:
         formatter.for_type_by_name(*_TORCH_TENSOR, tensor_html)
         hook_shell(self.shell)
         self.shell.events.register("pre_run_cell", self._before_cell)
-        self._before_cell()
+        self._torch_watch = when_torch_imported(self._before_cell)
 
     def uninstall(self):
         """Remove what :meth:`install` added, restoring any earlier HTML display."""
@@ -222,6 +222,9 @@ class NotebookSession:
         unhook_shell(self.shell)
         while self._before_cell in self.shell.events.callbacks.get("pre_run_cell", []):
             self.shell.events.unregister("pre_run_cell", self._before_cell)
+        watch = getattr(self, "_torch_watch", None)
+        if watch is not None:
+            watch.remove()
         recorder = torch_recorder()
         if recorder is not None:
             recorder.stop()

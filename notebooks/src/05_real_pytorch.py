@@ -16,9 +16,9 @@ import torch
 %load_ext gradnb
 
 # %% [markdown]
-# Import torch *before* loading the extension (or in an earlier cell): from then on
-# gradnb notes, for every torch operation, whether autograd recorded it and if not,
-# why. PyTorch itself keeps no record of the operations it skips.
+# From the moment both are loaded (in either order), gradnb notes, for every torch
+# operation, whether autograd recorded it and if not, why. PyTorch itself keeps no
+# record of the operations it skips.
 #
 # ## The article's example, on real tensors
 #
