@@ -25,6 +25,7 @@ from .pruning import summarise
 from .signature import Signature
 from .source import source_for
 from .style import legend_for
+from .text import summary_line
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
 
@@ -188,11 +189,13 @@ class GraphModel:
         edges = drawn.edges()
         nodes = drawn.records
         self._place(nodes, edges)
+        summary = summarise(src, found.items)
         self._json = {
             "schema": schema.SCHEMA_VERSION,
             "roots": list(dict.fromkeys(nodes[drawn.owner[i]]["id"] for i in found.roots)),
             "nodes": nodes, "edges": [e[0] for e in edges],
-            "summary": summarise(src, found.items), "legend": legend_for(nodes),
+            "summary": summary, "summary_text": summary_line(summary),
+            "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
