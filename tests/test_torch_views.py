@@ -573,3 +573,22 @@ def test_import_torch_after_load_ext_records_from_the_same_cell():
         "from gradnb.viz.source_torch import RECORDER\n"
         "assert not RECORDER.on\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(_root()))
+
+
+def test_a_hook_on_a_leaf_is_a_step_on_both_libraries(lib):
+    x = lib.tensor([1., 2.], requires_grad=True)
+
+    def double(grad):
+        return grad * 2
+
+    handle = x.register_hook(double)
+    tr = viz.record_backward((x * x).sum(), namespace={"x": x})
+    hooks = [s for s in tr.passes[0].steps if s["kind"] == schema.STEP_HOOK]
+    assert len(hooks) == 1 and hooks[0]["node"] == tr.passes[0].graph.node("x")["id"]
+    assert hooks[0]["before"] == "tensor([2., 4.])" and hooks[0]["after"] == "tensor([4., 8.])"
+    assert "hook test_a_hook_on_a_leaf_is_a_step_on_both_libraries.<locals>.double on x" \
+        in hooks[0]["text"]
+    assert x.grad.tolist() == [4., 8.]
+    if lib is torch:                              # the user's own hook is back in place
+        assert list(x._backward_hooks.values()) == [double]
+    handle.remove()

@@ -8,6 +8,8 @@ torch itself. What PyTorch keeps, this module reads:
 * the rule text: gradnb's rule table looked up by node name (the same text gradnb
   shows); a custom ``autograd.Function``'s node shows the source of its ``backward``;
   any other node says ``rule not known``;
+* the user's hooks on leaves (``register_hook``): wrapped for the length of an observed
+  pass, so each call is a step of the trace (hooks on intermediate results are not);
 * ``.grad`` states: a post-accumulate-grad hook (registered the first time a view meets
   a leaf) counts the passes summed into ``.grad``.
 
@@ -713,6 +715,7 @@ class _Pass:
         self.buffers = {}         # id(node) -> gradient waiting for it (summed so far)
         self.pending = {}         # id(AccumulateGrad) -> (before, incoming)
         self.nodes = []           # held while the pass runs, so their ids stay valid
+        self.restore = []         # (hooks dict, key, the user's hook) wrapped for the pass
         seen = set()
         stack = [r.grad_fn for r in roots]
         while stack:
@@ -730,6 +733,7 @@ class _Pass:
         if type(node).__name__ == "AccumulateGrad":
             var = node.variable
             _follow_grad(var)
+            self._watch_tensor_hooks(node, var)
             self.handles.append(node.register_prehook(self._acc_pre(node, var)))
             self.handles.append(var.register_post_accumulate_grad_hook(
                 self._acc_post(node)))
@@ -780,10 +784,38 @@ class _Pass:
                                      "before": before, "after": var._grad.detach().clone()})
         return post
 
+    def _watch_tensor_hooks(self, node, var):
+        """Wrap the user's hooks on leaf ``var`` (``register_hook``) for this pass, so
+        each call is a ``hook`` event; :meth:`remove` puts the originals back."""
+        hooks = var._backward_hooks
+        if not hooks:
+            return
+        for key, fn in list(hooks.items()):
+            hooks[key] = self._hook_wrapper(node, fn)
+            self.restore.append((hooks, key, fn))
+
+    def _hook_wrapper(self, node, fn):
+        emit = self.emit
+
+        def wrapper(grad):
+            result = fn(grad)
+            try:
+                emit("hook", {"node": node, "hook": fn, "grad": grad.detach(),
+                              "result": None if result is None else result.detach()})
+            except Exception as exc:
+                warnings.warn(f"gradnb could not record a hook of torch's backward: "
+                              f"{exc!r}", RuntimeWarning, stacklevel=2)
+            return result
+        return wrapper
+
     def remove(self):
         for handle in self.handles:
             handle.remove()
+        for hooks, key, fn in self.restore:
+            if key in hooks:
+                hooks[key] = fn
         self.handles, self.nodes, self.buffers, self.pending = [], [], {}, {}
+        self.restore = []
 
 
 TORCH = TorchSource()
