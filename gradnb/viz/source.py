@@ -11,9 +11,11 @@ state -- no AccumulateGrad created, no warning raised):
 Identity
     ``name`` (``"gradnb"``/``"torch"``); ``is_tensor(obj)``; ``owns(obj)`` (a tensor or a
     node of this library). Tensors and nodes are compared by identity (``id``) while the
-    caller holds them. ``weak(obj)`` returns a weak reference to a tensor or node, or
-    None when the library's nodes cannot be weakly referenced (the views then reach a
-    node again through the tensor or node they found it from).
+    caller holds them. ``weak(obj)`` returns a reference to call for the object again;
+    ``nodes_weak`` says whether it is weak for nodes too (PyTorch's nodes cannot be
+    weakly referenced: its ``weak`` holds a node, which only a running trace uses, and
+    the views otherwise reach a node again through the tensor or node they found it
+    from).
 Tensor facts
     ``shape(t)`` (tuple), ``dtype_text(t)`` (``"torch.float32"``), ``nbytes(t)``,
     ``requires_grad(t)``, ``is_leaf(t)``, ``retains_grad(t)``, ``is_inference(t)``,
@@ -55,7 +57,9 @@ Backward passes
     (``node``, ``tensor``, ``before``, ``grad``), ``retain`` (``node``, ``tensor``,
     ``before``, ``grad``), ``capture`` (``node``, ``output_nr``, ``grad``) and ``end``
     (``error``: the exception or None). Values are the library's own (arrays for gradnb,
-    tensors for torch); ``grad_text(value)`` gives their repr and ``add(a, b)`` their sum.
+    tensors for torch); ``grad_text(value)`` gives their repr and ``add(a, b)`` their sum;
+    an ``accumulate`` event may carry ``after`` (the ``.grad`` the library wrote), else
+    ``accumulated(tensor, before, grad)`` computes it as the library does.
     ``run_backward(root, gradient, retain_graph)`` runs the library's own backward
     (for torch: ``root.backward`` observed through node hooks, see its module).
 Live views
