@@ -592,3 +592,17 @@ def test_a_hook_on_a_leaf_is_a_step_on_both_libraries(lib):
     if lib is torch:                              # the user's own hook is back in place
         assert list(x._backward_hooks.values()) == [double]
     handle.remove()
+
+
+def test_autograd_grad_is_traced_with_its_capture(recording):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * x
+    with viz.trace(namespace={"x": x, "y": y}) as tr:
+        (g,) = torch.autograd.grad((y + x).sum(), x)
+    steps = tr.passes[0].steps
+    captures = [s for s in steps if s["kind"] == schema.STEP_CAPTURE]
+    assert [s["grad"] for s in captures] == [repr(g)] == ["tensor([3., 5.])"]
+    assert captures[0]["node"] == tr.passes[0].graph.node("x")["id"]
+    assert [s["kind"] for s in steps].count(schema.STEP_FANOUT) == 2
+    assert x.grad is None                      # autograd.grad writes no .grad
+    assert torch.autograd.grad is not viz.source_torch._BACKWARD._grad_wrapper

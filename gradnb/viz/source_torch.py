@@ -642,13 +642,17 @@ class _BackwardObservers:
     def __init__(self):
         self.callbacks = []
         self._original = None
-        self._wrapper = self._backward    # one bound method, so it can be recognised
+        self._original_grad = None
+        self._wrapper = self._backward    # one bound method each, so they can be
+        self._grad_wrapper = self._grad   # recognised
 
     def add(self, callback):
         self.callbacks.append(callback)
         if self._original is None and torch.autograd.backward is not self._wrapper:
             self._original = torch.autograd.backward
             torch.autograd.backward = self._wrapper
+            self._original_grad = torch.autograd.grad
+            torch.autograd.grad = self._grad_wrapper
         return _Handle(self, callback)
 
     def remove(self, callback):
@@ -657,7 +661,9 @@ class _BackwardObservers:
         if not self.callbacks and self._original is not None:
             if torch.autograd.backward is self._wrapper:
                 torch.autograd.backward = self._original
-            self._original = None
+            if torch.autograd.grad is self._grad_wrapper:
+                torch.autograd.grad = self._original_grad
+            self._original = self._original_grad = None
 
     def emit(self, event, data):
         for callback in tuple(self.callbacks):
@@ -683,6 +689,38 @@ class _BackwardObservers:
         try:
             return original(tensors, grad_tensors, retain_graph, create_graph,
                             grad_variables, inputs=inputs)
+        except Exception as exc:
+            error = exc
+            raise
+        finally:
+            run.remove()
+            self.emit("end", {"error": error})
+
+
+    def _grad(self, outputs, inputs, grad_outputs=None, *args, **kwargs):
+        """``torch.autograd.grad``, observed: the pass's steps, then a ``capture`` step
+        per input with the gradient returned for it."""
+        original = self._original_grad
+        roots = [outputs] if isinstance(outputs, _Tensor) else list(outputs)
+        wanted = [inputs] if isinstance(inputs, _Tensor) else list(inputs)
+        if not self.callbacks or any(r.grad_fn is None for r in roots):
+            return original(outputs, inputs, grad_outputs, *args, **kwargs)
+        given = ([grad_outputs] if isinstance(grad_outputs, _Tensor) else
+                 list(grad_outputs) if grad_outputs is not None else [None] * len(roots))
+        seeds = [torch.ones_like(r) if g is None else g for r, g in zip(roots, given)]
+        run = _Pass(self, roots)
+        self.emit("begin", {"roots": [(r.grad_fn, r.output_nr) for r in roots],
+                            "tensors": tuple(roots), "grads": [s.detach() for s in seeds],
+                            "retain_graph": bool(kwargs.get("retain_graph"))})
+        error = None
+        try:
+            results = original(outputs, inputs, grad_outputs, *args, **kwargs)
+            for tensor, grad in zip(wanted, results):
+                node, nr = run.node_of(tensor)
+                if node is not None:
+                    self.emit("capture", {"node": node, "output_nr": nr,
+                                          "grad": None if grad is None else grad.detach()})
+            return results
         except Exception as exc:
             error = exc
             raise
@@ -784,6 +822,16 @@ class _Pass:
                                      "before": before, "after": var._grad.detach().clone()})
         return post
 
+    def node_of(self, tensor):
+        """``(node, output_nr)`` where a gradient for ``tensor`` arrives: its grad_fn,
+        or for a leaf its AccumulateGrad in this pass's graph (``(None, 0)`` if none)."""
+        if tensor.grad_fn is not None:
+            return tensor.grad_fn, tensor.output_nr
+        for node in self.nodes:
+            if type(node).__name__ == "AccumulateGrad" and node.variable is tensor:
+                return node, 0
+        return None, 0
+
     def _watch_tensor_hooks(self, node, var):
         """Wrap the user's hooks on leaf ``var`` (``register_hook``) for this pass, so
         each call is a ``hook`` event; :meth:`remove` puts the originals back."""
@@ -814,8 +862,7 @@ class _Pass:
         for hooks, key, fn in self.restore:
             if key in hooks:
                 hooks[key] = fn
-        self.handles, self.nodes, self.buffers, self.pending = [], [], {}, {}
-        self.restore = []
+        self.handles, self.buffers, self.pending, self.restore = [], {}, {}, []
 
 
 TORCH = TorchSource()
