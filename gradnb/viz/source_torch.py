@@ -643,6 +643,7 @@ class _BackwardObservers:
         self.callbacks = []
         self._original = None
         self._original_grad = None
+        self._dispatching = False
         self._wrapper = self._backward    # one bound method each, so they can be
         self._grad_wrapper = self._grad   # recognised
 
@@ -666,14 +667,27 @@ class _BackwardObservers:
             self._original = self._original_grad = None
 
     def emit(self, event, data):
+        self._dispatching = False
         for callback in tuple(self.callbacks):
             callback(event, data)
+
+    def _redispatched(self):
+        """True when PyTorch handed our own call back to us: with a TorchFunctionMode
+        active (the recorder), ``torch.autograd.grad`` dispatches to the mode, which
+        calls the module's ``grad`` -- this wrapper -- again. That inner call must run
+        PyTorch's own, not start a second pass. (A backward a hook starts is a real
+        nested pass: by then a step has been emitted and the flag is down.)"""
+        if self._dispatching:
+            self._dispatching = False
+            return True
+        return False
 
     def _backward(self, tensors, grad_tensors=None, retain_graph=None, create_graph=False,
                   grad_variables=None, inputs=None):
         original = self._original
         roots = [tensors] if isinstance(tensors, _Tensor) else list(tensors)
-        if not self.callbacks or any(r.grad_fn is None for r in roots) or inputs is not None:
+        if self._redispatched() or not self.callbacks or \
+                any(r.grad_fn is None for r in roots) or inputs is not None:
             return original(tensors, grad_tensors, retain_graph, create_graph,
                             grad_variables, inputs=inputs)
         if grad_tensors is None:
@@ -687,6 +701,7 @@ class _BackwardObservers:
                             "retain_graph": bool(retain_graph)})
         error = None
         try:
+            self._dispatching = True
             return original(tensors, grad_tensors, retain_graph, create_graph,
                             grad_variables, inputs=inputs)
         except Exception as exc:
@@ -703,7 +718,7 @@ class _BackwardObservers:
         original = self._original_grad
         roots = [outputs] if isinstance(outputs, _Tensor) else list(outputs)
         wanted = [inputs] if isinstance(inputs, _Tensor) else list(inputs)
-        if not self.callbacks or any(r.grad_fn is None for r in roots):
+        if self._redispatched() or not self.callbacks or any(r.grad_fn is None for r in roots):
             return original(outputs, inputs, grad_outputs, *args, **kwargs)
         given = ([grad_outputs] if isinstance(grad_outputs, _Tensor) else
                  list(grad_outputs) if grad_outputs is not None else [None] * len(roots))
@@ -714,6 +729,7 @@ class _BackwardObservers:
                             "retain_graph": bool(kwargs.get("retain_graph"))})
         error = None
         try:
+            self._dispatching = True
             results = original(outputs, inputs, grad_outputs, *args, **kwargs)
             for tensor, grad in zip(wanted, results):
                 node, nr = run.node_of(tensor)
