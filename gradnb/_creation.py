@@ -468,8 +468,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if not (mean_t or std_t):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments")
-        return _random_leaf(_size((size,), "normal"), dtype, "normal_", (mean, std),
-                            generator, requires_grad, device)
+        return _random_leaf("normal", _size((size,), "normal"), dtype, "normal_", (mean, std),
+                            generator, requires_grad, device, out)
     if std_t and std._data.size and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     like = mean if mean_t else std
