@@ -15,19 +15,25 @@ import warnings
 import numpy as np
 
 from . import _dtype
-from ._random import default_generator
+from . import _random, ops
 from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
+from .ops.out import factory_out
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
            "full_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-           "randint_like", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor",
+           "randint_like", "normal", "bernoulli", "multinomial", "FloatTensor", "DoubleTensor",
+           "LongTensor", "IntTensor",
            "BoolTensor", "ByteTensor", "HalfTensor", "legacy_new", "scalar_tensor"]
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).")
+_ARANGE_RESIZE = ("The number of elements in the out tensor of shape {shape} is {numel} which "
+                  "does not match the computed number of elements {n}. Note that this may "
+                  "occur as a result of rounding error. The out tensor will be resized to a "
+                  "tensor of shape ({n},).")
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
 
 
@@ -50,6 +56,30 @@ def _size(size, fname="size"):
         bad = next(s for s in out if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return tuple(out)
+
+
+def _sized(args, size, fname):
+    """The size given positionally (``f(2, 3)``, ``f((2, 3))``) or as ``size=``."""
+    if size is None:
+        if not args:
+            raise TypeError(f'{fname}() missing 1 required positional arguments: "size"')
+        return _size(args, fname)
+    if args:
+        raise TypeError(f"{fname}() got multiple values for argument 'size'")
+    if isinstance(size, numbers.Integral):
+        raise TypeError(f"{fname}(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return _size((size,), fname)
+
+
+def _made(fname, build, dtype, requires_grad, device, out, np_default=None):
+    """A factory's result: ``build(numpy dtype)`` as a new leaf, or written into ``out``
+    (see :func:`gradnb.ops.out.factory_out`). ``np_default``: the numpy dtype used when
+    no ``dtype`` is given (default: the default float dtype)."""
+    if out is not None:
+        return factory_out(fname, out, dtype, build)
+    np_dtype = np_default if dtype is None and np_default is not None else _np_dtype(dtype)
+    return _leaf(build(np_dtype), requires_grad, device)
 
 
 def _np_dtype(dtype):
@@ -188,29 +218,35 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
-    return _leaf(ndarray)
+    return _leaf(ndarray, device="cpu")     # not the default device: numpy's memory
 
 
 # ---------------------------------------------------------------------------------------
 # filled tensors
 # ---------------------------------------------------------------------------------------
 
-def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-         out=None):
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+         pin_memory=False, out=None):
     """A tensor of ones of the given size (float32 by default)."""
-    return _leaf(np.ones(_size(size, "ones"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "ones")
+    return _made("ones", lambda dt: np.ones(shape, dt), dtype, requires_grad, device, out)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          out=None):
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, out=None):
     """A tensor of zeros of the given size (float32 by default)."""
-    return _leaf(np.zeros(_size(size, "zeros"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "zeros")
+    return _made("zeros", lambda dt: np.zeros(shape, dt), dtype, requires_grad, device, out)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          memory_format=None, out=None):
-    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible)."""
-    return _leaf(np.zeros(_size(size, "empty"), _np_dtype(dtype)), requires_grad, device)
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, memory_format=None, out=None):
+    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible;
+    with ``out=``, out keeps its values, only its shape changes)."""
+    shape = _sized(args, size, "empty")
+    if out is not None:
+        return factory_out("empty", out, dtype, lambda dt: np.resize(out._data, shape))
+    return _leaf(np.zeros(shape, _np_dtype(dtype)), requires_grad, device)
 
 
 def _fill_dtype(value, dtype):
@@ -228,14 +264,16 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    data = np.full(_size((size,), "full"), fill_value, _fill_dtype(fill_value, dtype))
-    return _leaf(data, requires_grad, device)
+    shape = _size((size,), "full")
+    return _made("full", lambda dt: np.full(shape, fill_value, dt), dtype, requires_grad,
+                 device, out, np.dtype(_fill_dtype(fill_value, dtype)))
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
         pin_memory=False, out=None):
     """The identity matrix (``n`` x ``m``)."""
-    return _leaf(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+    return _made("eye", lambda dt: np.eye(n, n if m is None else m, dtype=dt), dtype,
+                 requires_grad, device, out)
 
 
 def _like(t, fill, dtype):
@@ -244,24 +282,24 @@ def _like(t, fill, dtype):
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    return _leaf(_like(input, np.ones, dtype), requires_grad, device)
+    return _leaf(_like(input, np.ones, dtype), requires_grad, device or "cpu")
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     data = np.full(input._data.shape, fill_value,
                    input._data.dtype if dtype is None else dtype.np)
-    return _leaf(data, requires_grad, device)
+    return _leaf(data, requires_grad, device or "cpu")
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,9 +326,17 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     np_dtype = dtype.np if dtype is not None else (np.int64 if ints else
                                                    _dtype.get_default_dtype().np)
     n = max(0, math.ceil((end - start) / step))
-    data = (start + np.arange(n, dtype=np.float64) * step).astype(np_dtype) if not ints \
-        else np.arange(start, end, step, dtype=np.int64).astype(np_dtype, copy=False)
-    return _leaf(data, requires_grad, device)
+
+    def build(dt):
+        values = (start + np.arange(n, dtype=np.float64) * step).astype(dt) if not ints \
+            else np.arange(start, end, step, dtype=np.int64).astype(dt, copy=False)
+        # an out= of the right number of elements keeps its shape
+        return values.reshape(out._data.shape) if out is not None and out._data.size == n \
+            else values
+    if out is not None and out._data.size not in (0, n):
+        warnings.warn(_ARANGE_RESIZE.format(shape=list(out._data.shape), numel=out._data.size,
+                                            n=n), UserWarning, stacklevel=2)
+    return _made("arange", build, dtype, requires_grad, device, out, np.dtype(np_dtype))
 
 
 def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False,
@@ -306,66 +352,181 @@ def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fal
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    data = np.linspace(start, end, steps, dtype=np.float64).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("linspace", lambda dt: _linspace(start, end, steps, dt), dtype,
+                 requires_grad, device, out)
+
+
+def _linspace(start, end, steps, np_dtype):
+    """PyTorch's linspace kernel: ``start + step * i`` for the first half and
+    ``end - step * (steps - 1 - i)`` for the second, the step in the output's float type
+    and each value one fused multiply-add (emulated in a wider type, then rounded once),
+    so printed values such as sin(linspace(0, 2 pi))[12] agree to the last bit.
+    Integer dtypes truncate the ends first, take the step in float64 and truncate."""
+    np_dtype = np.dtype(np_dtype)
+    if steps == 1:
+        return np.full(1, start, np_dtype)
+    floating = np_dtype.kind == "f"
+    wide = np.float64 if not floating or np_dtype.itemsize < 8 else np.longdouble
+    if floating:
+        first, last = np_dtype.type(start), np_dtype.type(end)
+        narrow = np_dtype.type
+    else:
+        first, last = np.float64(math.trunc(start)), np.float64(math.trunc(end))
+        narrow = np.float64
+    step = wide((last - first) / narrow(steps - 1))
+    half = steps // 2
+    i = np.arange(steps, dtype=wide)
+    values = np.concatenate([wide(first) + step * i[:half],
+                             wide(last) - step * (steps - 1 - i[half:])])
+    return values.astype(np_dtype)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
-    data = (base ** np.linspace(start, end, steps, dtype=np.float64)).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("logspace", lambda dt: (base ** np.linspace(start, end, steps)).astype(dt),
+                 dtype, requires_grad, device, out)
 
 
 # ---------------------------------------------------------------------------------------
 # random
 # ---------------------------------------------------------------------------------------
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-         pin_memory=False, out=None):
-    """Uniform random numbers in [0, 1)."""
-    gen = generator or default_generator
-    return _leaf(gen.uniform(0.0, 1.0, _size(size, "rand")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+def _random_leaf(fname, shape, dtype, method, args, generator, requires_grad, device, out,
+                 np_default=None):
+    """A new leaf of ``shape`` filled by the tensor method ``method`` (``uniform_`` ...),
+    as PyTorch's factories do (``empty(size).uniform_(...)``), or written into ``out``."""
+    require_cpu(device)
+
+    def build(np_dtype):
+        t = Tensor._wrap(np.empty(shape, dtype=np_dtype))
+        getattr(ops, method)(t, *args, generator=generator)
+        return t._data
+    return _made(fname, build, dtype, requires_grad, device, out, np_default)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-          pin_memory=False, out=None):
-    """Standard normal random numbers."""
-    gen = generator or default_generator
-    return _leaf(gen.normal(0.0, 1.0, _size(size, "randn")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+         layout=None, pin_memory=False, out=None):
+    """Uniform random numbers in [0, 1) (PyTorch's CPU generator)."""
+    return _random_leaf("rand", _sized(args, size, "rand"), dtype, "uniform_", (0.0, 1.0),
+                        generator, requires_grad, device, out)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+          layout=None, pin_memory=False, out=None):
+    """Standard normal random numbers (PyTorch's CPU generator)."""
+    return _random_leaf("randn", _sized(args, size, "randn"), dtype, "normal_", (0.0, 1.0),
+                        generator, requires_grad, device, out)
+
+
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, layout=None, pin_memory=False, out=None):
-    """Random integers in [low, high) (int64)."""
+    """Random integers in [low, high) (int64 unless ``dtype`` says otherwise):
+    ``randint(high, size)`` or ``randint(low, high, size)``."""
     if size is None:
         low, high, size = 0, low, high
-    gen = generator or default_generator
-    data = gen.integers(low, high, _size((size,), "randint"))
-    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
+    elif low is None:
+        low = 0
+    return _random_leaf("randint", _size((size,), "randint"), dtype, "random_", (low, high),
+                        generator, requires_grad, device, out, np.dtype(np.int64))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False, out=None):
-    """A random permutation of 0..n-1."""
-    gen = generator or default_generator
-    return _leaf(gen.permutation(n).astype(np.int64 if dtype is None else dtype.np))
+    """A random permutation of 0..n-1 (PyTorch's Fisher-Yates swaps)."""
+    _size((n,), "randperm")
+    perm = _random.resolve(generator).permutation(int(n))
+    return _made("randperm", perm.astype, dtype, requires_grad, device, out,
+                 np.dtype(np.int64))
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
-    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              memory_format=None, generator=None):
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                device=device or "cpu", generator=generator)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-               memory_format=None):
-    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               memory_format=None, generator=None):
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                 device=device or "cpu", generator=generator)
 
 
-def randint_like(input, low, high=None, *, dtype=None, device=None, requires_grad=False,
-                 layout=None, memory_format=None):
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
+                 layout=None, memory_format=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype,
+                   generator=generator)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False, layout=None, pin_memory=False, out=None):
+    """Normal random numbers: ``normal(mean, std, size)`` with floats, or elementwise
+    means and/or standard deviations given as tensors (drawn as N(0, 1) or N(0, std),
+    then scaled and shifted, as PyTorch does)."""
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (mean_t or std_t):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments")
+        return _random_leaf("normal", _size((size,), "normal"), dtype, "normal_", (mean, std),
+                            generator, requires_grad, device, out)
+    if std_t and std._data.size and (std._data < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    like = mean if mean_t else std
+    shape = np.broadcast_shapes(mean._data.shape if mean_t else (),
+                                std._data.shape if std_t else ())
+    out_t = Tensor._wrap(np.empty(shape, like._data.dtype))
+    ops.normal_(out_t, 0.0, 1.0 if std_t else std, generator=generator)
+    data = out_t._data
+    if std_t:
+        data *= std._data
+    data += mean._data if mean_t else like._data.dtype.type(mean)
+    return _leaf(data)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 draws with probabilities ``input`` (or the float ``p``), in ``input``'s dtype."""
+    t = Tensor._wrap(np.empty_like(input._data))
+    ops.bernoulli_(t, input if p is None else p, generator=generator)
+    return t
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Indices drawn from the rows of ``input`` (unnormalised probabilities), as
+    PyTorch's CPU kernel: without replacement (or one sample) the largest
+    ``p / Exp(1)``; with replacement a binary search of a uniform double in the
+    normalised cumulative sums."""
+    probs = input._data
+    if probs.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > probs.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    rows = probs.reshape(-1, probs.shape[-1])
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    gen = _random.resolve(generator)
+    if not replacement or num_samples == 1:
+        q = rows / gen.exponential(rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+        # topk: largest first; a stable sort of -q keeps the first of equal values first
+        picks = np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
+    else:
+        picks = np.stack([_search_cumulative(row, gen.uniform(num_samples, np.float64))
+                          for row in rows])
+    return _leaf(picks.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _search_cumulative(row, u):
+    """Indices of the first cumulative probability >= each uniform ``u`` (the sums run
+    in the row's dtype, are divided by the total, and the last is set to 1)."""
+    cum = np.cumsum(row)
+    cum /= cum[-1]
+    cum[-1] = 1
+    return np.searchsorted(cum.astype(np.float64), u, side="left")
 
 
 # ---------------------------------------------------------------------------------------

@@ -95,9 +95,9 @@ class device:
         if isinstance(type, device):
             type, index = type.type, type.index
         name, _, number = str(type).partition(":")
-        if name not in ("cpu", "cuda", "mps", "meta"):
-            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of "
-                               f"device string: {type}")
+        if name not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at "
+                               f"start of device string: {type}")
         self.type, self.index = name, int(number) if number else index
 
     def __eq__(self, other):
@@ -117,10 +117,43 @@ class device:
         return f"device(type='{self.type}'{index})"
 
 
+# the device types PyTorch 2.13 knows, in the order its error message lists them
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip",
+                 "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                 "privateuseone")
+_NO_CUDA = "Torch not compiled with CUDA enabled"
+
+# torch.set_default_device: [None] (the CPU) or [a device]
+DEFAULT_DEVICE = [None]
+
+
 def require_cpu(dev):
-    """Fail like a CPU-only PyTorch build when a tensor would go to another device."""
-    if dev is not None and device(dev).type != "cpu":
-        raise AssertionError("Torch not compiled with CUDA enabled")
+    """Fail like a CPU-only PyTorch build when a tensor would go to another device
+    (``dev`` None means the default device, see :func:`set_default_device`)."""
+    if dev is None:
+        dev = DEFAULT_DEVICE[0]
+        if dev is None:
+            return
+    if device(dev).type != "cpu":
+        raise AssertionError(_NO_CUDA)
+
+
+def set_default_device(device_):
+    """Device of the tensors factories make when not told (``None``: the CPU). Naming
+    an unavailable device is accepted; making a tensor there then fails, as in a
+    CPU-only PyTorch."""
+    DEFAULT_DEVICE[0] = None if device_ is None else device(device_)
+
+
+def get_default_device():
+    """The default device: ``device(type='cpu')`` unless :func:`set_default_device` chose
+    another (``'cuda'`` without an index cannot be resolved on a CPU-only build)."""
+    dev = DEFAULT_DEVICE[0]
+    if dev is None:
+        return device("cpu")
+    if dev.type != "cpu" and dev.index is None:
+        raise AssertionError(_NO_CUDA)
+    return dev
 
 
 _CPU = device()
@@ -131,7 +164,8 @@ class _TensorMeta(type):
     ``print(type(t))`` in a tutorial reads as it does under PyTorch."""
 
     def __repr__(cls):
-        return f"<class '{cls.__dict__.get('_torch_path', cls.__module__ + '.' + cls.__qualname__)}'>"
+        path = cls.__dict__.get("_torch_path", cls.__module__ + "." + cls.__qualname__)
+        return f"<class '{path}'>"
 
 
 class _TensorExtra:
@@ -488,7 +522,11 @@ class Tensor(metaclass=_TensorMeta):
             The vector in the vector-Jacobian product; required unless this tensor has
             a single element.
         retain_graph : bool, optional
-            Keep saved values so backward can run through the graph again.
+            Keep saved values so backward can run through the graph again (defaults to
+            ``create_graph``).
+        create_graph : bool
+            Record the backward pass: ``.grad`` gets a graph of its own and can be
+            differentiated again (higher-order gradients).
         """
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -341,7 +341,8 @@ def test_rule_parameters_are_bound_by_name():
     ({"dim": (1,), "keepdim": False}, "missing ['self_shape'], unexpected []"),
     ({"dim": (1,), "keepdim": False, "self_shape": (2, 3), "extra": 1},
      "missing [], unexpected ['extra']"),
-    ({"dims": (1,), "keepdim": False, "self_shape": (2, 3)}, "missing ['dim'], unexpected ['dims']"),
+    ({"dims": (1,), "keepdim": False, "self_shape": (2, 3)},
+     "missing ['dim'], unexpected ['dims']"),
 ])
 def test_wrong_parameter_names_are_refused(params, words):
     with pytest.raises(TypeError) as info:

@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
+from .. import _random as _rnd
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor, view_mode_error
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
@@ -27,12 +28,17 @@ from ._record import record, make_node, remember_constants, NO_EDGE
 from .elementwise import sigmoid_array, tanh_array
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
-from .shape import view, expand
+from .shape import view, expand, unsqueezed, squeezed, transposed, matrix_transposed
 
 __all__ = ["add_", "sub_", "mul_", "div_", "pow_", "neg_", "zero_", "fill_", "copy_",
            "clamp_", "relu_", "exp_", "sigmoid_", "tanh_", "setitem", "iadd", "isub",
-           "imul", "itruediv", "uniform_", "normal_", "masked_fill_", "masked_fill",
-           "check_inplace"]
+           "imul", "itruediv", "uniform_", "normal_", "random_", "bernoulli_", "exponential_",
+           "masked_fill_", "masked_fill",
+           "check_inplace",
+           # lessons-api: in-place elementwise functions and in-place view ops
+           "sin_", "cos_", "log_", "sqrt_", "abs_", "reciprocal_", "square_", "tan_", "asin_",
+           "acos_", "atan_", "sinh_", "cosh_", "asinh_", "acosh_", "atanh_", "atan2_",
+           "unsqueeze_", "squeeze_", "t_", "transpose_"]
 
 _R = RULES
 
@@ -57,20 +63,23 @@ def check_inplace(t, region=False):
     through a view, hence its "view of a leaf" wording even for the leaf itself."""
     if t._extra is not None and t._extra.inference and not MODE.inference:
         raise RuntimeError(_INFERENCE_ERROR)
-    if any(stride == 0 and n > 1 for n, stride in zip(t._data.shape, t._data.strides)):
+    if t._data.size and any(stride == 0 and n > 1
+                            for n, stride in zip(t._data.shape, t._data.strides)):
         raise RuntimeError(_OVERLAP_ERROR)
     if not MODE.enabled:
         return
     base = t._base
     if base is not None and base._rg:
+        # how the view was made is checked first (PyTorch's creation_meta), then the leaf
         if t._extra is not None and t._extra.view_version is not None:
             raise view_mode_error(t._made_in_inference_mode(), changed=False)
-        if base._grad_fn is None:
-            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
         node = t._grad_fn
         if node is not None and node._multi:
             raise RuntimeError(f"Output {t._nr} of {short_name(node)} is a view and is being "
-                               "modified inplace. " + _MULTI_VIEW_ERROR)
+                               "modified inplace. "
+                               + getattr(node, "_view_inplace_error", _MULTI_VIEW_ERROR))
+        if base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
     if t._rg and t._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_ERROR if region else _LEAF_ERROR)
 
@@ -296,8 +305,8 @@ def _unary_inplace(name, fn, float_only=True):
                 data[...] = fn(data)
         return _apply_inplace(self, rule, write)
 
-    op.__name__ = op.__qualname__ = name + "_"
-    op.__doc__ = f"In-place ``{name}``; returns ``self``."
+    op.__name__ = op.__qualname__ = name.rstrip("_") + "_"
+    op.__doc__ = f"In-place ``{name.rstrip('_')}``; returns ``self``."
     return op
 
 
@@ -306,6 +315,49 @@ exp_ = _unary_inplace("exp", np.exp)
 tanh_ = _unary_inplace("tanh", tanh_array)
 relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0), float_only=False)
 sigmoid_ = _unary_inplace("sigmoid", sigmoid_array)
+sin_ = _unary_inplace("sin", np.sin)
+cos_ = _unary_inplace("cos", np.cos)
+log_ = _unary_inplace("log", np.log)
+sqrt_ = _unary_inplace("sqrt", np.sqrt)
+abs_ = _unary_inplace("abs", np.abs, float_only=False)
+reciprocal_ = _unary_inplace("reciprocal", np.reciprocal)
+tan_ = _unary_inplace("tan", np.tan)
+asin_ = _unary_inplace("asin", np.arcsin)
+acos_ = _unary_inplace("acos", np.arccos)
+atan_ = _unary_inplace("atan", np.arctan)
+sinh_ = _unary_inplace("sinh", np.sinh)
+cosh_ = _unary_inplace("cosh", np.cosh)
+asinh_ = _unary_inplace("asinh_", np.arcsinh)
+acosh_ = _unary_inplace("acosh_", np.arccosh)
+atanh_ = _unary_inplace("atanh_", np.arctanh)
+
+
+def square_(self):
+    """In-place ``self ** 2`` (PowBackward0, as in PyTorch)."""
+    return pow_(self, 2)
+
+
+def atan2_(self, other):
+    """In-place :func:`~gradnb.ops.elementwise.atan2` (``other`` a tensor)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"atan2_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+    def write(data):
+        _, b = promote_operands(Tensor._wrap(data), other)
+        try:
+            with quiet():
+                np.arctan2(data, b, out=data, casting="unsafe")
+        except ValueError:
+            raise _output_shape_error(data.shape, np.shape(b)) from None
+    return _apply_inplace(self, _R["atan2"], write, (other,),
+                          op_dtype=_float_result(self, other))
+
+
+def _float_result(self, other):
+    """The dtype a float-only op computes in: the promoted one, or the default float."""
+    result = _dtype.result_type(self, other)
+    return result if result.is_floating_point else _dtype.get_default_dtype()
 
 
 def pow_(self, exponent):
@@ -454,18 +506,129 @@ def _index_put(self, indices, values):
                           op_dtype=self.dtype)
 
 
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    """Fill with uniform random numbers in ``[a, b)`` (gradnb's generator)."""
-    from .._random import default_generator
-    vals = default_generator.uniform(a, b, self._data.shape)
-    return _apply_inplace(self, _R["uniform_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+# ---------------------------------------------------------------------------------------
+# in-place view ops: the tensor takes a new shape over the same memory
+# ---------------------------------------------------------------------------------------
+
+def _view_inplace(self, rule, data, params=None):
+    """Make ``data`` (a numpy view of ``self``'s array) the tensor's array. Its values do
+    not change, so a view's base keeps its history; ``self`` gets ``rule``'s node (the
+    in-place overload: UnsqueezeBackward1, TBackward1, ...) over its previous history."""
+    check_inplace(self)
+    tracked = MODE.enabled and self._rg
+    edge = self._edge() if tracked else None
+    self._data = data
+    self._vc[0] += 1
+    if tracked:
+        _set_history(self, make_node(rule, self, (self,), (edge,), params or {}))
+    return self
 
 
-def normal_(self, mean=0.0, std=1.0, generator=None):
-    """Fill with normal random numbers (gradnb's generator)."""
-    from .._random import default_generator
-    vals = default_generator.normal(mean, std, self._data.shape)
-    return _apply_inplace(self, _R["normal_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+def unsqueeze_(self, dim):
+    """In-place :func:`~gradnb.ops.shape.unsqueeze`."""
+    data, d = unsqueezed(self._data, dim, "unsqueeze_")
+    return _view_inplace(self, _R["unsqueeze_"], data, {"dim": d})
+
+
+def squeeze_(self, dim=None):
+    """In-place :func:`~gradnb.ops.shape.squeeze`."""
+    shape = self._data.shape
+    data, form = squeezed(self._data, dim)
+    return _view_inplace(self, _R["squeeze_" if form is None else f"squeeze_{form}_"], data,
+                         {"self_shape": shape})
+
+
+def t_(self):
+    """In-place :func:`~gradnb.ops.shape.t`."""
+    return _view_inplace(self, _R["t_"], matrix_transposed(self._data, "t_"))
+
+
+def transpose_(self, dim0, dim1):
+    """In-place :func:`~gradnb.ops.shape.transpose` (also ``swapaxes_``, ``swapdims_``)."""
+    data, dims = transposed(self._data, dim0, dim1, "transpose_")
+    return _view_inplace(self, _R["transpose_"], data, {"dim0": dims[0], "dim1": dims[1]})
+
+
+# random fills (PyTorch's CPU generator, see gradnb/_random.py)
+
+def _random_fill(self, rule, fill, *args):
+    """Fill ``self`` in place with ``fill(generator, array, *args)`` (the values drawn
+    before any history is rewritten, as PyTorch draws them)."""
+    return _apply_inplace(self, rule, lambda d: fill(*args[:1], d, *args[1:]))
+
+
+def _float_only(self, kernel):
+    if not self.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype._legacy}\'')
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
+    """Fill with uniform random numbers in ``[a, b)`` (PyTorch's keywords: ``from``,
+    ``to``)."""
+    a, b = bounds.pop("from", a), bounds.pop("to", b)
+    if bounds:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(bounds))}'")
+    _float_only(self, "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={_rnd.num(a)} > to={_rnd.num(b)}")
+    return _random_fill(self, _R["uniform_"], _rnd.fill_uniform, _rnd.resolve(generator),
+                         a, b)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with normal random numbers N(mean, std^2)."""
+    _float_only(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_rnd.num(std)}")
+    return _random_fill(self, _R["normal_"], _rnd.fill_normal, _rnd.resolve(generator),
+                        mean, std)
+
+
+_UNSET = object()
+
+
+def random_(self, from_=_UNSET, to=_UNSET, *, generator=None, **kwargs):
+    """Fill with random integers: in ``[from, to)``, ``[0, to)`` (one argument), from
+    ``from`` to the dtype's top (``to=None``) or in ``[0, 2^mantissa]`` / ``[0, max]``
+    of the dtype (no argument)."""
+    from_ = kwargs.pop("from", from_)
+    to = kwargs.pop("to", to)
+    gen = _rnd.resolve(generator)
+    if from_ is _UNSET and to is _UNSET:
+        return _random_fill(self, _R["random_"], _rnd.fill_random, gen)
+    if to is _UNSET:
+        low, high, rule = 0, from_, _R["random_to"]
+    else:
+        low, high, rule = (0 if from_ is _UNSET else from_), to, _R["random_from_to"]
+        if high is None:
+            high = _rnd.dtype_top(self._data.dtype) + 1
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    _rnd.check_int_bounds(self._data.dtype, low, high)
+    return _random_fill(self, rule, _rnd.fill_integers, gen, low, high)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 (probability ``p``, a float or a tensor) or 0."""
+    gen = _rnd.resolve(generator)
+    if isinstance(p, Tensor):
+        return _random_fill(self, _R["bernoulli_tensor"], _rnd.fill_bernoulli, gen,
+                            _rnd.check_probs(p._data))
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_rnd.num(p)}")
+    return _random_fill(self, _R["bernoulli_"], _rnd.fill_bernoulli, gen, p)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with Exp(lambd) random numbers."""
+    _float_only(self, "exponential_cpu")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found "
+                           f"lambda={_rnd.num(lambd)}")
+    return _random_fill(self, _R["exponential_"], _rnd.fill_exponential,
+                        _rnd.resolve(generator), lambd)
 
 
 def iadd(self, other):

@@ -29,8 +29,17 @@ Contract for a formula (a python expression, compiled once into the node class):
               ``record2``, ``record_multi``, ``make_node`` with a dict); when a node is
               made the names are checked against ``params`` (TypeError naming the rule and
               the missing/unexpected names), then stored in ``params`` order.
-* helpers defined in this module and ``exp log sin cos sign where zeros_like outer
-  floor_divide trunc``.
+* helpers defined in this module, among them the primitives ``exp log sin cos sign where
+  zeros_like outer absolute isnan log1p clamp_min clamp_max t permute flip cumsum
+  sum_keepdim mean_keepdim floor_divide trunc``.
+
+The same text also runs on gradnb tensors, for ``create_graph=True`` (see
+:func:`tensor_source` and :mod:`gradnb.ops.tensor_rules`): ``grad`` and the saved values
+are then Tensors. So a formula (and a helper listed in ``TENSOR_GENERIC``) uses only
+operators, the primitives and helpers, and what numpy arrays and Tensors share:
+``reshape``, ``swapaxes``, ``squeeze(dim)``, ``sum()``, ``.T`` of a matrix, ``.shape``,
+``.ndim``, ``@``, indexing with a numpy key. A helper that builds arrays with numpy has a
+tensor version in :mod:`gradnb.ops.tensor_rules`.
 
 An entry may add ``float32={input: expression}``: the same derivative rounded as
 PyTorch's float32 kernel rounds it (e.g. tanh's ``1 - y*y`` with an exact square), used
@@ -159,6 +168,9 @@ def _names_in(expr):
 
 def rule_text(rule):
     """Readable backward formulas, e.g. ``['grad_self = grad * other', ...]``."""
+    source_lines = getattr(rule, "source_lines", None)   # a custom autograd.Function
+    if source_lines is not None:
+        return source_lines()
     if "all" in rule.formulas:
         return [f"grad_inputs = {rule.formulas['all']}"]
     if rule.grad_fn == NOT_IMPLEMENTED:
@@ -206,7 +218,7 @@ def _make_node_class(rule):
     namespace = dict(_HELPERS)
     exec(compile(source, f"<rule {rule.grad_fn}>", "exec"), namespace)
     attributes = {"_rule": rule, "_vjp": namespace["_vjp"], "_source": source,
-                  "_multi": rule.multi_output}
+                  "_multi": rule.multi_output, "_vjp_tensors": _compile_vjp_tensors}
     if rule.saves:
         attributes["_save"] = staticmethod(_make_saver(rule))
     if rule.grad_fn in _CPP_NAMED:
@@ -232,6 +244,27 @@ def _not_implemented_class(rule):
     return node_class(NOT_IMPLEMENTED, {"_rule": rule, "_vjp": _vjp, "name": name,
                                         "_source": f"raise RuntimeError({message!r})",
                                         "_multi": False})
+
+
+def tensor_source(rule):
+    """The same formulas as a function of gradnb tensors (``create_graph=True``): the
+    gradient and the saved values are tensors, so the ops record a graph of backward."""
+    lines = ["def _vjp_tensors(node, grad, views=None):"]
+    if rule.saved_names:
+        lines.append(f"    {', '.join(rule.saved_names)}, = saved_tensors(node, views)")
+    if rule.params:
+        lines.append(f"    {', '.join(rule.params)}, = node._params")
+    lines += ["    nf = node.next_functions", f"    {_return_statement(rule, lambda e: e)}"]
+    return "\n".join(lines)
+
+
+def _compile_vjp_tensors(node, grad, views=None):
+    """First call of a node class's ``_vjp_tensors``: compile it (tensor ops are not
+    importable while this table is built, and most classes never need it), then run."""
+    from .tensor_rules import compile_vjp_tensors
+    cls = type(node)
+    cls._vjp_tensors = compile_vjp_tensors(cls._rule, tensor_source(cls._rule))
+    return cls._vjp_tensors(node, grad, views)
 
 
 def _return_statement(rule, transform, variant=None):
@@ -301,7 +334,9 @@ def _make_saver(rule):
     if rule.inputs:
         lines.insert(1, f"    {', '.join(f'in_{n}' for n in rule.inputs)}, = inputs")
     for name, users in zip(rule.saved_names, rule.users):
-        cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users)
+        # a variadic rule's one formula makes every input's gradient
+        cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users) if rule.inputs \
+            else "any(e is not NO_EDGE for e in edges)"
         lines.append(f"    if {cond}:")
         if name == "result":
             lines += ["        s_result = result._data",
@@ -348,6 +383,50 @@ def one_minus_square_float32(y):
         return np.float32(1 - v * v)
     d = y.astype(np.float64)
     return (1 - d * d).astype(np.float32)
+
+
+# Primitives: the numpy operations formulas and helpers use that are spelled differently
+# for numpy arrays and gradnb tensors. gradnb.ops.tensor_rules defines each again for
+# tensors; every other helper is written through these (or through operators and methods
+# both share), so its one text also runs on tensors (see TENSOR_GENERIC).
+exp, sin, cos, sign, where, zeros_like, outer = (np.exp, np.sin, np.cos, np.sign, np.where,
+                                                 np.zeros_like, np.outer)
+absolute, isnan, log1p = np.abs, np.isnan, np.log1p
+floor_divide, trunc = np.floor_divide, np.trunc
+
+
+def clamp_min(x, lo):
+    return np.maximum(x, lo)
+
+
+def clamp_max(x, hi):
+    return np.minimum(x, hi)
+
+
+def t(x):
+    """Transpose of a matrix (a vector stays as it is)."""
+    return x.T
+
+
+def permute(x, dims):
+    return x.transpose(dims)
+
+
+def flip(x, dims):
+    return np.flip(x, dims)
+
+
+def cumsum(x, dim):
+    return np.cumsum(x, axis=dim)
+
+
+def sum_keepdim(x, dim):
+    """Sum over ``dim`` (int, tuple, or None for all), keeping reduced dimensions."""
+    return x.sum(axis=dim, keepdims=True)
+
+
+def mean_keepdim(x, dim):
+    return x.mean(axis=dim, keepdims=True)
 
 
 def expand(grad, shape):
@@ -410,15 +489,15 @@ def reverse_cumsum(grad, dim):
     (The cumsum of a 0-d tensor is itself.)"""
     if grad.ndim == 0:
         return grad
-    return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
+    return flip(cumsum(flip(grad, dim), dim), dim)
 
 
 def var_backward(grad, self, dim, correction, keepdim):
     """d var / d x = 2 (x - mean) / (N - correction)."""
-    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    n = math.prod(self.shape if dim is None else (self.shape[d] for d in dim))
     if dim is not None:
         grad = restore_dims(grad, dim, keepdim)
-    mean = self.mean(axis=dim, keepdims=True)
+    mean = mean_keepdim(self, dim)
     dof = n - correction
     # no degrees of freedom: PyTorch's 2 / 0 is inf (the result nan), not an exception
     return (2.0 / dof if dof else math.inf) * grad * (self - mean)
@@ -441,15 +520,15 @@ def norm_backward(grad, self, ord, result, dim, keepdim):
     if ord == 0:
         return None      # PyTorch sends no gradient at all (the leaf's .grad stays None)
     if ord == 2:
-        scale = np.where(result == 0, 0, grad / np.where(result == 0, 1, result))
+        scale = where(result == 0, 0, grad / where(result == 0, 1, result))
         return self * scale
     if ord == 1:
-        return np.sign(self) * grad
+        return sign(self) * grad
     if math.isinf(ord):
-        mask = (np.abs(self) == result) | np.isnan(self)
-        return np.sign(self) * scale_grad_by_count(grad, mask, dim)
-    ratio = np.abs(self) / np.where(result == 0, 1, result)
-    return grad * np.sign(self) * np.where(self == 0, 0, ratio ** (ord - 1))
+        mask = (absolute(self) == result) | isnan(self)
+        return sign(self) * scale_grad_by_count(grad, mask, dim)
+    ratio = absolute(self) / where(result == 0, 1, result)
+    return grad * sign(self) * where(self == 0, 0, ratio ** (ord - 1))
 
 
 def in_range(x, lo, hi):
@@ -464,7 +543,7 @@ def in_range(x, lo, hi):
 
 def swap_last(x):
     """Transpose the last two dimensions (batched matrix transpose)."""
-    return np.swapaxes(x, -1, -2)
+    return x.swapaxes(-1, -2)
 
 
 def inverse_permutation(dims):
@@ -499,7 +578,7 @@ def sum_tiles(grad, repeats, self_shape):
         x for r, s in zip(repeats[lead:], self_shape) for x in (r, s))
     split = grad.reshape(shape)
     axes = tuple(range(lead)) + tuple(lead + 2 * i for i in range(len(self_shape)))
-    return split.sum(axis=axes)
+    return split.sum(axes)      # (the first positional argument is the axis for both)
 
 
 def cat_tensors_backward(grad, sizes, dim):
@@ -519,7 +598,7 @@ def loss_grad(local, grad, weight, reduction):
     g = local * grad
     if weight is not None:
         g = g * weight
-    return g / g.size if reduction == "mean" else g
+    return g / math.prod(g.shape) if reduction == "mean" else g
 
 
 def mse_grad(grad, self, target, reduction):
@@ -561,24 +640,24 @@ def nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total
 def bce_backward(grad, self, target, weight, reduction):
     """d/dx of -(t log x + (1 - t) log(1 - x)) = (x - t) / (x (1 - x)), the denominator
     clamped at 1e-12 as in PyTorch."""
-    return loss_grad((self - target) / np.maximum(self * (1 - self), 1e-12), grad, weight,
+    return loss_grad((self - target) / clamp_min(self * (1 - self), 1e-12), grad, weight,
                      reduction)
 
 
 def bce_target_backward(grad, self, weight, reduction):
     """d/dt of -(t log x + (1 - t) log(1 - x)) = -logit(x)."""
-    return loss_grad(np.log1p(-self) - np.log(self), grad, weight, reduction)
+    return loss_grad(log1p(-self) - log(self), grad, weight, reduction)
 
 
 def log_sigmoid(x):
     """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow."""
-    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    return clamp_max(x, 0) - log1p(exp(-absolute(x)))
 
 
 def bce_logits_backward(grad, self, target, weight, pos_weight, reduction):
     """d/dx of -(p t log s(x) + (1 - t) log(1 - s(x))) = (p t + 1 - t) s(x) - p t,
     i.e. s(x) - t without ``pos_weight`` p (s is the sigmoid)."""
-    sig = 1 / (1 + np.exp(-self))
+    sig = 1 / (1 + exp(-self))
     if pos_weight is None:
         local = sig - target
     else:
@@ -642,12 +721,20 @@ def concat_grads(grad, dim):
 
 
 _HELPERS = {name: obj for name, obj in globals().items()
-            if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
-_HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
-                zeros_like=np.zeros_like, outer=np.outer, floor_divide=np.floor_divide,
-                trunc=np.trunc, np=np, FLOAT32=np.dtype(np.float32),
-                EXACT_FLOAT32_MAX_SIZE=EXACT_FLOAT32_MAX_SIZE,
+            if callable(obj) and not name.startswith("_")
+            and name not in ("Rule", "node_class", "rule_text", "tensor_source")}
+_HELPERS.update(np=np, FLOAT32=np.dtype(np.float32), EXACT_FLOAT32_MAX_SIZE=EXACT_FLOAT32_MAX_SIZE,
                 INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
+
+# Helpers whose text uses only primitives, operators and methods that numpy arrays and
+# gradnb tensors share: for a differentiable backward they run as they are, with the
+# tensor primitives in their namespace. The other helpers have tensor versions in
+# gradnb.ops.tensor_rules, or only compute on non-tensor parameters (inverse_permutation).
+TENSOR_GENERIC = ("var_backward", "std_backward", "norm_backward", "swap_last",
+                  "reverse_cumsum", "sum_tiles", "loss_grad", "mse_grad", "bce_backward",
+                  "bce_target_backward", "log_sigmoid", "bce_logits_backward",
+                  "bce_logits_target_backward", "mm_mat2_backward", "prod_backward",
+                  "prod_dim_backward")
 
 # ---------------------------------------------------------------------------------------
 # the table
@@ -710,7 +797,7 @@ _TABLE = [
     # not differentiable: the result never requires grad (output_differentiability False)
     *[R(op, NOT_DIFFERENTIABLE, ("self", "other")) for op in (
         "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "bitwise_and",
-        "bitwise_or", "bitwise_xor")],
+        "bitwise_or", "bitwise_xor", "isclose")],
     *[R(op, NOT_DIFFERENTIABLE) for op in (
         "logical_not", "isnan", "isinf", "invert", "argmax", "argmin", "all", "any",
         "one_hot")],
@@ -737,11 +824,22 @@ _TABLE = [
       value="grad.sum()"),
     R("uniform_", "UniformBackward0", self="zeros_like(grad)"),
     R("normal_", "NormalBackward0", self="zeros_like(grad)"),
+    # random fills (issue 12): the new values do not depend on the old ones
+    R("random_from_to", "RandomBackward0", self="zeros_like(grad)"),
+    R("random_to", "RandomBackward1", self="zeros_like(grad)"),
+    R("random_", "RandomBackward2", self="zeros_like(grad)"),
+    R("bernoulli_tensor", "BernoulliBackward1", self="zeros_like(grad)"),
+    R("bernoulli_", "BernoulliBackward2", self="zeros_like(grad)"),
+    R("exponential_", "ExponentialBackward0", self="zeros_like(grad)"),
     R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
     R("masked_fill_tensor", "MaskedFillBackward1", ("self", "value"), ("mask",),
       self="where(mask, 0, grad)", value="where(mask, grad, 0).sum()"),
     R("index_put_", "IndexPutBackward0", ("self", "values"), ("indices",),
       self="zero_index(grad, indices)", values="grad[indices]"),
+    # values added into self at indices (repeats accumulate): the scatter that the
+    # differentiable backward of indexing, select and slice records
+    R("index_put_accumulate", "IndexPutImplBackward0", ("self", "values"), ("indices",),
+      self="grad", values="grad[indices]"),
     R("masked_fill_", "MaskedFillBackward0", ("self",), ("mask",),
       self="where(mask, 0, grad)"),
     # an in-place op on a view: next_functions are the base's old history, then those
@@ -781,9 +879,9 @@ _TABLE = [
     R("norm", "LinalgVectorNormBackward0", ("self",), ("ord", "dim", "keepdim"),
       self="norm_backward(grad, self, ord, result, dim, keepdim)"),
     R("softmax", "SoftmaxBackward0", ("self",), ("dim",),
-      self="result * (grad - (grad * result).sum(dim, keepdims=True))"),
+      self="result * (grad - sum_keepdim(grad * result, dim))"),
     R("log_softmax", "LogSoftmaxBackward0", ("self",), ("dim",),
-      self="grad - exp(result) * grad.sum(dim, keepdims=True)"),
+      self="grad - exp(result) * sum_keepdim(grad, dim)"),
     # losses
     R("mse_loss", "MseLossBackward0", ("self", "target"), ("reduction",),
       self="mse_grad(grad, self, target, reduction)",
@@ -816,9 +914,9 @@ _TABLE = [
       self="grad.reshape(self_shape)"),
     R("transpose", "TransposeBackward0", ("self",), ("dim0", "dim1"),
       self="grad.swapaxes(dim0, dim1)"),
-    R("t", "TBackward0", self="grad.T"),
+    R("t", "TBackward0", self="t(grad)"),
     R("permute", "PermuteBackward0", ("self",), ("dims",),
-      self="grad.transpose(inverse_permutation(dims))"),
+      self="permute(grad, inverse_permutation(dims))"),
     R("unsqueeze", "UnsqueezeBackward0", ("self",), ("dim",), self="grad.squeeze(dim)"),
     R("squeeze", "SqueezeBackward0", ("self",), ("self_shape",),
       self="grad.reshape(self_shape)"),
@@ -831,7 +929,7 @@ _TABLE = [
     R("expand", "ExpandBackward0", self="grad"),
     R("repeat", "RepeatBackward0", ("self",), ("repeats", "self_shape"),
       self="sum_tiles(grad, repeats, self_shape)"),
-    R("flip", "FlipBackward0", ("self",), ("dims",), self="np.flip(grad, dims)"),
+    R("flip", "FlipBackward0", ("self",), ("dims",), self="flip(grad, dims)"),
     R("clone", "CloneBackward0", self="grad"),
     R("alias", "AliasBackward0", self="grad"),
     R("to_copy", "ToCopyBackward0", self="grad"),
@@ -862,6 +960,136 @@ _TABLE = [
       self="grad", mat1="grad @ mat2.T",
       mat2="mm_mat2_backward(grad, mat1, mat2_transposed)"),
 ]
+
+# ---------------------------------------------------------------------------------------
+# lessons-api block: trigonometric and hyperbolic functions, in-place view ops
+# ---------------------------------------------------------------------------------------
+
+def rsqrt(x):
+    """1 / sqrt(x), in the dtype of ``x`` (PyTorch's rsqrt in the formulas below)."""
+    return 1 / np.sqrt(x)
+
+
+def atan2_denominator(self, other):
+    """``self² + other²``, the denominator of both partial derivatives of atan2."""
+    return self * self + other * other
+
+
+def std_mean_backward(grad, self, dim, correction, keepdim, std):
+    """Gradients of (std, mean) summed: std's as std_backward, mean's spread evenly."""
+    g_std, g_mean = grad
+    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    if dim is not None:
+        g_mean = restore_dims(g_mean, dim, keepdim)
+    return std_backward(std, g_std, self, dim, correction, keepdim) + g_mean / n
+
+
+def det_backward(grad, self, result):
+    """d det(A) / dA = det(A) A^-T (the adjugate, transposed). A singular matrix has
+    det 0: PyTorch then sends 0, which the pseudo-inverse gives too."""
+    scale = (grad * result)[..., None, None]
+    try:
+        inverse = np.linalg.inv(self)
+    except np.linalg.LinAlgError:
+        inverse = np.linalg.pinv(self)
+    return scale * swap_last(inverse)
+
+
+def svd_backward(grad, U, S, Vh):
+    """Gradient of the reduced SVD A = U diag(S) Vh (real matrices), as PyTorch's
+    svd_backward: with skew(X) = X - X^T and E_jk = S_k² - S_j² (1 on the diagonal),
+    gA = U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] Vh, plus the parts of gU,
+    gV outside the spans of U, V when A is not square."""
+    gU, gS, gVh = grad
+    k = S.shape[-1]
+    # some=False: the extra columns of U (rows of Vh) do not shape A; leave them out
+    U, gU, Vh, gVh = U[..., :k], gU[..., :k], Vh[..., :k, :], gVh[..., :k, :]
+    gV = swap_last(gVh)
+    V = swap_last(Vh)
+    m, n = U.shape[-2], Vh.shape[-1]
+    S2 = S * S
+    E = S2[..., None, :] - S2[..., :, None]
+    idx = np.arange(k)
+    E[..., idx, idx] = 1
+    UtgU, VtgV = swap_last(U) @ gU, swap_last(V) @ gV
+    inner = ((UtgU - swap_last(UtgU)) * S[..., None, :]
+             + S[..., :, None] * (VtgV - swap_last(VtgV))) / E
+    inner[..., idx, idx] = gS
+    gA = U @ inner
+    if m > k:
+        gUSinv = gU / S[..., None, :]
+        gA = gA + (gUSinv - U @ (swap_last(U) @ gUSinv))
+    gA = gA @ Vh
+    if n > k:
+        gVSinv = gV / S[..., None, :]
+        gA = gA + U @ swap_last(gVSinv - V @ (swap_last(V) @ gVSinv))
+    return gA
+
+
+def not_implemented(what):
+    """PyTorch's error for a derivative its table declares but does not implement."""
+    raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+
+def cross(a, b, dim):
+    """a x b along ``dim`` of their broadcast shape (the engine sums the gradient of a
+    broadcast input back to its shape)."""
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return np.cross(np.broadcast_to(a, shape), np.broadcast_to(b, shape), axis=dim)
+
+
+_HELPERS.update(rsqrt=rsqrt, atan2_denominator=atan2_denominator, tan=np.tan,
+                sinh=np.sinh, cosh=np.cosh, std_mean_backward=std_mean_backward,
+                det_backward=det_backward, svd_backward=svd_backward, cross=cross,
+                not_implemented=not_implemented)
+
+_LESSON_TABLE = [
+    # d tan = 1 + tan²; d asin = 1/sqrt(1 - x²); d acos = -1/sqrt(1 - x²); d atan = 1/(1 + x²)
+    R("tan", "TanBackward0", self="grad * (1 + result * result)"),
+    R("asin", "AsinBackward0", self="grad * rsqrt(1 - self * self)"),
+    R("acos", "AcosBackward0", self="-grad * rsqrt(1 - self * self)"),
+    R("atan", "AtanBackward0", self="grad / (self * self + 1)"),
+    R("sinh", "SinhBackward0", self="grad * cosh(self)"),
+    R("cosh", "CoshBackward0", self="grad * sinh(self)"),
+    # d asinh = 1/sqrt(x² + 1); d acosh = 1/sqrt(x² - 1); d atanh = 1/(1 - x²)
+    R("asinh", "AsinhBackward0", self="grad * rsqrt(self * self + 1)"),
+    R("acosh", "AcoshBackward0", self="grad * rsqrt(self * self - 1)"),
+    R("atanh", "AtanhBackward0", self="grad / (1 - self * self)"),
+    # PyTorch's in-place inverse hyperbolic functions have nodes of their own
+    # (derivatives.yaml marks them not_implemented: backward through them raises)
+    R("asinh_", "AsinhBackward1", self="not_implemented('inplace version of asinh')"),
+    R("acosh_", "AcoshBackward1", self="not_implemented('inplace version of acosh')"),
+    R("atanh_", "AtanhBackward1", self="not_implemented('inplace version of atanh')"),
+    # atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
+    R("atan2", "Atan2Backward0", ("self", "other"),
+      self="grad * other / atan2_denominator(self, other)",
+      other="-grad * self / atan2_denominator(self, other)"),
+    # in-place view ops (x.unsqueeze_(0) ...): PyTorch's in-place overloads of the nodes
+    R("unsqueeze_", "UnsqueezeBackward1", ("self",), ("dim",), self="grad.squeeze(dim)"),
+    R("squeeze_", "SqueezeBackward3", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dim_", "SqueezeBackward4", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dims_", "SqueezeBackward5", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("t_", "TBackward1", self="grad.T"),
+    R("transpose_", "TransposeBackward1", ("self",), ("dim0", "dim1"),
+      self="grad.swapaxes(dim0, dim1)"),
+    # statistics and linear algebra the lessons print
+    R("std_mean", "StdMeanBackward0", ("self",), ("dim", "correction", "keepdim", "std"),
+      multi_output=True, self="std_mean_backward(grad, self, dim, correction, keepdim, std)"),
+    # a x b: d/da = b x g, d/db = g x a
+    R("cross", "LinalgCrossBackward0", ("self", "other"), ("dim",),
+      self="cross(other, grad, dim)", other="cross(grad, self, dim)"),
+    R("det", "LinalgDetBackward0", self="det_backward(grad, self, result)"),
+    # outputs U, S, Vh (V = Vh.mT is a TransposeBackward0 view), saved as parameters
+    R("svd", "LinalgSvdBackward0", ("self",), ("U", "S", "Vh"), multi_output=True,
+      self="svd_backward(grad, U, S, Vh)"),
+    # unique is recorded, but PyTorch implements no derivative for it
+    R("unique", "Unique2Backward0", self="not_implemented('_unique2')"),
+    R("unique_dim", "UniqueDimBackward0", self="not_implemented('unique_dim')"),
+]
+_TABLE += _LESSON_TABLE
 
 RULES = {rule.op: rule for rule in _TABLE}
 del R
