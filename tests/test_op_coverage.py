@@ -48,6 +48,14 @@ NOT_OPS = {
                     "check_inplace broadcast_error is_transposed quiet record "
                     "target_index".split(), "internal helper"),
     "__pos__": "returns its operand itself (no op), as PyTorch's +x",
+    **dict.fromkeys("get_rng_state set_rng_state".split(), "random state"),
+    **dict.fromkeys("get_default_device set_default_device save load".split(),
+                    "metadata or setup"),
+    **dict.fromkeys("allclose equal".split(), "returns a python bool, not a tensor"),
+    # known gap: PyTorch records NormalBackward1-3 / BernoulliBackward0 when the mean, std
+    # or probabilities require grad; gradnb draws a new leaf (multinomial: integer indices)
+    **dict.fromkeys("normal bernoulli multinomial".split(),
+                    "draws a new leaf from its parameters"),
 }
 
 
@@ -200,6 +208,39 @@ PROBES = {
     "binary_cross_entropy_with_logits":
         lambda x, p, m: F.binary_cross_entropy_with_logits(x, p / 3),
     "one_hot": lambda x, p, m: F.one_hot(TARGET, 3),
+    # lessons-api: trigonometric and hyperbolic functions (NaN outside the domain is fine:
+    # only the recorded node is checked here, gradients by tests/test_gradcheck.py)
+    "tan": lambda x, p, m: x.tan(), "arcsin": lambda x, p, m: (x / 3).arcsin(),
+    "acos": lambda x, p, m: torch.acos(x / 3), "arctan": lambda x, p, m: x.arctan(),
+    "sinh": lambda x, p, m: x.sinh(), "cosh": lambda x, p, m: torch.cosh(x),
+    "arcsinh": lambda x, p, m: x.arcsinh(), "acosh": lambda x, p, m: (p + 1).acosh(),
+    "arctanh": lambda x, p, m: torch.arctanh(x / 3),
+    "arctan2": lambda x, p, m: (torch.atan2(x, p), x.arctan2(p)),
+    # lessons-api: in-place functions and in-place views (on a non-leaf copy)
+    "sin_": lambda x, p, m: torch.sin_(_y(x)), "cos_": lambda x, p, m: _y(x).cos_(),
+    "log_": lambda x, p, m: _y(p).log_(), "sqrt_": lambda x, p, m: _y(p).sqrt_(),
+    "abs_": lambda x, p, m: _y(x).abs_(), "reciprocal_": lambda x, p, m: _y(p).reciprocal_(),
+    "square_": lambda x, p, m: _y(x).square_(), "tan_": lambda x, p, m: _y(x).tan_(),
+    "arcsin_": lambda x, p, m: (_y(x) / 3).arcsin_(), "acos_": lambda x, p, m: _y(x).acos_(),
+    "arctan_": lambda x, p, m: _y(x).arctan_(), "sinh_": lambda x, p, m: _y(x).sinh_(),
+    "cosh_": lambda x, p, m: _y(x).cosh_(), "arcsinh_": lambda x, p, m: _y(x).arcsinh_(),
+    "acosh_": lambda x, p, m: (p + 1).acosh_(), "arctanh_": lambda x, p, m: (x / 3).atanh_(),
+    "arctan2_": lambda x, p, m: _y(x).arctan2_(p),
+    "unsqueeze_": lambda x, p, m: _y(x).unsqueeze_(1),
+    "squeeze_": lambda x, p, m: (_y(x[None]).squeeze_(), _y(x[None]).squeeze_(0),
+                                 _y(x[None]).squeeze_((0, 1))),
+    "t_": lambda x, p, m: _y(x).t_(), "swapaxes_": lambda x, p, m: _y(x).swapaxes_(0, 1),
+    # lessons-api: statistics, linear algebra, comparisons
+    "std_mean": lambda x, p, m: torch.std_mean(x, 1),
+    "svd": lambda x, p, m: torch.svd(m), "det": lambda x, p, m: torch.det(x[:, :2]),
+    "cross": lambda x, p, m: torch.cross(x, p, dim=1),
+    "unique": lambda x, p, m: (torch.unique(x), x.unique(dim=0)),
+    "isclose": lambda x, p, m: torch.isclose(x, p),
+    "broadcast_to": lambda x, p, m: torch.broadcast_to(x[0], (2, 3)),
+    # PyTorch's RNG: in-place fills record nodes whose gradient is zero
+    "random_": lambda x, p, m: (_y(x).random_(), _y(x).random_(5), _y(x).random_(0, 5)),
+    "bernoulli_": lambda x, p, m: (_y(x).bernoulli_(0.5), _y(x).bernoulli_(p / 3)),
+    "exponential_": lambda x, p, m: _y(x).exponential_(),
 }
 
 
