@@ -254,6 +254,9 @@ def tensor_source(rule):
         lines.append(f"    {', '.join(rule.saved_names)}, = saved_tensors(node, views)")
     if rule.params:
         lines.append(f"    {', '.join(rule.params)}, = node._params")
+    # parameters that are the op's own outputs get the node as their history
+    for name, nr in OUTPUT_PARAMS.get(rule.op, {}).items():
+        lines.append(f"    {name} = output_tensor(node, {nr}, {name})")
     lines += ["    nf = node.next_functions", f"    {_return_statement(rule, lambda e: e)}"]
     return "\n".join(lines)
 
@@ -978,7 +981,7 @@ def atan2_denominator(self, other):
 def std_mean_backward(grad, self, dim, correction, keepdim, std):
     """Gradients of (std, mean) summed: std's as std_backward, mean's spread evenly."""
     g_std, g_mean = grad
-    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    n = math.prod(self.shape if dim is None else (self.shape[d] for d in dim))
     if dim is not None:
         g_mean = restore_dims(g_mean, dim, keepdim)
     return std_backward(std, g_std, self, dim, correction, keepdim) + g_mean / n
@@ -1008,13 +1011,12 @@ def svd_backward(grad, U, S, Vh):
     V = swap_last(Vh)
     m, n = U.shape[-2], Vh.shape[-1]
     S2 = S * S
-    E = S2[..., None, :] - S2[..., :, None]
-    idx = np.arange(k)
-    E[..., idx, idx] = 1
+    eye = eye_like(S, k)
+    E = S2[..., None, :] - S2[..., :, None] + eye      # the differences, 1 on the diagonal
     UtgU, VtgV = swap_last(U) @ gU, swap_last(V) @ gV
     inner = ((UtgU - swap_last(UtgU)) * S[..., None, :]
              + S[..., :, None] * (VtgV - swap_last(VtgV))) / E
-    inner[..., idx, idx] = gS
+    inner = inner * (1 - eye) + gS[..., :, None] * eye   # gS on the diagonal
     gA = U @ inner
     if m > k:
         gUSinv = gU / S[..., None, :]
@@ -1024,6 +1026,11 @@ def svd_backward(grad, U, S, Vh):
         gVSinv = gV / S[..., None, :]
         gA = gA + U @ swap_last(gVSinv - V @ (swap_last(V) @ gVSinv))
     return gA
+
+
+def eye_like(x, k):
+    """The k x k identity in the dtype of ``x`` (a primitive: a constant tensor on tensors)."""
+    return np.eye(k, dtype=x.dtype)
 
 
 def not_implemented(what):
@@ -1041,7 +1048,13 @@ def cross(a, b, dim):
 _HELPERS.update(rsqrt=rsqrt, atan2_denominator=atan2_denominator, tan=np.tan,
                 sinh=np.sinh, cosh=np.cosh, std_mean_backward=std_mean_backward,
                 det_backward=det_backward, svd_backward=svd_backward, cross=cross,
-                not_implemented=not_implemented)
+                not_implemented=not_implemented, eye_like=eye_like)
+TENSOR_GENERIC += ("atan2_denominator", "std_mean_backward", "svd_backward", "not_implemented")
+
+# parameters that are outputs of the op itself (param name -> output number): on tensors
+# (create_graph) they carry the node as history, so second derivatives see that they
+# depend on the input
+OUTPUT_PARAMS = {"std_mean": {"std": 0}, "svd": {"U": 0, "S": 1, "Vh": 2}}
 
 _LESSON_TABLE = [
     # d tan = 1 + tan²; d asin = 1/sqrt(1 - x²); d acos = -1/sqrt(1 - x²); d atan = 1/(1 + x²)

@@ -90,6 +90,29 @@ def apply_tensors(node, grad, views=None):
     return node._vjp_tensors(grad, views) if views is not None else node._vjp_tensors(grad)
 
 
+def output_tensor(node, nr, array):
+    """Output ``nr`` of ``node`` (a parameter holding its values) as a tensor with that
+    history (rules.OUTPUT_PARAMS)."""
+    t = Tensor._wrap(array)
+    t._gfe, t._rg = (node, nr), True
+    return t
+
+
+def det_backward(grad, self, result):
+    """d det(A) / dA is the cofactor matrix (det(A) A^-T where A is invertible): entry (i, j) is (-1)^(i+j) det of A without
+    row i and column j. Built from det itself it is differentiable again, singular
+    matrices included (the numpy version's A^-T needs an inverse)."""
+    n = self.shape[-1]
+    if n == 1:
+        cofactors = _const(np.ones(self.shape, self._data.dtype))
+    else:
+        others = [[k for k in range(n) if k != i] for i in range(n)]
+        cofactors = shape.stack([
+            linalg.det(self[..., others[i], :][..., others[j]]) * (-1.0) ** (i + j)
+            for i in range(n) for j in range(n)], -1).reshape(self.shape)
+    return grad[..., None, None] * cofactors
+
+
 def _const(array):
     return Tensor._wrap(np.asarray(array))
 
@@ -254,13 +277,20 @@ _PRIMITIVES = dict(
     cumsum=reduce.cumsum,
     sum_keepdim=lambda x, dim: reduce.sum(x, dim, keepdim=True),
     mean_keepdim=lambda x, dim: reduce.mean(x, dim, keepdim=True),
+    # steps (floor_divide, trunc) have derivative zero: their values enter as constants
+    floor_divide=lambda a, b: _const(np.floor_divide(_data(a), _data(b))),
+    trunc=lambda x: _const(np.trunc(_data(x))),
+    tan=elementwise.tan, sinh=elementwise.sinh, cosh=elementwise.cosh,
+    rsqrt=lambda x: 1 / elementwise.sqrt(x),
+    cross=lambda a, b, dim: linalg.cross(a, b, dim=dim),
+    eye_like=lambda x, k: _const(np.eye(k, dtype=x._data.dtype)),
 )
 
 _OWN = ("where", "log", "zeros_like", "expand", "restore_dims", "evenly_distribute",
         "value_selecting_backward", "scale_grad_by_count", "product_of_others", "in_range",
         "select_backward", "slice_backward", "index_backward", "scatter_positions",
         "zero_index", "cat_tensors_backward", "unstack", "stack_grads", "concat_grads",
-        "nll_loss_backward", "copy_slices_backward")
+        "nll_loss_backward", "copy_slices_backward", "det_backward")
 
 _NAMESPACE = None
 
@@ -271,7 +301,8 @@ def _namespace():
     global _NAMESPACE
     if _NAMESPACE is None:
         ns = dict(rules._HELPERS)
-        ns.update(_PRIMITIVES, math=math, saved_tensors=saved_tensors)
+        ns.update(_PRIMITIVES, math=math, saved_tensors=saved_tensors,
+                  output_tensor=output_tensor)
         ns.update({name: globals()[name] for name in _OWN})
         for name in rules.TENSOR_GENERIC:
             fn = rules._HELPERS[name]
