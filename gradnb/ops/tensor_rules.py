@@ -99,9 +99,9 @@ def output_tensor(node, nr, array):
 
 
 def det_backward(grad, self, result):
-    """d det(A) / dA is the cofactor matrix (det(A) A^-T where A is invertible): entry (i, j) is (-1)^(i+j) det of A without
-    row i and column j. Built from det itself it is differentiable again, singular
-    matrices included (the numpy version's A^-T needs an inverse)."""
+    """d det(A) / dA is the cofactor matrix (det(A) A^-T where A is invertible): entry
+    (i, j) is (-1)^(i+j) det of A without row i and column j. Built from det itself it is
+    differentiable again, singular matrices included (A^-T would need an inverse op)."""
     n = self.shape[-1]
     if n == 1:
         cofactors = _const(np.ones(self.shape, self._data.dtype))
