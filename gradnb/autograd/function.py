@@ -49,7 +49,6 @@ __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "FunctionMeta",
 
 # the module PyTorch's generated node classes print with
 _TORCH_MODULE = "torch.autograd.function"
-_NO_EDGE = (None, 0)
 _HEAPTYPE = 1 << 9          # Py_TPFLAGS_HEAPTYPE: classes defined in python
 
 _DIRTY_NOT_RETURNED = (
@@ -502,7 +501,8 @@ def _apply(cls, args, kwargs, separate):
     ctx._dtype = next((m[1] for m in ctx._output_meta if m is not None and m[1].kind == "f"),
                       np.dtype(np.float32))
     if tracked:
-        edges = tuple(x._edge() if x._rg else _NO_EDGE for x in inputs if isinstance(x, Tensor))
+        no_edge = _tensor_module._NO_EDGE     # the one object the recorder recognises
+        edges = tuple(x._edge() if x._rg else no_edge for x in inputs if isinstance(x, Tensor))
         ctx.next_functions = edges
         from ..ops._record import remember_constants
         remember_constants(ctx, [x for x in inputs if isinstance(x, Tensor)], edges)
@@ -650,7 +650,8 @@ def _delayed_error(outputs):
     node = object.__new__(_error_node_class())
     leaves = [None if o is None else Tensor._wrap(o._data, requires_grad=True)
               for o in outputs]
-    node.next_functions = tuple(_NO_EDGE if t is None else t._edge() for t in leaves)
+    node.next_functions = tuple(_tensor_module._NO_EDGE if t is None else t._edge()
+                                for t in leaves)
     node._seq, node._extra = next_sequence_nr(), None
     node._shape = tuple(None if o is None else o._data.shape for o in outputs)
     node._dtype = next((o._data.dtype for o in outputs if o is not None), np.dtype(np.float32))
