@@ -158,6 +158,9 @@ def namespace_functions():
                  swapaxes=_checked("swapaxes", ops.transpose),
                  cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
                  where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
+    # image ops (they check their own arguments, with PyTorch's messages)
+    funcs.update(conv2d=ops.conv2d, max_pool2d=ops.max_pool2d,
+                 constant_pad_nd=_checked("constant_pad_nd", ops.constant_pad_nd))
     return funcs
 
 

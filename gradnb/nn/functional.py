@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _random, ops
+from ..ops.conv import conv2d, max_pool2d, max_pool2d_with_indices, constant_pad_nd
 from ..ops.linalg import is_transposed
 from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
@@ -20,6 +21,7 @@ from ..ops.rules import RULES, target_index
 from ..tensor import Tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+           "conv2d", "max_pool2d", "max_pool2d_with_indices", "pad",
            "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "one_hot"]
 
@@ -114,6 +116,15 @@ def dropout(input, p=0.5, training=True, inplace=False):
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     mask = Tensor._wrap(np.multiply(keep, scale, dtype=input._data.dtype))
     return input.mul_(mask) if inplace else ops.mul(input, mask)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad ``input``: ``pad`` holds (before, after) pairs from the last dimension
+    backwards; negative amounts crop. Only ``mode='constant'`` is implemented."""
+    if mode != "constant":
+        raise NotImplementedError(f"gradnb: F.pad(mode={mode!r}) is not implemented; only "
+                                  "mode='constant' is")
+    return constant_pad_nd(input, tuple(pad), 0 if value is None else value)
 
 
 # ---------------------------------------------------------------------------------------

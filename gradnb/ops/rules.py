@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from ..autograd.node import node_class
+from ._windows import add_columns, conv_columns, pad_region
 
 __all__ = ["Rule", "RULES", "rule_text"]
 
@@ -518,6 +519,50 @@ def concat_grads(grad, dim):
     return np.concatenate(grad, axis=dim)
 
 
+# -- image ops (conv2d, max_pool2d, constant pad) -----------------------------------------
+
+def conv_grad_groups(grad, groups):
+    """The output gradient (N, O, Ho, Wo) as ``(groups, O/groups, N*Ho*Wo)``, the layout
+    of the forward's matmul with the im2col columns."""
+    n, o, h, w = grad.shape
+    grad = grad.reshape(n, groups, o // groups, h * w).transpose(1, 2, 0, 3)
+    return grad.reshape(groups, o // groups, n * h * w)
+
+
+def conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape):
+    """d conv / d input: the columns' gradient (grad times the kernels), summed back into
+    the input positions each column entry was read from (col2im)."""
+    kernels = weight.reshape(groups, weight.shape[0] // groups, -1)
+    cols = np.matmul(conv_grad_groups(grad, groups).transpose(0, 2, 1), kernels)
+    return add_columns(cols, input_shape, weight.shape[2:], stride, padding, dilation, groups,
+                       grad.shape[2:])
+
+
+def conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size):
+    """d conv / d weight: grad times the input's im2col columns, per group."""
+    cols = conv_columns(input, kernel_size, stride, padding, dilation, groups, grad.shape[2:])
+    out = np.matmul(conv_grad_groups(grad, groups), cols)
+    return out.reshape(grad.shape[1], input.shape[1] // groups, *kernel_size)
+
+
+def max_pool_backward(grad, indices, self_shape):
+    """d max_pool2d / d input: each output's gradient goes to the position of its window's
+    maximum (``indices``, flat within each H*W plane), summed where windows overlap."""
+    plane = self_shape[-2] * self_shape[-1]
+    planes = grad.size // max(indices.shape[-2] * indices.shape[-1], 1)
+    offsets = (np.arange(planes) * plane).reshape(indices.shape[:-2] + (1, 1))
+    total = np.bincount((indices + offsets).reshape(-1), weights=grad.reshape(-1),
+                        minlength=planes * plane)
+    return total.astype(grad.dtype, copy=False).reshape(self_shape)
+
+
+def unpad(grad, pad, self_shape):
+    """d constant_pad_nd / d input: the gradient of the kept region (0 where cropped)."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    out[pad_region(pad, self_shape, inner=True)] = grad[pad_region(pad, self_shape, inner=False)]
+    return out
+
+
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
 _HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
@@ -704,6 +749,17 @@ _TABLE = [
     R("addmm", "AddmmBackward0", ("self", "mat1", "mat2"), ("mat2_transposed",),
       self="grad", mat1="grad @ mat2.T",
       mat2="mm_mat2_backward(grad, mat1, mat2_transposed)"),
+    # -- image ops (lessons-nn) ------------------------------------------------------------
+    # conv2d; the input's formula needs the weight, the weight's the input (as PyTorch saves)
+    R("convolution", "ConvolutionBackward0", ("input", "weight", "bias"),
+      ("stride", "padding", "dilation", "groups", "input_shape", "kernel_size"),
+      input="conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape)",
+      weight="conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size)",
+      bias="grad.sum((0, 2, 3))"),
+    R("max_pool2d", "MaxPool2DWithIndicesBackward0", ("self",), ("indices", "self_shape"),
+      self="max_pool_backward(grad, indices, self_shape)"),
+    R("constant_pad_nd", "ConstantPadNdBackward0", ("self",), ("pad", "self_shape"),
+      self="unpad(grad, pad, self_shape)"),
 ]
 
 RULES = {rule.op: rule for rule in _TABLE}
