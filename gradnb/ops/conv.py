@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, _warned_once
 from ._common import cpp_type_name
 from ._record import record
 from ._windows import conv_columns, pad_region, padded, window_view
@@ -88,9 +88,11 @@ def _same_padding(input, kernel, dilation, stride):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
     totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
     if any(t % 2 for t in totals):
-        warnings.warn("Using padding='same' with even kernel lengths and odd dilation may "
-                      "require a zero-padded copy of the input be created", UserWarning,
-                      stacklevel=4)
+        if not _warned_once.get("conv_same_even"):
+            _warned_once["conv_same_even"] = True       # TORCH_WARN_ONCE: once per process
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation "
+                          "may require a zero-padded copy of the input be created",
+                          UserWarning, stacklevel=4)
         # F.pad order: last dimension first
         input = constant_pad_nd(input, (0, totals[1] % 2, 0, totals[0] % 2))
     return input, tuple(t // 2 for t in totals)
