@@ -425,6 +425,39 @@ with torch.no_grad():
 x = torch.tensor(data(1, 5, 5, seed=3), requires_grad=True)
 out1 = conv(x)
 out2, idx = torch.nn.MaxPool2d(2, return_indices=True)(out1)
+### nn_batch_norm_1d
+bn = torch.nn.BatchNorm1d(3)
+text = repr(bn)
+keys = list(bn.state_dict())
+with torch.no_grad():
+    bn.weight.copy_(torch.tensor([1.0, 2.0, -0.5]))
+    bn.bias.copy_(torch.tensor([0.0, 0.5, -1.0]))
+x = torch.tensor(data(4, 3, 2, low=5.0, high=25.0), dtype=torch.float64, requires_grad=True)
+bn = bn.double()
+out1 = bn(x)
+stats = (bn.running_mean, bn.running_var, bn.num_batches_tracked)
+bn.eval()
+out2 = bn(x[:2] * 2)
+### nn_batch_norm_2d_options
+bn = torch.nn.BatchNorm2d(2, momentum=None, affine=False)
+text = repr(bn)
+x = torch.tensor(data(2, 2, 3, 3), requires_grad=True)
+out1 = bn(x)
+out2 = bn(x * 3)
+stats = (bn.running_mean, bn.running_var, bn.num_batches_tracked)
+plain = repr(torch.nn.BatchNorm1d(5, 1e-3, 0.2, track_running_stats=False, bias=False))
+### nn_batch_norm_functional
+x = torch.tensor(data(3, 2), requires_grad=True)
+w = torch.tensor([0.5, 1.5], requires_grad=True)
+out = F.batch_norm(x, torch.zeros(2), torch.ones(2), w, None, True, 0.5)
+### nn_err_batch_norm_dims
+out = torch.nn.BatchNorm1d(2)(torch.ones(2, 2, 2, 2))
+### nn_err_batch_norm_single_value
+out = torch.nn.BatchNorm1d(2)(torch.ones(1, 2))
+### nn_err_batch_norm_features
+out = torch.nn.BatchNorm1d(2)(torch.ones(3, 4))
+### nn_err_batch_norm_eval_without_stats
+out = F.batch_norm(torch.ones(3, 2), None, None)
 ### nn_err_conv_input_dims
 out = F.conv2d(torch.ones(2, 3), torch.ones(1, 1, 1, 1))
 ### nn_err_conv_channels

@@ -550,6 +550,15 @@ IMAGE = [
       for name, x, kwargs in _POOL_CONFIGS],
     _nn_case("pad_constant", ("constant_pad_nd",), "pad",
              lambda f, x: f(x, (1, 2, -1, 1), value=0.5), (In((2, 3, 4)),)),
+    _nn_case("batch_norm_training", ("native_batch_norm",), "batch_norm",
+             lambda f, x, w, b: f(x, None, None, w, b, training=True), (In((3, 2, 4)), In((2,)),
+                                                                        In((2,)))),
+    _nn_case("batch_norm_training_2d_no_affine", ("native_batch_norm",), "batch_norm",
+             lambda f, x: f(x, None, None, training=True), (In((2, 3, 2, 2)),)),
+    _nn_case("batch_norm_running_stats", ("native_batch_norm",), "batch_norm",
+             lambda f, x, w, b: f(x, torch.tensor([0.1, -0.2]).double(),
+                                  torch.tensor([0.5, 2.0]).double(), w, b),
+             (In((4, 2)), In((2,)), In((2,)))),
 ]
 
 

@@ -18,10 +18,11 @@ from ..ops.linalg import is_transposed
 from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
 from ..ops.rules import RULES, target_index
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
-           "conv2d", "max_pool2d", "max_pool2d_with_indices", "pad",
+           "conv2d", "max_pool2d", "max_pool2d_with_indices", "pad", "batch_norm",
            "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "one_hot"]
 
@@ -125,6 +126,52 @@ def pad(input, pad, mode="constant", value=None):
         raise NotImplementedError(f"gradnb: F.pad(mode={mode!r}) is not implemented; only "
                                   "mode='constant' is")
     return constant_pad_nd(input, tuple(pad), 0 if value is None else value)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalise each channel (dim 1) of ``input`` to zero mean and unit variance, then
+    scale by ``weight`` and shift by ``bias`` (NativeBatchNormBackward0).
+
+    In training the batch's statistics are used (biased variance) and the running ones,
+    if given, are updated in place: ``r = (1 - momentum) * r + momentum * batch`` (with
+    the unbiased variance); otherwise the running statistics are used.
+    """
+    x = input._data
+    axes = (0,) + tuple(range(2, x.ndim))
+    count = x.size // x.shape[1] if x.ndim > 1 else x.size
+    if training and count == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {input.shape}")
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.numel() != x.shape[1]:
+            raise RuntimeError(f"{name} should contain {x.shape[1]} elements not "
+                               f"{stat.numel()}")
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+        _update_running(running_mean, mean, momentum)
+        _update_running(running_var, var * (count / max(count - 1, 1)), momentum)
+    elif running_mean is None or running_var is None:
+        raise RuntimeError(f"{'running_mean' if running_mean is None else 'running_var'} "
+                           "must be defined in evaluation mode")
+    else:
+        mean, var = running_mean._data, running_var._data
+    invstd = 1 / np.sqrt(var + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    scale = invstd if weight is None else invstd * weight._data
+    out = (x - mean.reshape(shape)) * scale.reshape(shape)
+    if bias is not None:
+        out += bias._data.reshape(shape)
+    return record(RULES["native_batch_norm"], out.astype(x.dtype, copy=False),
+                  (input, weight, bias), (bool(training), mean, invstd))
+
+
+def _update_running(stat, batch_value, momentum):
+    """``stat = (1 - momentum) * stat + momentum * batch_value``, in place (a buffer)."""
+    if stat is not None:
+        with no_grad():
+            stat.mul_(1 - momentum).add_(Tensor._wrap(
+                np.asarray(batch_value, dtype=stat._data.dtype)), alpha=momentum)
 
 
 # ---------------------------------------------------------------------------------------

@@ -563,6 +563,37 @@ def unpad(grad, pad, self_shape):
     return out
 
 
+def channel_view(values, ndim):
+    """Per-channel values (C,) shaped to broadcast against (N, C, ...) of ``ndim`` dims."""
+    return values.reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def sum_but_channels(x):
+    """Sum over every dimension but the channel dimension 1."""
+    return x.sum(axis=(0,) + tuple(range(2, x.ndim)))
+
+
+def batch_norm_input_backward(grad, input, weight, mean, invstd, training):
+    """d batch_norm / d input. With batch statistics (training) the mean and variance
+    depend on the input too: dx = invstd * (g' - mean(g') - xhat * mean(g' * xhat)),
+    with g' = grad * weight; with running statistics, dx = g' * invstd."""
+    nd = input.ndim
+    scale = channel_view(invstd if weight is None else invstd * weight, nd)
+    if not training:
+        return grad * scale
+    xhat = (input - channel_view(mean, nd)) * channel_view(invstd, nd)
+    count = input.size // input.shape[1]
+    mean_grad = channel_view(sum_but_channels(grad), nd) / count
+    mean_grad_xhat = channel_view(sum_but_channels(grad * xhat), nd) / count
+    return (grad - mean_grad - xhat * mean_grad_xhat) * scale
+
+
+def batch_norm_weight_backward(grad, input, mean, invstd):
+    """d batch_norm / d weight: the gradient times the normalised input, per channel."""
+    nd = input.ndim
+    return sum_but_channels(grad * (input - channel_view(mean, nd)) * channel_view(invstd, nd))
+
+
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
 _HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
@@ -760,6 +791,12 @@ _TABLE = [
       self="max_pool_backward(grad, indices, self_shape)"),
     R("constant_pad_nd", "ConstantPadNdBackward0", ("self",), ("pad", "self_shape"),
       self="unpad(grad, pad, self_shape)"),
+    # batch_norm with batch statistics (training) or running ones; mean/invstd per channel
+    R("native_batch_norm", "NativeBatchNormBackward0", ("input", "weight", "bias"),
+      ("training", "mean", "invstd"),
+      input="batch_norm_input_backward(grad, input, weight, mean, invstd, training)",
+      weight="batch_norm_weight_backward(grad, input, mean, invstd)",
+      bias="sum_but_channels(grad)"),
 ]
 
 RULES = {rule.op: rule for rule in _TABLE}

@@ -8,9 +8,10 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .conv import Conv2d
 from .pooling import MaxPool2d
+from .batchnorm import BatchNorm1d, BatchNorm2d
 from .loss import MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss
 
 __all__ = ["Module", "Identity", "Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "Sequential", "ModuleList", "ModuleDict", "Dropout", "Flatten", "MSELoss",
            "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "Conv2d",
-           "MaxPool2d"]
+           "MaxPool2d", "BatchNorm1d", "BatchNorm2d"]
