@@ -1775,8 +1775,8 @@ out1 = x.T
 out2 = x.T
 out3 = torch.ones(3, 1).T
 ### fresh_conv2d_same_even_kernel
-x = torch.tensor(data(1, 2, 4, 5), requires_grad=True)
-w = torch.tensor(data(3, 2, 2, 3, seed=1), requires_grad=True)
+x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
+w = torch.tensor(data(3, 2, 2, 3, seed=1), dtype=torch.float64, requires_grad=True)
 out1 = F.conv2d(x, w, padding='same')
 out2 = F.conv2d(x, w[:1], padding='same', dilation=(1, 2))
 ### fresh_float_of_requires_grad
