@@ -27,28 +27,30 @@ def padded(x, padding, fill=0):
 
 
 def conv_columns(x, kernel, stride, padding, dilation, groups, out_hw):
-    """im2col: the windows of ``x`` (N, C, H, W) as ``(groups, N*Ho*Wo, C/groups*kh*kw)``,
-    so that a convolution is one batched matmul with the weight (one copy)."""
+    """im2col: the windows of ``x`` (N, C, H, W) as ``(N, groups, C/groups*kh*kw, Ho*Wo)``,
+    so that a convolution is one batched matmul of the kernels with them, straight into
+    the output's (N, O, Ho*Wo) layout. One copy, whose innermost axis runs along the
+    output columns (long and evenly strided, unlike the kernel's few taps)."""
     n, c = x.shape[:2]
     ph, pw = padding
     windows = window_view(padded(x, (ph, ph, pw, pw)), kernel, stride, dilation, out_hw)
-    cg = c // groups
-    windows = windows.reshape(n, groups, cg, *out_hw, *kernel)
-    rows = n * out_hw[0] * out_hw[1]
-    return windows.transpose(1, 0, 3, 4, 2, 5, 6).reshape(groups, rows, cg * kernel[0] * kernel[1])
+    k = c // groups * kernel[0] * kernel[1]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, groups, k, out_hw[0] * out_hw[1])
 
 
-def add_columns(cols, x_shape, kernel, stride, padding, dilation, groups, out_hw):
-    """col2im, the adjoint of :func:`conv_columns`: sum each column entry back into the
-    input position it was read from. Loops over the kernel offsets (kh*kw slices), each
-    a strided slice of distinct positions, so ``+=`` never collides."""
+def add_columns(cols, x_shape, kernel, stride, padding, dilation):
+    """col2im, the adjoint of :func:`conv_columns`: sum each column entry (``cols`` laid
+    out as conv_columns returns them) back into the input position it was read from.
+    Loops over the kernel offsets (kh*kw strided slices, each of distinct positions, so
+    ``+=`` never collides), never over pixels."""
     n, c, h, w = x_shape
     kh, kw = kernel
-    cols = cols.reshape(groups, n, *out_hw, c // groups, kh, kw)
-    cols = cols.transpose(1, 0, 4, 5, 6, 2, 3).reshape(n, c, kh, kw, *out_hw)
     (ph, pw), (sh, sw), (dh, dw) = padding, stride, dilation
+    out_h = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    out_w = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    cols = cols.reshape(n, c, kh, kw, out_h, out_w)
     out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    rows_end, cols_end = sh * (out_hw[0] - 1) + 1, sw * (out_hw[1] - 1) + 1
+    rows_end, cols_end = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
     for a in range(kh):
         for b in range(kw):
             out[:, :, a * dh:a * dh + rows_end:sh, b * dw:b * dw + cols_end:sw] += cols[:, :, a, b]

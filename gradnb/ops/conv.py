@@ -185,9 +185,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups):
                    // stride[i] + 1 for i in range(2))
     cols = conv_columns(x, w.shape[2:], stride, padding, dilation, groups, out_hw)
     kernels = w.reshape(groups, o // groups, -1)
-    out = np.matmul(cols, kernels.transpose(0, 2, 1))          # (G, N*Ho*Wo, O/G)
-    out = out.reshape(groups, n, *out_hw, o // groups).transpose(1, 0, 4, 2, 3)
-    out = out.reshape(n, o, *out_hw)
+    out = np.matmul(kernels, cols).reshape(n, o, *out_hw)     # (N, G, O/G, Ho*Wo)
     if b is not None:
         out += b.reshape(-1, 1, 1)
     return record(_R["convolution"], out, (input, weight, bias),
@@ -283,33 +281,48 @@ def _check_pool_shape(x, kernel, stride, dilation, out_hw):
 
 def _max_pool(x, kernel, stride, padding, dilation, out_hw):
     """Values and flat ``h * W + w`` indices of the maximum of each window of ``x``
-    (N, C, H, W). Windows are padded with the lowest value; the first maximum wins, but
-    a NaN wins over numbers and the last NaN over earlier ones (PyTorch's CPU kernel)."""
+    (N, C, H, W), as PyTorch's CPU kernel scans a window: a tap replaces the best so far
+    if it is greater or NaN (so the first maximum wins, and the last NaN), starting from
+    the lowest value at the window's first tap inside the input. One vectorised pass per
+    kernel tap; padding taps hold the lowest value, so they never win."""
     h, w = x.shape[2:]
     # ceil_mode may let the last window run past the padding: pad the far side further
     far = [max(0, (out_hw[i] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1
                - (x.shape[2 + i] + padding[i])) for i in range(2)]
-    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    padded_x = padded(x, (padding[0], far[0], padding[1], far[1]), lowest)
-    windows = window_view(padded_x, kernel, stride, dilation, out_hw)
-    flat = windows.reshape(windows.shape[:4] + (kernel[0] * kernel[1],))     # one copy
-    local = flat.argmax(axis=-1)
-    if x.dtype.kind == "f":
-        nan = np.isnan(flat)
-        if nan.any():
-            last_nan = flat.shape[-1] - 1 - nan[..., ::-1].argmax(axis=-1)
-            local = np.where(nan.any(axis=-1), last_nan, local)
-    values = np.take_along_axis(flat, local[..., None], axis=-1)[..., 0]
+    floating = x.dtype.kind == "f"
+    lowest = -np.inf if floating else np.iinfo(x.dtype).min
+    nans = floating and bool(np.isnan(x).any())       # else skip the per-tap NaN test
+    windows = window_view(padded(x, (padding[0], far[0], padding[1], far[1]), lowest),
+                          kernel, stride, dilation, out_hw)
+    best = np.full(windows.shape[:4], lowest, dtype=x.dtype)
+    # the winning tap per window: small integers keep the per-tap passes light
+    local = np.full(best.shape, -1, dtype=np.int16 if kernel[0] * kernel[1] < 1 << 15
+                    else np.intp)
+    step = np.empty_like(local)           # reused: fresh big temporaries cost page faults
+    for tap in range(kernel[0] * kernel[1]):
+        value = windows[..., tap // kernel[1], tap % kernel[1]]
+        take = value > best
+        if nans:
+            take |= np.isnan(value)
+        # branch-free updates (masked copies stall on unpredictable masks): the running
+        # maximum propagates NaN as the scan does; local += take * (tap - local)
+        np.maximum(best, value, out=best)
+        np.subtract(tap, local, out=step)
+        step *= take
+        local += step
+    # each tap's offset from the window's corner, looked up (cheaper than // and %)
+    taps = np.arange(kernel[0] * kernel[1])
     rows = np.arange(out_hw[0])[:, None] * stride[0] - padding[0] + \
-        (local // kernel[1]) * dilation[0]
-    cols = np.arange(out_hw[1]) * stride[1] - padding[1] + (local % kernel[1]) * dilation[1]
-    outside = (rows < 0) | (rows >= h) | (cols < 0) | (cols >= w)
-    if outside.any():      # all-lowest windows: PyTorch reports the first position inside
-        rows = np.where(outside, _first_inside(out_hw[0], stride[0], padding[0],
-                                               dilation[0])[:, None], rows)
-        cols = np.where(outside, _first_inside(out_hw[1], stride[1], padding[1],
-                                               dilation[1]), cols)
-    return values, (rows * w + cols).astype(np.int64)
+        np.take(taps // kernel[1] * dilation[0], local)
+    cols = np.arange(out_hw[1]) * stride[1] - padding[1] + \
+        np.take(taps % kernel[1] * dilation[1], local)
+    never = local < 0
+    if never.any():        # nothing above the lowest value: the first tap inside
+        rows = np.where(never, _first_inside(out_hw[0], stride[0], padding[0],
+                                             dilation[0])[:, None], rows)
+        cols = np.where(never, _first_inside(out_hw[1], stride[1], padding[1],
+                                             dilation[1]), cols)
+    return best, (rows * w + cols).astype(np.int64)
 
 
 def _first_inside(count, stride, pad, dilation):

@@ -522,26 +522,25 @@ def concat_grads(grad, dim):
 # -- image ops (conv2d, max_pool2d, constant pad) -----------------------------------------
 
 def conv_grad_groups(grad, groups):
-    """The output gradient (N, O, Ho, Wo) as ``(groups, O/groups, N*Ho*Wo)``, the layout
-    of the forward's matmul with the im2col columns."""
+    """The output gradient (N, O, Ho, Wo) as ``(N, groups, O/groups, Ho*Wo)`` (a view),
+    the layout of the forward's matmul with the im2col columns."""
     n, o, h, w = grad.shape
-    grad = grad.reshape(n, groups, o // groups, h * w).transpose(1, 2, 0, 3)
-    return grad.reshape(groups, o // groups, n * h * w)
+    return grad.reshape(n, groups, o // groups, h * w)
 
 
 def conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape):
-    """d conv / d input: the columns' gradient (grad times the kernels), summed back into
-    the input positions each column entry was read from (col2im)."""
+    """d conv / d input: the columns' gradient (kernels transposed times grad), summed
+    back into the input positions each column entry was read from (col2im)."""
     kernels = weight.reshape(groups, weight.shape[0] // groups, -1)
-    cols = np.matmul(conv_grad_groups(grad, groups).transpose(0, 2, 1), kernels)
-    return add_columns(cols, input_shape, weight.shape[2:], stride, padding, dilation, groups,
-                       grad.shape[2:])
+    cols = np.matmul(kernels.transpose(0, 2, 1), conv_grad_groups(grad, groups))
+    return add_columns(cols, input_shape, weight.shape[2:], stride, padding, dilation)
 
 
 def conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size):
-    """d conv / d weight: grad times the input's im2col columns, per group."""
+    """d conv / d weight: grad times the input's im2col columns, per group, summed over
+    the batch."""
     cols = conv_columns(input, kernel_size, stride, padding, dilation, groups, grad.shape[2:])
-    out = np.matmul(conv_grad_groups(grad, groups), cols)
+    out = np.matmul(conv_grad_groups(grad, groups), cols.transpose(0, 1, 3, 2)).sum(axis=0)
     return out.reshape(grad.shape[1], input.shape[1] // groups, *kernel_size)
 
 
