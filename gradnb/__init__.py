@@ -24,6 +24,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
 from . import autograd, cuda, ops, utils
+from .serialization import save, load
 
 globals().update(_methods.namespace_functions())
 

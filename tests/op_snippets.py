@@ -458,6 +458,29 @@ out = torch.nn.BatchNorm1d(2)(torch.ones(1, 2))
 out = torch.nn.BatchNorm1d(2)(torch.ones(3, 4))
 ### nn_err_batch_norm_eval_without_stats
 out = F.batch_norm(torch.ones(3, 2), None, None)
+### nn_save_load_state_dict
+import io
+net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 2), torch.nn.BatchNorm2d(2), torch.nn.Flatten())
+with torch.no_grad():
+    for k, p in enumerate(net.parameters()):
+        p.copy_(torch.tensor(data(*p.shape, seed=k)))
+buffer = io.BytesIO()
+torch.save(net.state_dict(), buffer)
+buffer.seek(0)
+copy = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 2), torch.nn.BatchNorm2d(2), torch.nn.Flatten())
+keys = repr(copy.load_state_dict(torch.load(buffer, weights_only=True)))
+params = list(copy.parameters())
+buffer = io.BytesIO()
+torch.save({'w': torch.tensor([1.5, 2.0], requires_grad=True), 'n': 3, 'l': [0.5, 'a']}, buffer)
+buffer.seek(0)
+loaded = torch.load(buffer)
+w, n, l = loaded['w'], loaded['n'], loaded['l']
+### nn_err_load_weights_only
+import io
+buffer = io.BytesIO()
+torch.save(io.StringIO, buffer)
+buffer.seek(0)
+out = torch.load(buffer)
 ### nn_err_conv_input_dims
 out = F.conv2d(torch.ones(2, 3), torch.ones(1, 1, 1, 1))
 ### nn_err_conv_channels
