@@ -507,6 +507,12 @@ out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), padding='same', s
 out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), dilation=(1, 1, 1))
 ### nn_err_conv_argument_types
 out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), None, 1.5)
+### nn_err_conv_unknown_keyword
+out = F.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1), foo=2)
+### nn_err_conv_missing_weight
+out = torch.conv2d(torch.ones(1, 1, 3, 3))
+### nn_err_conv_too_many_arguments
+out = F.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1), None, 1, 0, 1, 1, 5)
 ### nn_err_conv_bool
 out = F.conv2d(torch.ones(1, 1, 2, 2, dtype=torch.bool), torch.ones(1, 1, 1, 1, dtype=torch.bool))
 ### nn_err_conv_module_groups

@@ -57,7 +57,8 @@ def _is_int_list(value):
 def _check_conv_types(args, kwargs):
     """PyTorch's 'invalid combination of arguments' TypeError for ill-typed arguments."""
     values = dict(zip(_CONV_ARGS, args), **kwargs)
-    ok = (isinstance(values.get("input"), Tensor) and isinstance(values.get("weight"), Tensor)
+    ok = (len(args) <= len(_CONV_ARGS) and set(kwargs) <= set(_CONV_ARGS[len(args):])
+          and isinstance(values.get("input"), Tensor) and isinstance(values.get("weight"), Tensor)
           and isinstance(values.get("bias"), (Tensor, type(None)))
           and all(_is_int_list(values.get(k, 1)) for k in ("stride", "dilation"))
           and (_is_int_list(values.get("padding", 0)) or isinstance(values["padding"], str))
