@@ -425,6 +425,38 @@ with torch.no_grad():
 x = torch.tensor(data(1, 5, 5, seed=3), requires_grad=True)
 out1 = conv(x)
 out2, idx = torch.nn.MaxPool2d(2, return_indices=True)(out1)
+### nn_pad_modes
+x = torch.tensor(data(2, 3, 4), dtype=torch.float64, requires_grad=True)
+out1 = F.pad(x, (2, 1), mode='reflect')
+out2 = F.pad(x, (0, 3, -1, 2), mode='reflect')
+out3 = F.pad(x, (1, 2, 2, 0), mode='replicate')
+out4 = F.pad(x[0], (-1, 3), mode='replicate')
+out5 = F.pad(x[None, None], (1, 0, 1, 1, 0, 2), mode='replicate')
+### nn_conv2d_padding_modes
+x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
+outs = []
+for mode in ('reflect', 'replicate'):
+    conv = torch.nn.Conv2d(2, 3, (3, 2), padding=(1, 2), padding_mode=mode).double()
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor(data(3, 2, 3, 2, seed=4)))
+        conv.bias.fill_(0.25)
+    outs.append(conv(x))
+out1, out2 = outs
+names = [o.grad_fn.next_functions[0][0].name() for o in outs]
+same = torch.nn.Conv2d(2, 1, 2, padding='same', padding_mode='replicate', bias=False).double()
+with torch.no_grad():
+    same.weight.fill_(0.3141)
+out3 = same(x)
+### nn_err_pad_reflect_too_big
+out = F.pad(torch.ones(1, 1, 3, 4), (0, 0, 3, 0), mode='reflect')
+### nn_err_pad_mode
+out = F.pad(torch.ones(3, 4), (1, 1), mode='mirror')
+### nn_err_pad_mode_sizes
+out = F.pad(torch.ones(1, 1, 3, 4), (1, 1), mode='reflect')
+### nn_err_pad_mode_value
+out = F.pad(torch.ones(3, 4), (1, 1), mode='replicate', value=2)
+### nn_err_pad_mode_empty
+out = F.pad(torch.ones(1, 0, 2), (1, 1), mode='replicate')
 ### nn_batch_norm_1d
 bn = torch.nn.BatchNorm1d(3)
 text = repr(bn)

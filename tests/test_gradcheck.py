@@ -550,6 +550,15 @@ IMAGE = [
       for name, x, kwargs in _POOL_CONFIGS],
     _nn_case("pad_constant", ("constant_pad_nd",), "pad",
              lambda f, x: f(x, (1, 2, -1, 1), value=0.5), (In((2, 3, 4)),)),
+    *[_nn_case(f"pad_{mode}_{len(pad) // 2}d", (f"{kind}_pad{len(pad) // 2}d",), "pad",
+               lambda f, x, p=pad, m=mode: f(x, p, mode=m), (In(shape),))
+      for mode, kind in (("reflect", "reflection"), ("replicate", "replication"))
+      for shape, pad in (((2, 4), (2, 1)), ((2, 3, 4), (1, 2, -1, 2)),
+                         ((1, 2, 3, 3, 2), (1, 0, 1, 1, 0, 2)))],
+    _nn_case("conv2d_padding_mode", ("convolution", "reflection_pad2d"), "conv2d",
+             lambda f, x, w: torch.nn.functional.conv2d(
+                 torch.nn.functional.pad(x, (1, 1, 2, 2), mode="reflect"), w),
+             (In((1, 2, 4, 4)), In((2, 2, 3, 3)))),
     _nn_case("batch_norm_training", ("native_batch_norm",), "batch_norm",
              lambda f, x, w, b: f(x, None, None, w, b, training=True), (In((3, 2, 4)), In((2,)),
                                                                         In((2,)))),

@@ -13,7 +13,8 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _random, ops
-from ..ops.conv import conv2d, max_pool2d, max_pool2d_with_indices, constant_pad_nd
+from ..ops.conv import (conv2d, max_pool2d, max_pool2d_with_indices, constant_pad_nd,
+                        index_pad)
 from ..ops.linalg import is_transposed
 from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
@@ -121,11 +122,19 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 def pad(input, pad, mode="constant", value=None):
     """Pad ``input``: ``pad`` holds (before, after) pairs from the last dimension
-    backwards; negative amounts crop. Only ``mode='constant'`` is implemented."""
-    if mode != "constant":
-        raise NotImplementedError(f"gradnb: F.pad(mode={mode!r}) is not implemented; only "
-                                  "mode='constant' is")
-    return constant_pad_nd(input, tuple(pad), 0 if value is None else value)
+    backwards; negative amounts crop. ``mode``: 'constant' (with ``value``, default 0),
+    'reflect' or 'replicate' ('circular' is not implemented)."""
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode == "constant":
+        return constant_pad_nd(input, tuple(pad), 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if mode == "circular":
+        raise NotImplementedError("gradnb: F.pad(mode='circular') is not implemented")
+    return index_pad(input, tuple(pad), mode)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,

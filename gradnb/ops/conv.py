@@ -10,6 +10,7 @@ backward formulas (in :mod:`gradnb.ops.rules`) loop over kernel offsets only, ne
 pixels.
 """
 
+import math
 import numbers
 import warnings
 
@@ -22,7 +23,7 @@ from ._windows import conv_columns, pad_region, padded, window_view
 from .rules import RULES
 from .shape import squeeze, unsqueeze
 
-__all__ = ["conv2d", "max_pool2d", "max_pool2d_with_indices", "constant_pad_nd"]
+__all__ = ["conv2d", "max_pool2d", "max_pool2d_with_indices", "constant_pad_nd", "index_pad"]
 
 _R = RULES
 
@@ -378,3 +379,63 @@ def constant_pad_nd(input, pad, value=0):
     out[pad_region(pairs, x.shape, inner=False)] = x[pad_region(pairs, x.shape, inner=True)]
     return record(_R["constant_pad_nd"], out, (input,), (tuple(pairs), x.shape))
 
+
+
+# ---------------------------------------------------------------------------------------
+# reflection / replication padding (F.pad's other modes; Conv2d's padding_mode)
+# ---------------------------------------------------------------------------------------
+
+_PAD_NODE_KIND = {"reflect": "reflection", "replicate": "replication"}
+
+
+def _pad_sizes_error(length, ndim):
+    return NotImplementedError(
+        f"Padding size {length} is not supported for {ndim}D input tensor.\nSupported "
+        "combinations for non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads "
+        "last dimension)\n  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+        "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def _pad_source(size, before, after, mode):
+    """For each output position along one padded dimension, the input position it copies
+    (PyTorch's CPU kernels' formulas, so negative amounts crop as they do: a reflection
+    is still taken about the uncropped borders)."""
+    j = np.arange(size + before + after)
+    last = size + before - 1
+    if mode == "reflect":
+        source = np.where(j < before, 2 * before - j, np.where(j <= last, j, 2 * last - j))
+    else:
+        source = np.clip(j, before, last)
+    return source - max(0, before) + max(0, -before)
+
+
+def index_pad(input, pad, mode):
+    """``F.pad`` with ``mode`` 'reflect' or 'replicate' over the last ``len(pad) // 2``
+    dims (1 to 3): the output is a gather of input positions within each plane, so the
+    backward is a scatter-add. Negative amounts crop, as in PyTorch."""
+    x = input._data
+    n = len(pad) // 2
+    if n not in (1, 2, 3) or x.ndim not in (n + 1, n + 2):
+        raise _pad_sizes_error(len(pad), x.ndim)
+    if 0 in x.shape[1 if x.ndim == n + 2 else 0:]:      # only a batch may be empty
+        raise RuntimeError(f"Expected {n + 1}D or {n + 2}D (batch mode) tensor with possibly 0 "
+                           f"batch size and other non-zero dimensions for input, but got: "
+                           f"{list(x.shape)}")
+    plane = x.shape[x.ndim - n:]
+    pairs = [(int(pad[2 * (n - 1 - i)]), int(pad[2 * (n - 1 - i) + 1])) for i in range(n)]
+    if mode == "reflect":
+        for i, (before, after) in enumerate(pairs):
+            if max(before, after) >= plane[i]:
+                dim = x.ndim - n + i
+                raise RuntimeError(f"Argument #{4 + 2 * (n - 1 - i)}: Padding size should be "
+                                   f"less than the corresponding input dimension, but got: "
+                                   f"padding ({before}, {after}) at dimension {dim} of input "
+                                   f"{list(x.shape)}")
+    positions = 0
+    for i, (size, (before, after)) in enumerate(zip(plane, pairs)):
+        stride = math.prod(plane[i + 1:])
+        source = _pad_source(size, before, after, mode)
+        positions = np.add.outer(positions, source * stride) if i else source * stride
+    out = x.reshape(x.shape[:x.ndim - n] + (-1,))[..., positions]
+    rule = _R[f"{_PAD_NODE_KIND[mode]}_pad{n}d"]
+    return record(rule, out, (input,), (positions, x.shape))

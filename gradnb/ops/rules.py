@@ -544,14 +544,19 @@ def conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_
     return out.reshape(grad.shape[1], input.shape[1] // groups, *kernel_size)
 
 
-def max_pool_backward(grad, indices, self_shape):
-    """d max_pool2d / d input: each output's gradient goes to the position of its window's
-    maximum (``indices``, flat within each H*W plane), summed where windows overlap."""
-    plane = self_shape[-2] * self_shape[-1]
-    planes = grad.size // max(indices.shape[-2] * indices.shape[-1], 1)
-    offsets = (np.arange(planes) * plane).reshape(indices.shape[:-2] + (1, 1))
-    total = np.bincount((indices + offsets).reshape(-1), weights=grad.reshape(-1),
-                        minlength=planes * plane)
+def scatter_planes(grad, indices, self_shape, plane_ndim):
+    """Gradient of a gather within planes (max pooling, reflection/replication padding):
+    the output element at ``[..., j]`` was read from flat position ``indices[..., j]`` of
+    its plane (the last ``plane_ndim`` dims of ``self_shape``); its gradient goes back
+    there, summed where positions repeat. ``indices`` broadcasts against ``grad``."""
+    planes = math.prod(self_shape[:len(self_shape) - plane_ndim])
+    plane = math.prod(self_shape[len(self_shape) - plane_ndim:])
+    if grad.size == 0:
+        return np.zeros(self_shape, dtype=grad.dtype)
+    per_plane = grad.size // planes
+    flat = np.broadcast_to(indices, grad.shape).reshape(planes, per_plane) + \
+        (np.arange(planes) * plane)[:, None]
+    total = np.bincount(flat.reshape(-1), weights=grad.reshape(-1), minlength=planes * plane)
     return total.astype(grad.dtype, copy=False).reshape(self_shape)
 
 
@@ -787,9 +792,13 @@ _TABLE = [
       weight="conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size)",
       bias="grad.sum((0, 2, 3))"),
     R("max_pool2d", "MaxPool2DWithIndicesBackward0", ("self",), ("indices", "self_shape"),
-      self="max_pool_backward(grad, indices, self_shape)"),
+      self="scatter_planes(grad, indices, self_shape, 2)"),
     R("constant_pad_nd", "ConstantPadNdBackward0", ("self",), ("pad", "self_shape"),
       self="unpad(grad, pad, self_shape)"),
+    # F.pad's reflect/replicate modes: a gather of plane positions (1, 2 or 3 dims)
+    *[R(f"{kind.lower()}_pad{n}d", f"{kind}Pad{n}DBackward0", ("self",),
+        ("positions", "self_shape"), self=f"scatter_planes(grad, positions, self_shape, {n})")
+      for kind in ("Reflection", "Replication") for n in (1, 2, 3)],
     # batch_norm with batch statistics (training) or running ones; mean/invstd per channel
     R("native_batch_norm", "NativeBatchNormBackward0", ("input", "weight", "bias"),
       ("training", "mean", "invstd"),

@@ -36,7 +36,7 @@ class Conv2d(Module):
     groups : int, default 1
     bias : bool, default True
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, default 'zeros'
-        Only 'zeros' is implemented in forward.
+        What the border holds ('circular' is not implemented in forward).
 
     Weight and bias start uniform in ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` with
     ``fan_in = in_channels / groups * kh * kw`` (PyTorch's default init), drawn from
@@ -74,9 +74,10 @@ class Conv2d(Module):
                 init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        if self.padding_mode != "zeros":
-            raise NotImplementedError(f"gradnb: Conv2d(padding_mode={self.padding_mode!r}) is "
-                                      "not implemented; only 'zeros' is")
+        if self.padding_mode != "zeros":     # an explicit pad first, then no padding
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return F.conv2d(padded, self.weight, self.bias, self.stride, (0, 0),
+                            self.dilation, self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
                         self.dilation, self.groups)
 
