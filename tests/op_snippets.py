@@ -417,6 +417,12 @@ same = torch.nn.Conv2d(1, 1, (2, 3), padding='same', dilation=(3, 1))._reversed_
 no_bias = torch.nn.Conv2d(1, 1, 1, bias=False).bias
 p = torch.nn.MaxPool2d(3, padding=1)
 pool = (p.kernel_size, p.stride, p.padding, p.dilation, p.return_indices, p.ceil_mode)
+### nn_module_dtype_keyword
+conv = torch.nn.Conv2d(2, 4, 3, dtype=torch.float64, device='cpu')
+bn = torch.nn.BatchNorm1d(3, dtype=torch.float64)
+dtypes = (conv.weight.dtype, conv.bias.dtype, bn.weight.dtype, bn.running_var.dtype,
+          bn.num_batches_tracked.dtype)
+bound = bool(conv.weight.abs().max() <= 1 / math.sqrt(2 * 3 * 3))
 ### nn_module_unbatched_and_indices
 conv = torch.nn.Conv2d(1, 2, 3)
 with torch.no_grad():
