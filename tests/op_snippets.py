@@ -438,17 +438,26 @@ out2 = F.pad(x, (0, 3, -1, 2), mode='reflect')
 out3 = F.pad(x, (1, 2, 2, 0), mode='replicate')
 out4 = F.pad(x[0], (-1, 3), mode='replicate')
 out5 = F.pad(x[None, None], (1, 0, 1, 1, 0, 2), mode='replicate')
+### nn_pad_circular
+x = torch.tensor(data(2, 3, 4), dtype=torch.float64, requires_grad=True)
+out1 = F.pad(x, (1, 2), mode='circular')
+out2 = F.pad(x, (4, 0, -1, 2), mode='circular')
+out3 = F.pad(x[None], (1, 1, 0, 2, 1, 0), mode='circular')
+### nn_err_pad_circular_wraps
+out = F.pad(torch.ones(1, 3, 4), (5, 0), mode='circular')
+### nn_err_pad_circular_empty
+out = F.pad(torch.ones(1, 3, 4), (-5, 0), mode='circular')
 ### nn_conv2d_padding_modes
 x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
 outs = []
-for mode in ('reflect', 'replicate'):
+for mode in ('reflect', 'replicate', 'circular'):
     conv = torch.nn.Conv2d(2, 3, (3, 2), padding=(1, 2), padding_mode=mode).double()
     with torch.no_grad():
         conv.weight.copy_(torch.tensor(data(3, 2, 3, 2, seed=4)))
         conv.bias.fill_(0.25)
     outs.append(conv(x))
-out1, out2 = outs
-names = [o.grad_fn.next_functions[0][0].name() for o in outs]
+out1, out2, out4 = outs
+names = [type(o.grad_fn.next_functions[0][0]).__name__ for o in outs]
 same = torch.nn.Conv2d(2, 1, 2, padding='same', padding_mode='replicate', bias=False).double()
 with torch.no_grad():
     same.weight.fill_(0.3141)

@@ -555,6 +555,8 @@ IMAGE = [
       for mode, kind in (("reflect", "reflection"), ("replicate", "replication"))
       for shape, pad in (((2, 4), (2, 1)), ((2, 3, 4), (1, 2, -1, 2)),
                          ((1, 2, 3, 3, 2), (1, 0, 1, 1, 0, 2)))],
+    _nn_case("pad_circular", (), "pad", lambda f, x: f(x, (2, 1, -1, 2), mode="circular"),
+             (In((2, 3, 4)),)),
     _nn_case("conv2d_padding_mode", ("convolution", "reflection_pad2d"), "conv2d",
              lambda f, x, w: torch.nn.functional.conv2d(
                  torch.nn.functional.pad(x, (1, 1, 2, 2), mode="reflect"), w),

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _dtype, _random, ops
 from ..ops.conv import (conv2d, max_pool2d, max_pool2d_with_indices, constant_pad_nd,
-                        index_pad)
+                        index_pad, pad_sizes_error as _pad_sizes_error)
 from ..ops.linalg import is_transposed
 from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
@@ -123,7 +123,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def pad(input, pad, mode="constant", value=None):
     """Pad ``input``: ``pad`` holds (before, after) pairs from the last dimension
     backwards; negative amounts crop. ``mode``: 'constant' (with ``value``, default 0),
-    'reflect' or 'replicate' ('circular' is not implemented)."""
+    'reflect', 'replicate' or 'circular'."""
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(pad) % 2:
@@ -133,8 +133,44 @@ def pad(input, pad, mode="constant", value=None):
     if value is not None and value != 0:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     if mode == "circular":
-        raise NotImplementedError("gradnb: F.pad(mode='circular') is not implemented")
+        return _pad_circular(input, tuple(pad))
     return index_pad(input, tuple(pad), mode)
+
+
+def _pad_circular(input, pad):
+    """Circular padding as PyTorch composes it (its graph: CopySlices over SliceBackward0):
+    the input is copied into the middle of a new tensor, then each padded dimension's
+    borders are copied from the opposite side of that tensor."""
+    n = len(pad) // 2
+    shape = input.shape
+    if n not in (1, 2, 3) or len(shape) not in (n + 1, n + 2):
+        raise _pad_sizes_error(len(pad), len(shape))
+    out_shape = list(shape)
+    for i in range(n):
+        dim = len(shape) - 1 - i
+        before, after = pad[2 * i], pad[2 * i + 1]
+        if before > shape[dim] or after > shape[dim]:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        out_shape[dim] = shape[dim] + before + after
+        if out_shape[dim] < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    out = input.new_zeros(out_shape)
+    out_part, in_part = out, input
+    for i in range(n):
+        dim, (before, after) = len(shape) - 1 - i, pad[2 * i:2 * i + 2]
+        lo, hi = max(before, 0), out_shape[dim] - max(after, 0)
+        out_part = out_part.narrow(dim, lo, hi - lo)
+        in_part = in_part.narrow(dim, max(-before, 0), hi - lo)
+    out_part.copy_(in_part)
+    for i in range(n):
+        dim, (before, after) = len(shape) - 1 - i, pad[2 * i:2 * i + 2]
+        size = out_shape[dim]
+        if before > 0:
+            out.narrow(dim, 0, before).copy_(
+                out.narrow(dim, size - before - max(after, 0), before))
+        if after > 0:
+            out.narrow(dim, size - after, after).copy_(out.narrow(dim, max(before, 0), after))
+    return out
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,

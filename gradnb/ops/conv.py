@@ -23,7 +23,8 @@ from ._windows import conv_columns, pad_region, padded, window_view
 from .rules import RULES
 from .shape import squeeze, unsqueeze
 
-__all__ = ["conv2d", "max_pool2d", "max_pool2d_with_indices", "constant_pad_nd", "index_pad"]
+__all__ = ["conv2d", "max_pool2d", "max_pool2d_with_indices", "constant_pad_nd", "index_pad",
+           "pad_sizes_error"]
 
 _R = RULES
 
@@ -388,7 +389,7 @@ def constant_pad_nd(input, pad, value=0):
 _PAD_NODE_KIND = {"reflect": "reflection", "replicate": "replication"}
 
 
-def _pad_sizes_error(length, ndim):
+def pad_sizes_error(length, ndim):
     return NotImplementedError(
         f"Padding size {length} is not supported for {ndim}D input tensor.\nSupported "
         "combinations for non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads "
@@ -416,7 +417,7 @@ def index_pad(input, pad, mode):
     x = input._data
     n = len(pad) // 2
     if n not in (1, 2, 3) or x.ndim not in (n + 1, n + 2):
-        raise _pad_sizes_error(len(pad), x.ndim)
+        raise pad_sizes_error(len(pad), x.ndim)
     if 0 in x.shape[1 if x.ndim == n + 2 else 0:]:      # only a batch may be empty
         raise RuntimeError(f"Expected {n + 1}D or {n + 2}D (batch mode) tensor with possibly 0 "
                            f"batch size and other non-zero dimensions for input, but got: "

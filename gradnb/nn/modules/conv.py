@@ -36,7 +36,7 @@ class Conv2d(Module):
     groups : int, default 1
     bias : bool, default True
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, default 'zeros'
-        What the border holds ('circular' is not implemented in forward).
+        What the border holds.
 
     Weight and bias start uniform in ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` with
     ``fan_in = in_channels / groups * kh * kw`` (PyTorch's default init), drawn from
