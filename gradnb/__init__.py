@@ -24,9 +24,10 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
 from . import autograd, cuda, ops, utils
-from .serialization import save, load
+from . import serialization as _serialization
 
 globals().update(_methods.namespace_functions())
+save, load = _serialization.save, _serialization.load
 
 __version__ = "0.1.0"
 

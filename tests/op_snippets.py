@@ -378,9 +378,11 @@ _IMAGE_OPS = {
 
 # multiples of 1/4: every product and sum of the forward is exact in float32, so the
 # printed values cannot differ in a last digit with the summation order
-_IMAGE_LEAVES = """x = torch.tensor(np.round(np.array(data(2, 3, 6, 5)) * 4).tolist(), dtype=torch.{dt})
+_IMAGE_LEAVES = """x = torch.tensor(np.round(np.array(data(2, 3, 6, 5)) * 4).tolist(),
+                 dtype=torch.{dt})
 x = (x / 4).requires_grad_()
-w = torch.tensor(np.round(np.array(data(3, 3, 3, 3, seed=1)) * 4).tolist(), dtype=torch.{dt})
+w = torch.tensor(np.round(np.array(data(3, 3, 3, 3, seed=1)) * 4).tolist(),
+                 dtype=torch.{dt})
 w = (w / 4).requires_grad_()
 bias = torch.tensor(data(3, seed=2), dtype=torch.{dt}, requires_grad=True)
 """
@@ -411,9 +413,11 @@ f = repr(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn
 ### nn_module_attributes
 m = torch.nn.Conv2d(4, 6, (3, 2), stride=2, groups=2)
 shapes = (m.weight.shape, m.bias.shape, m.kernel_size, m.stride, m.padding, m.dilation)
-more = (m.groups, m.transposed, m.output_padding, m.padding_mode, m._reversed_padding_repeated_twice)
+more = (m.groups, m.transposed, m.output_padding, m.padding_mode,
+        m._reversed_padding_repeated_twice)
 keys = list(m.state_dict())
-same = torch.nn.Conv2d(1, 1, (2, 3), padding='same', dilation=(3, 1))._reversed_padding_repeated_twice
+same = torch.nn.Conv2d(1, 1, (2, 3), padding='same', dilation=(3, 1))
+same = same._reversed_padding_repeated_twice
 no_bias = torch.nn.Conv2d(1, 1, 1, bias=False).bias
 p = torch.nn.MaxPool2d(3, padding=1)
 pool = (p.kernel_size, p.stride, p.padding, p.dilation, p.return_indices, p.ceil_mode)
