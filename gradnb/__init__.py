@@ -16,14 +16,16 @@ from . import _methods
 from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full, eye, arange,
                         range, linspace, logspace, ones_like, zeros_like, empty_like,
                         full_like, rand, randn, randint, randperm, rand_like, randn_like,
-                        randint_like, scalar_tensor, FloatTensor, DoubleTensor, LongTensor,
-                        IntTensor, BoolTensor, ByteTensor, HalfTensor)
-from ._random import manual_seed, seed, initial_seed, Generator, default_generator
+                        randint_like, normal, bernoulli, multinomial, scalar_tensor,
+                        FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor,
+                        ByteTensor, HalfTensor)
+from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,
+                      get_rng_state, set_rng_state)
 from ._format import set_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
-from . import autograd, cuda, ops, utils
+from . import autograd, cuda, ops, random, utils
 from . import serialization as _serialization
 
 globals().update(_methods.namespace_functions())

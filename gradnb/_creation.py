@@ -15,14 +15,15 @@ import warnings
 import numpy as np
 
 from . import _dtype
-from ._random import default_generator
+from . import _random, ops
 from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
            "full_like", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-           "randint_like", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor",
+           "randint_like", "normal", "bernoulli", "multinomial", "FloatTensor", "DoubleTensor",
+           "LongTensor", "IntTensor",
            "BoolTensor", "ByteTensor", "HalfTensor", "legacy_new", "scalar_tensor"]
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
@@ -320,52 +321,139 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
 # random
 # ---------------------------------------------------------------------------------------
 
+def _random_leaf(shape, dtype, method, args, generator, requires_grad, device):
+    """A new leaf of ``shape`` filled by the tensor method ``method`` (``uniform_`` ...),
+    as PyTorch's factories do (``empty(size).uniform_(...)``)."""
+    require_cpu(device)
+    t = Tensor._wrap(np.empty(shape, dtype=_np_dtype(dtype)))
+    getattr(ops, method)(t, *args, generator=generator)
+    if requires_grad:
+        return _leaf(t._data, requires_grad)
+    return t
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
          pin_memory=False, out=None):
-    """Uniform random numbers in [0, 1)."""
-    gen = generator or default_generator
-    return _leaf(gen.uniform(0.0, 1.0, _size(size, "rand")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+    """Uniform random numbers in [0, 1) (PyTorch's CPU generator)."""
+    return _random_leaf(_size(size, "rand"), dtype, "uniform_", (0.0, 1.0), generator,
+                        requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
           pin_memory=False, out=None):
-    """Standard normal random numbers."""
-    gen = generator or default_generator
-    return _leaf(gen.normal(0.0, 1.0, _size(size, "randn")).astype(_np_dtype(dtype)),
-                 requires_grad, device)
+    """Standard normal random numbers (PyTorch's CPU generator)."""
+    return _random_leaf(_size(size, "randn"), dtype, "normal_", (0.0, 1.0), generator,
+                        requires_grad, device)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, layout=None, pin_memory=False, out=None):
-    """Random integers in [low, high) (int64)."""
+    """Random integers in [low, high) (int64 unless ``dtype`` says otherwise):
+    ``randint(high, size)`` or ``randint(low, high, size)``."""
     if size is None:
         low, high, size = 0, low, high
-    gen = generator or default_generator
-    data = gen.integers(low, high, _size((size,), "randint"))
-    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
+    elif low is None:
+        low = 0
+    return _random_leaf(_size((size,), "randint"), dtype or _dtype.int64, "random_",
+                        (low, high), generator, requires_grad, device)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False, out=None):
-    """A random permutation of 0..n-1."""
-    gen = generator or default_generator
-    return _leaf(gen.permutation(n).astype(np.int64 if dtype is None else dtype.np))
+    """A random permutation of 0..n-1 (PyTorch's Fisher-Yates swaps)."""
+    _size((n,), "randperm")
+    data = _random.resolve(generator).permutation(int(n))
+    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
-    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              memory_format=None, generator=None):
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                generator=generator)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
-               memory_format=None):
-    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               memory_format=None, generator=None):
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
+                 generator=generator)
 
 
-def randint_like(input, low, high=None, *, dtype=None, device=None, requires_grad=False,
-                 layout=None, memory_format=None):
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
+                 layout=None, memory_format=None, generator=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype,
+                   generator=generator)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False, layout=None, pin_memory=False, out=None):
+    """Normal random numbers: ``normal(mean, std, size)`` with floats, or elementwise
+    means and/or standard deviations given as tensors (drawn as N(0, 1) or N(0, std),
+    then scaled and shifted, as PyTorch does)."""
+    mean_t, std_t = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (mean_t or std_t):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments")
+        return _random_leaf(_size((size,), "normal"), dtype, "normal_", (mean, std),
+                            generator, requires_grad, device)
+    if std_t and std._data.size and (std._data < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    like = mean if mean_t else std
+    shape = np.broadcast_shapes(mean._data.shape if mean_t else (),
+                                std._data.shape if std_t else ())
+    out_t = Tensor._wrap(np.empty(shape, like._data.dtype))
+    ops.normal_(out_t, 0.0, 1.0 if std_t else std, generator=generator)
+    data = out_t._data
+    if std_t:
+        data *= std._data
+    data += mean._data if mean_t else like._data.dtype.type(mean)
+    return _leaf(data)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """0/1 draws with probabilities ``input`` (or the float ``p``), in ``input``'s dtype."""
+    t = Tensor._wrap(np.empty_like(input._data))
+    ops.bernoulli_(t, input if p is None else p, generator=generator)
+    return t
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Indices drawn from the rows of ``input`` (unnormalised probabilities), as
+    PyTorch's CPU kernel: without replacement (or one sample) the largest
+    ``p / Exp(1)``; with replacement a binary search of a uniform double in the
+    normalised cumulative sums."""
+    probs = input._data
+    if probs.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > probs.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    rows = probs.reshape(-1, probs.shape[-1])
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    gen = _random.resolve(generator)
+    if not replacement or num_samples == 1:
+        q = rows / gen.exponential(rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+        # topk: largest first; a stable sort of -q keeps the first of equal values first
+        picks = np.argsort(-q, axis=1, kind="stable")[:, :num_samples]
+    else:
+        picks = np.stack([_search_cumulative(row, gen.uniform(num_samples, np.float64))
+                          for row in rows])
+    return _leaf(picks.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _search_cumulative(row, u):
+    """Indices of the first cumulative probability >= each uniform ``u`` (the sums run
+    in the row's dtype, are divided by the total, and the last is set to 1)."""
+    cum = np.cumsum(row)
+    cum /= cum[-1]
+    cum[-1] = 1
+    return np.searchsorted(cum.astype(np.float64), u, side="left")
 
 
 # ---------------------------------------------------------------------------------------

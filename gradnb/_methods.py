@@ -35,6 +35,16 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def _bernoulli(self, p=None, *, generator=None):
+    from ._creation import bernoulli
+    return bernoulli(self, p, generator=generator)
+
+
+def _multinomial(self, num_samples, replacement=False, *, generator=None):
+    from ._creation import multinomial
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
     return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
@@ -62,6 +72,7 @@ _OPERATORS = {
     "__isub__": ops.isub, "__imul__": ops.imul, "__itruediv__": ops.itruediv,
     "__getitem__": ops.getitem, "__setitem__": ops.setitem, "__and__": ops.bitwise_and,
     "__or__": ops.bitwise_or, "__xor__": ops.bitwise_xor, "__invert__": ops.invert,
+    "__rand__": ops.bitwise_and, "__ror__": ops.bitwise_or, "__rxor__": ops.bitwise_xor,
     "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
 }
 
@@ -74,7 +85,8 @@ _METHODS = (
     "transpose t permute unsqueeze squeeze expand expand_as repeat split chunk unbind clone "
     "contiguous to narrow flip movedim select matmul mm mv dot bmm outer add_ sub_ mul_ div_ "
     "pow_ "
-    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_"
+    "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_ "
+    "random_ bernoulli_ exponential_"
 ).split()
 
 _EXTRA_METHODS = {
@@ -86,7 +98,8 @@ _EXTRA_METHODS = {
     "new_tensor": _new_tensor, "new_zeros": _new_factory("zeros"),
     "new_ones": _new_factory("ones"), "new_empty": _new_factory("empty"),
     "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,
-    "subtract": ops.sub, "divide": ops.div,
+    "subtract": ops.sub, "divide": ops.div, "bernoulli": _bernoulli,
+    "multinomial": _multinomial,
 }
 
 

@@ -113,7 +113,8 @@ class _TensorMeta(type):
     ``print(type(t))`` in a tutorial reads as it does under PyTorch."""
 
     def __repr__(cls):
-        return f"<class '{cls.__dict__.get('_torch_path', cls.__module__ + '.' + cls.__qualname__)}'>"
+        path = cls.__dict__.get("_torch_path", cls.__module__ + "." + cls.__qualname__)
+        return f"<class '{path}'>"
 
 
 class _TensorExtra:
@@ -427,7 +428,11 @@ class Tensor(metaclass=_TensorMeta):
             The vector in the vector-Jacobian product; required unless this tensor has
             a single element.
         retain_graph : bool, optional
-            Keep saved values so backward can run through the graph again.
+            Keep saved values so backward can run through the graph again (defaults to
+            ``create_graph``).
+        create_graph : bool
+            Record the backward pass: ``.grad`` gets a graph of its own and can be
+            differentiated again (higher-order gradients).
         """
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -5,6 +5,9 @@ comparisons of tensors against PyTorch or numpy.
   differences of every output element with respect to every input element, compared
   with the vector-Jacobian products gradnb's backward computes. Failures raise
   :class:`GradcheckError` (a ``RuntimeError``) with PyTorch's wording.
+* :func:`gradgradcheck` is ``torch.autograd.gradgradcheck``: the same check applied to
+  the first gradient (computed with ``create_graph=True`` for a random ``grad_output``),
+  so it tests the differentiable backward, i.e. second derivatives.
 * :func:`assert_close` is ``torch.testing.assert_close`` for gradnb tensors.
 * :func:`tensor_summary` turns a gradnb *or* PyTorch tensor into plain, JSON-ready data
   (values, dtype, shape, autograd attributes, graph node names), and
@@ -18,8 +21,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["GradcheckError", "gradcheck", "assert_close", "tensor_summary", "assert_matches",
-           "default_tolerance"]
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "assert_close", "tensor_summary",
+           "assert_matches", "default_tolerance", "matching_tolerance"]
 
 
 class GradcheckError(RuntimeError):
@@ -99,6 +102,51 @@ def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes):
                                      f"input {j:d},\nnumerical:{n}\nanalytical:{a}\n")
     _check_backward_multiplies_grad_output(outputs, diff_inputs)
     return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
+                  masked=False, seed=0):
+    """Check second derivatives: :func:`gradcheck` of the map ``(inputs, v) -> v^T J``.
+
+    Parameters
+    ----------
+    func, inputs, eps, atol, rtol, raise_exception, nondet_tol, check_grad_dtypes
+        As for :func:`gradcheck`.
+    grad_outputs : Tensor or tuple, optional
+        The ``v`` of each differentiable output; random (uniform in [-1, 1), seeded by
+        ``seed``, requiring grad) when not given, as PyTorch does.
+
+    The other keyword arguments are accepted for compatibility with PyTorch.
+
+    Returns
+    -------
+    bool
+    """
+    from .autograd import grad
+    from .tensor import Tensor
+    inputs = _as_tuple(inputs)
+    _check_inputs(inputs)          # PyTorch's warning and errors about the inputs
+    if grad_outputs is None:
+        rng = np.random.default_rng(seed)
+        outputs = [o for o in _float_outputs(_as_tuple(func(*inputs))) if o.requires_grad]
+        grad_outputs = tuple(Tensor._wrap(rng.uniform(-1, 1, o.shape).astype(o._data.dtype),
+                                          requires_grad=True) for o in outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    n_inputs = len(inputs)
+
+    def first_gradient(*args):
+        outputs = [o for o in _float_outputs(_as_tuple(func(*args[:n_inputs])))
+                   if o.requires_grad]
+        diff = [a for a in args[:n_inputs] if _is_tensor(a) and a.requires_grad]
+        grads = grad(outputs, diff, args[n_inputs:], create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_gradient, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, nondet_tol=nondet_tol,
+                     check_grad_dtypes=check_grad_dtypes)
 
 
 def _as_tuple(x):
@@ -403,7 +451,7 @@ def assert_matches(actual, expected, *, rtol=None, atol=None, check_graph=True, 
             raise AssertionError(f"{what}: {key} differs: gradnb {mine[key]!r}, "
                                  f"torch {theirs[key]!r}")
     if rtol is None or atol is None:
-        rtol, atol = _loose_tolerance(theirs["dtype"])
+        rtol, atol = matching_tolerance(theirs["dtype"])
     problem = _closeness_problem(_summary_values(mine), _summary_values(theirs), rtol, atol,
                                  equal_nan=True)
     if problem:
@@ -419,7 +467,9 @@ def _summary_of(expected):
     return tensor_summary(expected)
 
 
-def _loose_tolerance(dtype_name):
+def matching_tolerance(dtype_name):
+    """``(rtol, atol)`` with which :func:`assert_matches` compares values of a dtype name
+    (``"torch.float32"``) with PyTorch's, or one machine's with another's."""
     rtol, atol = default_tolerance(dtype_name)
     # float32 ops chained in a snippet may differ from PyTorch's in the last bits
     return (max(rtol, 1e-5), max(atol, 1e-6)) if dtype_name.endswith("float32") \

@@ -74,7 +74,8 @@ OPS = {
     "contiguous": "a.t().contiguous()", "to_float64": "a.to(torch.float64)",
     "to_float32": "a.float()", "double": "a.double()", "to_copy": "a.to(a.dtype, copy=True)",
     "type_as": "a.type_as(torch.ones(1, dtype=torch.float16))", "narrow": "a.narrow(1, 0, 2)",
-    "movedim": "a.movedim(0, 1)", "select": "a.select(1, -1)", "select_function": "torch.select(a, 0, 1)",
+    "movedim": "a.movedim(0, 1)", "select": "a.select(1, -1)",
+    "select_function": "torch.select(a, 0, 1)",
     # indexing
     "index_int": "a[1]", "index_neg": "a[-1, -2]", "index_slice": "a[:, 1:]",
     "index_step": "a[:, ::2]", "index_none": "a[None]", "index_ellipsis": "a[..., 0]",
@@ -119,7 +120,8 @@ _STATEMENT_OPS = {
     # statements rather than expressions: 'out' is set by the code itself
     "iadd": "out = a * 1\nout += b", "imul": "out = a * 1\nout *= p",
     "isub": "out = a * 1\nout -= 2", "itruediv": "out = a * 1\nout /= p",
-    "setitem_row": "out = a.clone()\nout[0] = b", "setitem_scalar": "out = a.clone()\nout[1, 2] = 7",
+    "setitem_row": "out = a.clone()\nout[0] = b",
+    "setitem_scalar": "out = a.clone()\nout[1, 2] = 7",
     "setitem_mask": "out = a.clone()\nout[a > 0] = 0.0",
     "setitem_column": "out = a.clone()\nout[:, 1] = s",
     "setitem_list": "out = a.clone()\nout[[0, 1], [1, 2]] = b[:2]",
@@ -1859,6 +1861,28 @@ x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
 w = torch.tensor(data(3, 2, 2, 3, seed=1), dtype=torch.float64, requires_grad=True)
 out1 = F.conv2d(x, w, padding='same')
 out2 = F.conv2d(x, w[:1], padding='same', dilation=(1, 2))
+### fresh_backward_create_graph
+x = torch.tensor([2.0, -1.5], requires_grad=True)
+(x ** 3).sum().backward(create_graph=True)
+first = x.grad.detach()
+g = x.grad
+x.grad = None
+g.sum().backward(create_graph=True)
+second = x.grad.detach()
+g = g.detach()
+### fresh_backward_create_graph_accumulates
+x = torch.tensor([1.5, 0.5], requires_grad=True)
+(x.exp()).sum().backward(create_graph=True)
+(x.sin() * 2).sum().backward(create_graph=True)
+g = x.grad
+torch.autograd.backward([(x.sin() * x).sum()], create_graph=True)
+g2 = x.grad.detach()
+### fresh_retain_grad_with_create_graph
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 3
+y.retain_grad()
+(y.exp()).sum().backward(create_graph=True)
+yg = y.grad
 ### fresh_float_of_requires_grad
 x = torch.tensor([1.5], requires_grad=True)
 a = float(x)
@@ -1867,10 +1891,292 @@ c = int(x)
 """
 
 
+# ---------------------------------------------------------------------------------------
+# issue 12 (branch rng): seeded random tensors print PyTorch's numbers
+# ---------------------------------------------------------------------------------------
+
+RANDOM = """
+### random_seeded_prints
+torch.manual_seed(0)
+a = torch.randn(3)
+b = torch.rand(2, 3)
+c = torch.randint(0, 10, (6,))
+d = torch.randperm(7)
+e = torch.randn(4, 5, dtype=torch.float64)
+### random_linear_init
+torch.manual_seed(0)
+lin = torch.nn.Linear(3, 2)
+w = lin.weight
+bias = lin.bias
+### random_dropout_mask
+torch.manual_seed(1)
+x = torch.ones(3, 4, requires_grad=True)
+out = torch.nn.functional.dropout(x, 0.5)
+### random_normal_overloads
+torch.manual_seed(2)
+a = torch.normal(torch.zeros(3), torch.ones(3))
+b = torch.normal(1.0, torch.ones(2))
+c = torch.normal(torch.arange(3.0), 0.5)
+d = torch.normal(0.0, 2.0, (2, 2))
+### random_inplace_fills
+torch.manual_seed(3)
+a = torch.empty(5).uniform_(-1, 1)
+b = torch.empty(5).normal_(2.0, 0.5)
+c = torch.empty(5, dtype=torch.int64).random_(0, 100)
+d = torch.empty(5).bernoulli_(0.3)
+e = torch.empty(5).exponential_()
+f = torch.multinomial(torch.tensor([0.1, 0.2, 0.7]), 5, replacement=True)
+### random_generator_state
+g = torch.Generator().manual_seed(5)
+state = g.get_state()
+a = torch.randn(20, generator=g)
+g.set_state(state)
+b = torch.randn(20, generator=g)
+"""
+
+
+# ---------------------------------------------------------------------------------------
+# higher-order gradients (create_graph=True) and torch.autograd.functional
+# (first gradients whose double-backward graph PyTorch builds from other nodes than
+# gradnb's are detached: their values are compared, their graphs are gradnb's own)
+# ---------------------------------------------------------------------------------------
+
+HIGHER = """
+### higher_pow_chain
+x = torch.tensor([2.0, -1.5, 0.5], requires_grad=True)
+y = x ** 4
+g1, = torch.autograd.grad(y.sum(), x, create_graph=True)
+g2, = torch.autograd.grad(g1.sum(), x, create_graph=True)
+g3, = torch.autograd.grad(g2.sum(), x)
+g1, g2 = g1.detach(), g2.detach()
+### higher_backward_graph_needs_no_retain
+x = torch.tensor([0.5, 1.0], requires_grad=True)
+y = (x.exp() * x).sum()
+g, = torch.autograd.grad(y, x, create_graph=True)
+again, = torch.autograd.grad(y, x)
+h, = torch.autograd.grad(g.sum(), x)
+### higher_grad_outputs_requiring_grad
+x = torch.tensor([0.5, 1.0, -2.0], requires_grad=True)
+v = torch.tensor([1.0, -1.0, 2.0], requires_grad=True)
+g, = torch.autograd.grad(x.tanh(), x, v, create_graph=True)
+gv = torch.autograd.grad(g.sum(), (x, v))
+g = g.detach()
+### higher_linear_gradient_has_no_graph
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+g, = torch.autograd.grad((x * 3).sum(), x, create_graph=True)
+req = g.requires_grad
+### higher_second_derivatives_of_ops
+x = torch.tensor(data(2, 3, seed=7), dtype=torch.float64, requires_grad=True)
+w = torch.tensor(data(3, 2, seed=8), dtype=torch.float64, requires_grad=True)
+t = torch.tensor([2, 0])
+fns = {
+    "exp": lambda a: a.exp(), "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+    "sin": torch.sin, "cos": torch.cos, "log": lambda a: (a * a + 1).log(),
+    "sqrt": lambda a: (a * a + 1).sqrt(), "div": lambda a: 1 / (a * a + 1),
+    "softmax": lambda a: a.softmax(1) * torch.arange(3.0).double(),
+    "log_softmax": lambda a: a.log_softmax(1) * torch.tensor([1.0, -2.0, 0.5]).double(),
+    "norm": lambda a: a.norm(), "var": lambda a: a.var(1), "std": lambda a: a.std(),
+    "prod": lambda a: a.prod(1), "mm": lambda a: (a @ w).tanh(),
+    "mean": lambda a: a.mean(0) ** 3, "amax": lambda a: a.amax(1) ** 2,
+    "index": lambda a: a[[0, 0, 1]] ** 3, "select": lambda a: a[1] ** 3,
+    "slice": lambda a: a[:, 1:] ** 3, "cat": lambda a: torch.cat([a, a * a]) ** 2,
+    "cross_entropy": lambda a: F.cross_entropy(a * a, t),
+    "mse": lambda a: F.mse_loss(a, torch.zeros(2, 3).double()) * a.sum(),
+    "bce_logits": lambda a: F.binary_cross_entropy_with_logits(
+        a, torch.full((2, 3), 0.75).double()),
+}
+hessians = []
+for name, fn in fns.items():
+    g, = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+    hessians.append(torch.autograd.grad((g * g * g).sum(), x)[0])
+g = g.detach()
+### higher_graph_of_gradient
+x = torch.tensor([0.5, -1.0], requires_grad=True)
+g, = torch.autograd.grad((x.exp() * 2).sum(), x, create_graph=True)
+h, = torch.autograd.grad((x.sin()).sum(), x, create_graph=True)
+### higher_mlp_hessian
+x = torch.tensor(data(4, 3, seed=11), dtype=torch.float64)
+y = torch.tensor(data(4, 1, seed=12), dtype=torch.float64)
+def loss(w1, b1, w2):
+    h = torch.tanh(x @ w1 + b1)
+    return ((h @ w2 - y) ** 2).mean()
+w1 = torch.tensor(data(3, 2, seed=13), dtype=torch.float64)
+b1 = torch.tensor(data(2, seed=14), dtype=torch.float64)
+w2 = torch.tensor(data(2, 1, seed=15), dtype=torch.float64)
+H = torch.autograd.functional.hessian(loss, (w1, b1, w2))
+h00, h01, h02 = H[0]
+h10, h11, h12 = H[1]
+h20, h21, h22 = H[2]
+def flat_loss(p):
+    return loss(p[:6].view(3, 2), p[6:8], p[8:].view(2, 1))
+Hflat = torch.autograd.functional.hessian(flat_loss, torch.cat([w1.reshape(-1), b1,
+                                                                 w2.reshape(-1)]))
+### err_higher_inplace_after_create_graph
+x = torch.tensor([0.5, 1.0], requires_grad=True)
+y = x * 1
+g, = torch.autograd.grad((y * y * y).sum(), y, create_graph=True)
+y.mul_(2)
+h = torch.autograd.grad(g.sum(), x)
+### higher_gradient_penalty_and_maml
+torch.manual_seed(0)
+lin1, lin2 = torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)
+with torch.no_grad():
+    for k, p in enumerate(list(lin1.parameters()) + list(lin2.parameters())):
+        p.copy_(torch.tensor(data(*p.shape, seed=20 + k)))
+model = torch.nn.Sequential(lin1, torch.nn.Tanh(), lin2)
+x = torch.tensor(data(5, 3, seed=30), requires_grad=True)
+d = model(x)
+g, = torch.autograd.grad(d, x, grad_outputs=torch.ones_like(d), create_graph=True,
+                         retain_graph=True, only_inputs=True)
+gp = ((g.norm(2, dim=1) - 1) ** 2).mean()
+gp.backward()
+penalty_grads = [p.grad.clone() for p in model.parameters()]
+model.zero_grad()
+xs, ys = torch.tensor(data(6, 3, seed=31)), torch.tensor(data(6, 1, seed=32))
+params = list(model.parameters())
+grads = torch.autograd.grad(F.mse_loss(model(xs), ys), params, create_graph=True)
+fast = [p - 0.1 * g for p, g in zip(params, grads)]
+meta = F.mse_loss(F.linear(torch.tanh(F.linear(xs, fast[0], fast[1])), fast[2], fast[3]), ys)
+meta.backward()
+meta_grads = [p.grad for p in params]
+del g, grads, fast, d, params
+### higher_grads_batched
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+w = torch.tensor([1.0], requires_grad=True)
+y = x ** 2
+rows = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True, retain_graph=True)
+unused = torch.autograd.grad(y, (x, w), torch.eye(3), is_grads_batched=True,
+                             allow_unused=True, retain_graph=True)
+zeros = torch.autograd.grad(y, (x, w), torch.eye(3), is_grads_batched=True,
+                            materialize_grads=True, retain_graph=True)
+two = torch.autograd.grad((y, x * 3), x, (torch.eye(3), torch.ones(3, 3)),
+                          is_grads_batched=True, retain_graph=True)
+graph, = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True, create_graph=True)
+second = torch.autograd.grad(graph.sum(), x)
+graph = graph.detach()
+### err_higher_grads_batched_frees_graph
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x.exp()
+rows = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True)
+again = torch.autograd.grad(y, x, torch.eye(3), is_grads_batched=True)
+### higher_functional_single
+x = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
+v = torch.tensor([1.0, 0.5, -2.0], dtype=torch.float64)
+def f(a):
+    return (a.unsqueeze(1) * a).sin()
+def s(a):
+    return (a ** 3).prod() + a.exp().sum()
+jac = torch.autograd.functional.jacobian(f, x)
+hess = torch.autograd.functional.hessian(s, x)
+vjp = torch.autograd.functional.vjp(f, x, torch.ones(3, 3, dtype=torch.float64))
+jvp = torch.autograd.functional.jvp(f, x, v)
+hvp = torch.autograd.functional.hvp(s, x, v)
+vhp = torch.autograd.functional.vhp(s, x, v)
+### higher_functional_tuples
+x = torch.tensor([0.5, -1.0], dtype=torch.float64)
+y = torch.tensor([[1.5, 0.25, -0.5]], dtype=torch.float64)
+def f(a, b):
+    return (a.unsqueeze(1) * b).tanh(), (a * a).sum() * b
+def s(a, b):
+    return (a.unsqueeze(1) * b).sin().sum() + (a ** 3).sum()
+va = torch.tensor([1.0, -1.0], dtype=torch.float64)
+vb = torch.tensor([[0.5, 2.0, 1.0]], dtype=torch.float64)
+jac = torch.autograd.functional.jacobian(f, (x, y))
+j00, j01 = jac[0]
+j10, j11 = jac[1]
+jac_one_out = torch.autograd.functional.jacobian(lambda a, b: (a.unsqueeze(1) * b).sum(0), (x, y))
+jac_one_in = torch.autograd.functional.jacobian(lambda a: (a.exp(), a.sum()), x)
+hess = torch.autograd.functional.hessian(s, (x, y))
+h00, h01 = hess[0]
+h10, h11 = hess[1]
+out, vjp = torch.autograd.functional.vjp(f, (x, y), (torch.ones(2, 3, dtype=torch.float64),
+                                                     torch.ones(1, 3, dtype=torch.float64)))
+out2, jvp = torch.autograd.functional.jvp(f, (x, y), (va, vb))
+out3, hvp = torch.autograd.functional.hvp(s, (x, y), (va, vb))
+out4, vhp = torch.autograd.functional.vhp(s, (x, y), (va, vb))
+### higher_functional_defaults_and_zeros
+x = torch.tensor(0.5, dtype=torch.float64)
+z = torch.tensor([1.0, 2.0], dtype=torch.float64)
+def g(a):
+    return a.exp() * a
+vjp_none = torch.autograd.functional.vjp(g, x)
+jvp_none = torch.autograd.functional.jvp(g, x)
+hvp_none = torch.autograd.functional.hvp(g, x)
+vhp_none = torch.autograd.functional.vhp(g, x)
+const_vjp = torch.autograd.functional.vjp(lambda a: torch.ones(2), z, torch.ones(2))
+const_jac = torch.autograd.functional.jacobian(lambda a: torch.ones(2), z)
+lin_hess = torch.autograd.functional.hessian(lambda a: a.sum(), z)
+lin_hvp = torch.autograd.functional.hvp(lambda a: a.sum(), z, torch.ones(2, dtype=torch.float64))
+unused = torch.autograd.functional.jacobian(lambda a, b: a * 2, (z, z.clone()))
+### higher_functional_create_graph
+x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+v = torch.tensor([1.0, -1.0], dtype=torch.float64)
+jac = torch.autograd.functional.jacobian(lambda a: a ** 2, x, create_graph=True)
+jac_plain = torch.autograd.functional.jacobian(lambda a: a ** 2, x)
+vjp = torch.autograd.functional.vjp(lambda a: a ** 2, x, v, create_graph=True)
+jvp = torch.autograd.functional.jvp(lambda a: a ** 3, x, v, create_graph=True)
+hvp = torch.autograd.functional.hvp(lambda a: (a ** 3).sum(), x, v, create_graph=True)
+hess = torch.autograd.functional.hessian(lambda a: (a ** 3).sum(), x, create_graph=True)
+out1 = hvp[1].sum() + hess.sum()
+hvp = (hvp[0], hvp[1].detach())
+jvp = (jvp[0], jvp[1].detach())
+vjp = (vjp[0], vjp[1].detach())
+"""
+
+_FUNCTIONAL_MISUSE = {
+    "vjp_list_input": "F_.vjp(lambda a: a * 2, [x], torch.ones(2))",
+    "vjp_int_in_tuple": "F_.vjp(lambda a: a * 2, (x, 3), torch.ones(2))",
+    "vjp_v_none": "F_.vjp(lambda a: a * 2, x)",
+    "vjp_v_length": "F_.vjp(lambda a: a * 2, x, (torch.ones(2), torch.ones(2)))",
+    "vjp_v_length_tuple": "F_.vjp(lambda a: (a * 2,), x, (torch.ones(2), torch.ones(2)))",
+    "vjp_v_shape": "F_.vjp(lambda a: a * 2, x, torch.ones(3))",
+    "vjp_v_shape_tuple": "F_.vjp(lambda a: (a * 2, a), x, (torch.ones(2), torch.ones(3)))",
+    "vjp_v_list": "F_.vjp(lambda a: a * 2, x, [1.0, 2.0])",
+    "vjp_returns_float": "F_.vjp(lambda a: 3.0, x, torch.ones(2))",
+    "vjp_returns_list": "F_.vjp(lambda a: [a], x, torch.ones(2))",
+    "vjp_strict_constant": "F_.vjp(lambda a: torch.ones(2), x, torch.ones(2), strict=True)",
+    "vjp_strict_unused": "F_.vjp(lambda a, b: a * 2, (x, x.clone()), torch.ones(2), "
+                         "strict=True)",
+    "vjp_strict_detached": "F_.vjp(lambda a: a.detach() * 2, x, torch.ones(2), strict=True)",
+    "jvp_v_none": "F_.jvp(lambda a: a * 2, x)",
+    "jvp_v_shape": "F_.jvp(lambda a: a * 2, x, torch.ones(3))",
+    "jvp_strict_unused": "F_.jvp(lambda a, b: a * 2, (x, x.clone()), (torch.ones(2), "
+                         "torch.ones(2)), strict=True)",
+    "jacobian_strict_unused": "F_.jacobian(lambda a, b: a * 2, (x, x.clone()), strict=True)",
+    "jacobian_strict_constant": "F_.jacobian(lambda a: torch.ones(2), x, strict=True)",
+    "jacobian_strategy": "F_.jacobian(lambda a: a * 2, x, strategy='foo')",
+    "jacobian_forward_not_vectorized": "F_.jacobian(lambda a: a * 2, x, "
+                                       "strategy='forward-mode')",
+    "jacobian_forward_strict": "F_.jacobian(lambda a: a * 2, x, strategy='forward-mode', "
+                               "strict=True)",
+    "jacobian_forward_create_graph": "F_.jacobian(lambda a: a * 2, x, "
+                                     "strategy='forward-mode', create_graph=True)",
+    "jacobian_strict_vectorize": "F_.jacobian(lambda a: a * 2, x, strict=True, vectorize=True)",
+    "hessian_tuple_output": "F_.hessian(lambda a: (a.sum(), a.sum()), x)",
+    "hessian_not_scalar": "F_.hessian(lambda a: a * 2, x)",
+    "hessian_strict_linear": "F_.hessian(lambda a: a.sum(), x, strict=True)",
+    "hessian_strategy": "F_.hessian(lambda a: a.sum(), x, outer_jacobian_strategy='x')",
+    "vhp_not_scalar": "F_.vhp(lambda a: a * 2, x, torch.ones(2))",
+    "vhp_tuple_output": "F_.vhp(lambda a: (a.sum(),), x, torch.ones(2))",
+    "vhp_v_none": "F_.vhp(lambda a: (a ** 3).sum(), x)",
+    "hvp_v_none": "F_.hvp(lambda a: (a ** 3).sum(), x)",
+    "hvp_not_scalar": "F_.hvp(lambda a: a * 2, x, torch.ones(2))",
+    "hvp_strict_linear": "F_.hvp(lambda a: a.sum(), x, torch.ones(2), strict=True)",
+    "vhp_strict_constant": "F_.vhp(lambda a: torch.ones(()), x, torch.ones(2), strict=True)",
+    "hvp_returns_float": "F_.hvp(lambda a: 3.0, x, torch.ones(2))",
+    "vhp_strict_create_graph": "F_.vhp(lambda a: (a ** 2).sum() + a.detach().sum(), x, "
+                               "torch.ones(2, dtype=torch.float64), create_graph=True, "
+                               "strict=True)[1].detach()",
+}
+HIGHER += "".join(f"### err_functional_{name}\nF_ = torch.autograd.functional\n"
+                  f"x = torch.tensor([1.0, 2.0], dtype=torch.float64)\nresult = {call}\n"
+                  for name, call in _FUNCTIONAL_MISUSE.items())
+
+
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
-                 GRAPHS, FRESH, LOSSES, _image_snippets(), NN_LAYERS):
+                 GRAPHS, FRESH, LOSSES, RANDOM, HIGHER, _image_snippets(), NN_LAYERS):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

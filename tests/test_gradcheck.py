@@ -326,7 +326,15 @@ INDEXING = [
          (In((2, 3), grad=False), In((3,)))),
     Case("setitem_twice", lambda x, v: _setitem(_setitem(x, 0, v), (1, 0), v[2]),
          (In((2, 3)), In((3,)))),
+    # the scatter that a differentiable backward of indexing records (IndexPutImplBackward0)
+    Case("index_gradient_on_tensors", lambda x: _first_gradient(lambda y: y[[0, 0, 1]] ** 3, x),
+         (In((2, 3)),)),
 ]
+
+
+def _first_gradient(fn, x):
+    """d(sum fn(x))/dx as a differentiable function of x (create_graph=True)."""
+    return torch.autograd.grad(fn(x).sum(), x, create_graph=True)[0]
 
 
 def _setitem(x, key, value):
@@ -382,6 +390,14 @@ INPLACE = [
     *unary("fill_", lambda x: x.clone().fill_(2.0) * x),
     *unary("uniform_", _seeded(lambda x: x.clone().uniform_() * x)),
     *unary("normal_", _seeded(lambda x: x.clone().normal_() + x)),
+    # random fills of issue 12 (branch rng): the old values get a zero gradient
+    *unary("random_from_to", _seeded(lambda x: x.clone().random_(0, 5) * x)),
+    *unary("random_to", _seeded(lambda x: x.clone().random_(5) * x)),
+    *unary("random_", _seeded(lambda x: x.clone().random_() * 0.0 + x)),
+    *unary("bernoulli_", _seeded(lambda x: x.clone().bernoulli_(0.5) * x)),
+    *unary("bernoulli_tensor", _seeded(
+        lambda x: x.clone().bernoulli_(torch.tensor(0.5, dtype=torch.float64)) * x)),
+    *unary("exponential_", _seeded(lambda x: x.clone().exponential_() * x)),
     Case("copy_", lambda x, s: x.clone().copy_(s), (In((2, 3)), In((3,)))),
     Case("copy_into_const", lambda s: torch.zeros(2, 3).double().copy_(s), (In((1, 3)),)),
     Case("masked_fill_", lambda x: x.clone().masked_fill_(MASK, 0.5), (In((2, 3)),)),

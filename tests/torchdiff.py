@@ -26,9 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
-from gradnb.testing import assert_matches, tensor_summary
+from gradnb.testing import assert_matches, matching_tolerance, tensor_summary
+from printed import printed_difference
 
 __all__ = ["data", "run_snippet", "compare_outcomes", "compare_reprs", "parse_snippets"]
+
+# Plain values (``loss.item()``) carry no dtype: their floats get float32's tolerance.
+_PLAIN_TOLERANCE = matching_tolerance("torch.float32")
 
 _TRIGGERED = re.compile(r" \(Triggered internally at .*?\)", re.S)
 
@@ -154,25 +158,45 @@ def _backward(module, variables):
 # ---------------------------------------------------------------------------------------
 
 def compare_outcomes(actual, expected):
-    """Assert that gradnb's outcome ``actual`` matches PyTorch's ``expected``: errors,
-    tensors (values, dtype, shape, autograd attributes, graph names), other values,
-    warnings and the gradients backward left in the leaves. Reprs are compared apart
-    (:func:`compare_reprs`), so a printing difference does not hide the others."""
+    """Assert that gradnb's outcome ``actual`` matches PyTorch's ``expected`` (or a live
+    PyTorch outcome its golden): errors, tensors (values, dtype, shape, autograd
+    attributes, graph names), other values, warnings and the gradients backward left in
+    the leaves. Reprs are compared apart (:func:`compare_reprs`), so a printing
+    difference does not hide the others.
+
+    Floats are compared with :func:`gradnb.testing.matching_tolerance`, never bit for
+    bit: PyTorch's own results differ in the last bits from one CPU to another. What is
+    deterministic (shapes, dtypes, flags, graph names, messages, warnings) is exact."""
     _compare_errors("snippet", actual.get("error"), expected.get("error"))
     if "error" in expected:
         return
     assert sorted(actual["tensors"]) == sorted(expected["tensors"]), "tensor variables differ"
     for name, summary in expected["tensors"].items():
         assert_matches(actual["tensors"][name], summary, what=name)
-    _compare_mapping("value", actual["values"], expected["values"])
+    _compare_mapping("value", actual["values"], expected["values"],
+                     lambda key: (_PLAIN_TOLERANCE, None))
     assert actual["warnings"] == expected["warnings"], "warnings differ"
     _compare_backward(actual["backward"], expected["backward"])
 
 
 def compare_reprs(actual, expected):
-    """Assert that the reprs of the snippet's tensors are PyTorch's."""
+    """Assert that the reprs of the snippet's tensors are PyTorch's: the same text, but
+    where a printed digit differs, a recorded value must sit on that rounding boundary
+    (:func:`printed.printed_difference` with both sides' values)."""
     if "error" not in expected and "error" not in actual:
-        _compare_mapping("repr", actual["reprs"], expected["reprs"])
+        _compare_mapping("repr", actual["reprs"], expected["reprs"],
+                         lambda key: _repr_tolerance(actual, expected, key))
+
+
+def _repr_tolerance(actual, expected, name):
+    """``((rtol, atol), values)`` for the repr of tensor ``name``: its dtype's tolerance
+    and the values of the tensor on both sides."""
+    summaries = [o["tensors"][name] for o in (actual, expected) if name in o["tensors"]]
+    if not summaries:
+        return _PLAIN_TOLERANCE, []
+    values = np.concatenate([np.asarray(s["values"], dtype=np.float64).reshape(-1)
+                             for s in summaries])
+    return matching_tolerance(summaries[-1]["dtype"]), values
 
 
 def _compare_errors(where, actual, expected):
@@ -186,10 +210,19 @@ def _compare_errors(where, actual, expected):
         f"torch raised  {expected['type']}: {expected['message']!r}"
 
 
-def _compare_mapping(kind, actual, expected):
+def _compare_mapping(kind, actual, expected, tolerance):
+    """Equal keys, and texts equal up to float rounding; ``tolerance(key)`` gives
+    ``((rtol, atol), values behind the text or None)``."""
     for key in sorted(set(actual) | set(expected)):
-        assert actual.get(key) == expected.get(key), \
-            f"{kind} of {key} differs:\ngradnb: {actual.get(key)}\ntorch:  {expected.get(key)}"
+        mine, theirs = actual.get(key), expected.get(key)
+        problem = None
+        if mine is None or theirs is None:
+            problem = "missing on one side"
+        elif mine != theirs:
+            (rtol, atol), values = tolerance(key)
+            problem = printed_difference(mine, theirs, rtol=rtol, atol=atol, values=values)
+        assert problem is None, \
+            f"{kind} of {key} differs ({problem}):\ngradnb: {mine}\ntorch:  {theirs}"
 
 
 def _compare_backward(actual, expected):

@@ -6,6 +6,12 @@ Order: a node runs once every gradient flowing into it has arrived (dependency c
 among ready nodes, leaves' ``AccumulateGrad`` first, then the most recently created node,
 as PyTorch's CPU engine does. Observers cost nothing when none are attached: the loop
 reads one local variable per event site.
+
+Two loops share that order: :func:`_execute` passes numpy arrays between the nodes'
+``_vjp`` (the ordinary backward, written for speed), :func:`_run_graph` passes
+Tensors between their ``_vjp_tensors`` with grad mode on (``create_graph=True``), so the
+gradients it makes have a graph of their own; there the broadcast reduction, dtype casts
+and sums at fan-out points are recorded tensor ops too.
 """
 
 import heapq
@@ -14,9 +20,11 @@ import sys
 import numpy as np
 
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
+from .grad_mode import enable_grad
 from .node import AccumulateGrad, FREED_MESSAGE, check_saved_versions
 
-__all__ = ["run_backward", "add_observer", "sum_to_shape"]
+__all__ = ["run_backward", "add_observer", "sum_to_shape", "broadcast_axes",
+           "graph_grad_update"]
 
 _ndarray = np.ndarray
 
@@ -74,28 +82,41 @@ def _broadcast_events(event, data):
 # gradient plumbing
 # ---------------------------------------------------------------------------------------
 
+def broadcast_axes(grad_shape, shape):
+    """The axes of a gradient of ``grad_shape`` to sum for a tensor of ``shape`` that was
+    broadcast to it: the leading extra ones, and those where ``shape`` has size 1."""
+    lead = len(grad_shape) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1)
+
+
 def sum_to_shape(grad, shape):
-    """Sum a broadcast gradient down to ``shape`` (the reverse of numpy broadcasting)."""
-    lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    """Sum a broadcast gradient down to ``shape`` (the reverse of numpy broadcasting);
+    ``grad`` is a numpy array or (create_graph) a Tensor, summed by a recorded op."""
+    lead = len(grad.shape) - len(shape)
+    axes = broadcast_axes(tuple(grad.shape), shape)
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape) if lead or grad.shape != shape else grad
+        grad = grad.sum(axes, keepdim=True) if isinstance(grad, _tensor_module.Tensor) \
+            else grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape) if lead or tuple(grad.shape) != shape else grad
 
 
 def _fit(grad, node, nr):
     """Bring a gradient to the shape and dtype that ``node``'s output ``nr`` had."""
     shape = node._shape[nr] if node._multi else node._shape
-    if grad.shape != shape:
+    if tuple(grad.shape) != shape:
         try:
             grad = sum_to_shape(grad, shape)
-        except ValueError:
+        except (ValueError, RuntimeError):
             raise RuntimeError(
                 f"Function {type(node).__name__} returned an invalid gradient at index "
                 f"{nr} - got {list(grad.shape)} but expected shape compatible with "
                 f"{list(shape)}") from None
-    if grad.dtype != node._dtype:
+    if isinstance(grad, _tensor_module.Tensor):
+        if grad._data.dtype != node._dtype:
+            from .._dtype import from_numpy_dtype
+            grad = grad.to(from_numpy_dtype(node._dtype))
+    elif grad.dtype != node._dtype:
         grad = grad.astype(node._dtype)
     return grad
 
@@ -108,15 +129,16 @@ def _note_grad_written(tensor, restart):
     _tensor_module._note_grad_written(tensor, restart)
 
 
-def _run_tensor_hooks(node, grad, obs):
+def _run_tensor_hooks(node, grad, obs, graph=False):
     """Hooks registered on the tensor this node produced, then retain_grad (last, so the
-    stored .grad is what the hooks returned, as in PyTorch)."""
+    stored .grad is what the hooks returned, as in PyTorch). ``graph``: the gradients
+    are Tensors (create_graph), passed and kept as they are."""
     extra = node._extra
     for nr, fn in extra.get("hooks", ()):
         incoming = grad[nr] if node._multi else grad
         if incoming is None:
             continue
-        new = fn(_wrap(incoming))
+        new = fn(incoming if graph else _wrap(incoming))
         if obs is not None:
             obs("hook", {"node": node, "hook": fn, "grad": incoming, "output_nr": nr,
                          "result": None if new is None else new._data})
@@ -124,9 +146,9 @@ def _run_tensor_hooks(node, grad, obs):
             continue
         if node._multi:
             grad = list(grad)
-            grad[nr] = new._data
+            grad[nr] = new if graph else new._data
         else:
-            grad = new._data
+            grad = new if graph else new._data
     for nr, ref in extra.get("retain", ()):
         tensor = ref()
         g = grad[nr] if node._multi else grad
@@ -136,7 +158,9 @@ def _run_tensor_hooks(node, grad, obs):
         if obs is not None:
             obs("retain", {"node": node, "tensor": tensor, "grad": g,
                            "before": None if before is None else before._data.copy()})
-        if before is None:
+        if graph:
+            tensor._grad = g.clone() if before is None else before + g
+        elif before is None:
             tensor._grad = _wrap(np.array(g, copy=True))
         else:
             before._data = before._data + g
@@ -274,10 +298,10 @@ def _add_to_buffer(buffers, owned, node, nr, grad, grad_owned, obs):
 
 
 def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=True,
-                 root_tensors=()):
+                 root_tensors=(), create_graph=False):
     """Run backward from ``roots`` (list of ``(node, output_nr)``) seeded with ``grads``
-    (list of ``(array, owned)``); ``root_tensors`` are the tensors those edges came from
-    (passed on to observers, which draw them).
+    (list of ``(array, owned)``; of Tensors when ``create_graph``); ``root_tensors`` are
+    the tensors those edges came from (passed on to observers, which draw them).
 
     Parameters
     ----------
@@ -286,11 +310,16 @@ def run_backward(roots, grads, retain_graph=False, captures=None, accumulate=Tru
         returned (``autograd.grad``); only nodes leading to them are run.
     accumulate : bool
         False for ``autograd.grad``: leaves' ``.grad`` is left alone.
+    create_graph : bool
+        Run the rules on Tensors with grad mode on: the gradients (captured, or
+        accumulated into ``.grad``) are Tensors with a graph of their own.
 
     Returns
     -------
-    dict slot -> array of captured gradients.
+    dict slot -> array of captured gradients (Tensor when ``create_graph``).
     """
+    if create_graph:
+        return _run_graph(roots, grads, retain_graph, captures, accumulate, root_tensors)
     obs = _broadcast_events if _observers else None
     root_nodes = [n for n, _ in roots]
     buffers, owned = {}, set()
@@ -447,7 +476,7 @@ def _apply_special(node, grad, retain_graph):
     """Rule call for the uncommon cases: no gradient arrived, or several outputs."""
     if grad is None or all(g is None for g in grad):
         return (None,) * len(node.next_functions)
-    grad = [np.zeros(s, node._dtype) if g is None else g for g, s in zip(grad, node._shape)]
+    grad = node._fill_missing(grad)
     saved = node._saved
     if saved is None:
         raise RuntimeError(FREED_MESSAGE)
@@ -466,3 +495,155 @@ def _capture(node, grad, slots, results, obs):
         results[slot] = g
         if obs is not None:
             obs("capture", {"node": node, "output_nr": nr, "grad": g})
+
+
+# ---------------------------------------------------------------------------------------
+# create_graph: the same order, on Tensors
+# ---------------------------------------------------------------------------------------
+
+_GRADIENT_KEYS = ("grad", "grads", "result")
+
+
+def _arrays_for_observers(event, data):
+    """Observers receive gradients as numpy arrays: unwrap those of a graph pass (the
+    tensors an event is about, such as the leaf of "accumulate", stay Tensors)."""
+    Tensor = _tensor_module.Tensor
+    out = dict(data)
+    for key in _GRADIENT_KEYS:
+        value = out.get(key)
+        if isinstance(value, Tensor):
+            out[key] = value._data
+        elif isinstance(value, list):
+            out[key] = [v._data if isinstance(v, Tensor) else v for v in value]
+    _broadcast_events(event, out)
+
+
+def _run_graph(roots, grads, retain_graph, captures, accumulate, root_tensors):
+    """:func:`run_backward` for ``create_graph=True``: the rules' ``_vjp_tensors``, run
+    with grad mode on, and Tensors between them."""
+    obs = _arrays_for_observers if _observers else None
+    root_nodes = [n for n, _ in roots]
+    buffers = {}
+    for (node, nr), grad in zip(roots, grads):
+        _add_tensor_to_buffer(buffers, node, nr, grad, None)
+    deps = _dependencies(root_nodes)
+    needed = None if captures is None else _needed(root_nodes, captures)
+    ready = [(-node._seq, node) for node in dict.fromkeys(root_nodes) if node not in deps]
+    heapq.heapify(ready)
+    results = {}
+    if obs is not None:
+        obs("begin", {"roots": roots, "tensors": tuple(root_tensors), "grads": list(grads),
+                      "retain_graph": retain_graph})
+    error = None
+    try:
+        with enable_grad(), np.errstate(all="ignore"):
+            while ready:
+                node = heapq.heappop(ready)[1]
+                for nxt in _run_graph_node(node, buffers.pop(node, None), buffers, needed,
+                                           captures, results, retain_graph, accumulate, obs):
+                    deps[nxt] -= 1
+                    if not deps[nxt]:
+                        heapq.heappush(ready, (-nxt._seq, nxt))
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        if obs is not None:
+            obs("end", {"error": error})
+    return results
+
+
+def _run_graph_node(node, grad, buffers, needed, captures, results, retain_graph,
+                    accumulate, obs):
+    """Run one node on Tensors; route its gradients into ``buffers``. Returns the next
+    nodes whose dependency count drops."""
+    if grad is not None and node._extra is not None and type(node) is not AccumulateGrad:
+        grad = _run_tensor_hooks(node, grad, obs, graph=True)
+    if captures is not None and node in captures:
+        _capture(node, grad, captures[node], results, obs)
+    if type(node) is AccumulateGrad:
+        if accumulate and grad is not None:
+            _accumulate_graph(node, grad, obs)
+        return ()
+    if obs is not None:
+        obs("node", {"node": node, "grad": grad})
+    outs = _apply_graph(node, grad, retain_graph)
+    following = []
+    for (nxt, nr), g in zip(node.next_functions, outs):
+        if nxt is None or (needed is not None and nxt not in needed):
+            continue
+        if g is not None:
+            g = _fit(g, nxt, nr)
+            if obs is not None:
+                obs("edge", {"node": node, "next": nxt, "output_nr": nr, "grad": g})
+            _add_tensor_to_buffer(buffers, nxt, nr, g, obs)
+        following.append(nxt)
+    return following
+
+
+def _add_tensor_to_buffer(buffers, node, nr, grad, obs):
+    """Sum a Tensor gradient into ``node``'s input buffer (a recorded add at fan-out)."""
+    if node._multi:
+        slot = buffers.get(node)
+        if slot is None:
+            slot = buffers[node] = [None] * len(node._shape)
+        slot[nr] = grad if slot[nr] is None else slot[nr] + grad
+        return
+    prev = buffers.get(node)
+    if prev is not None and obs is not None:
+        obs("fanout", {"node": node, "before": prev._data.copy(), "grad": grad})
+    buffers[node] = grad if prev is None else prev + grad
+
+
+def _apply_graph(node, grad, retain_graph):
+    """The node's rule on Tensors (missing outputs' gradients are zeros)."""
+    if grad is None or (node._multi and all(g is None for g in grad)):
+        return (None,) * len(node.next_functions)
+    if node._multi:
+        grad = [_wrap(np.zeros(s, node._dtype)) if g is None else g
+                for g, s in zip(grad, node._shape)]
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(FREED_MESSAGE)
+    if node._checks is not None:
+        check_saved_versions(node)
+    outs = node._vjp_tensors(grad)
+    if saved and not retain_graph:
+        node._saved = None
+        node._checks = None
+    return outs
+
+
+def graph_grad_update(before, grad):
+    """The new ``.grad`` of a leaf given a gradient Tensor made with create_graph: a copy
+    (CopyBackwards when it has a graph, as PyTorch's AccumulateGrad makes), or else
+    ``before + grad``, out of place so that ``before`` keeps its value and graph."""
+    if before is not None:
+        return before + grad
+    if grad._rg:
+        return _wrap(np.empty_like(grad._data, order="C")).copy_(grad)
+    return _wrap(np.array(grad._data, order="C", copy=True))
+
+
+def _accumulate_graph(node, grad, obs):
+    """AccumulateGrad with create_graph, as PyTorch: a new ``.grad`` is a copy of the
+    gradient (CopyBackwards when it has a graph), a later one ``.grad + grad``."""
+    var = node.variable
+    extra = var._extra
+    if extra is not None and extra.hooks:
+        for fn in tuple(extra.hooks):
+            new = fn(grad)
+            if obs is not None:
+                obs("hook", {"node": node, "hook": fn, "grad": grad,
+                             "result": None if new is None else new})
+            if new is not None:
+                grad = new
+    before = var._grad
+    if obs is not None:
+        obs("accumulate", {"node": node, "tensor": var, "grad": grad,
+                           "before": None if before is None else before._data.copy()})
+    var._grad = graph_grad_update(before, grad)
+    _note_grad_written(var, restart=before is None)
+    if extra is not None and extra.post_hooks:
+        for fn in tuple(extra.post_hooks):
+            fn(var)

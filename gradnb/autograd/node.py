@@ -10,7 +10,10 @@ from the rule table in :mod:`gradnb.ops.rules`.
 
 import itertools
 
-__all__ = ["Node", "AccumulateGrad", "FREED_MESSAGE", "type_string", "node_class"]
+import numpy as np
+
+__all__ = ["Node", "AccumulateGrad", "FREED_MESSAGE", "type_string", "node_class",
+           "modified_error"]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -100,6 +103,17 @@ class Node(metaclass=_NodeMeta):
     def _vjp(self, grad):  # replaced in generated classes
         raise NotImplementedError
 
+    def _fill_missing(self, grad):
+        """A multi-output node's gradients, zeros for the outputs no gradient reached."""
+        return [np.zeros(s, self._dtype) if g is None else g for g, s in zip(grad, self._shape)]
+
+    def _vjp_tensors(self, grad):
+        """The engine's hook for ``create_graph=True``: like ``_vjp`` but ``grad`` is a
+        Tensor (a list for several outputs) and the gradients returned are Tensors made
+        by ordinary, recorded ops, so they have a graph of their own. Generated classes
+        compile it from the rule's formulas; other node kinds define their own."""
+        raise RuntimeError(f"{type(self).__name__} does not support create_graph=True")
+
     def __getattr__(self, attr):
         # PyTorch exposes saved values as grad_fn._saved_self, _saved_other, _saved_result.
         if attr.startswith("_saved_") and self._rule is not None:
@@ -150,17 +164,21 @@ def check_saved_versions(node):
         if counter[0] == expected:
             continue
         if tensor is None:   # the node's own output
-            what = f"{type_string(node._saved[node._rule.saved_names.index(name)])}], " \
-                   f"which is output 0 of {_short_name(node)},"
-        elif tensor._grad_fn is not None:
-            what = f"{type_string(tensor._data)}], which is output {tensor._nr} of " \
-                   f"{_short_name(tensor._grad_fn)},"
-        else:
-            what = f"{type_string(tensor._data)}]"
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [{what} is at version {counter[0]}; expected version "
-            f"{expected} instead. {_VERSION_HINT}")
+            data = node._saved[node._rule.saved_names.index(name)]
+            raise modified_error(data, node, 0, counter[0], expected)
+        raise modified_error(tensor._data, tensor._grad_fn, tensor._nr, counter[0], expected)
+
+
+def modified_error(data, producer, output_nr, version, expected):
+    """PyTorch's error for a saved value (array ``data``, output ``output_nr`` of node
+    ``producer``, None for a leaf) modified in place since it was saved."""
+    what = f"{type_string(data)}]"
+    if producer is not None:
+        what += f", which is output {output_nr} of {_short_name(producer)},"
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{what} is at version {version}; expected version "
+        f"{expected} instead. {_VERSION_HINT}")
 
 
 def _short_name(node):

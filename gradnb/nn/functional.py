@@ -106,17 +106,23 @@ def linear(input, weight, bias=None):
 
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``
-    (training only; identity otherwise). The mask comes from gradnb's generator."""
+    (training only; identity otherwise). The mask is PyTorch's: ``bernoulli_(1 - p)``
+    on a tensor like ``input``, divided by ``1 - p`` in ``input``'s dtype."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training:
+    if not training or p == 0 or input.numel() == 0:
         return input
     if not input.is_floating_point():
         raise RuntimeError("result type Float can't be cast to the desired output type "
                            f"{input.dtype._legacy}")
-    keep = _random.default_generator.uniform(0.0, 1.0, input.shape) >= p
-    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
-    mask = Tensor._wrap(np.multiply(keep, scale, dtype=input._data.dtype))
+    dt = input._data.dtype.type
+    noise = np.empty_like(input._data)
+    if p == 1:
+        noise[...] = 0
+    else:
+        _random.fill_bernoulli(_random.default_generator, noise, 1.0 - p)
+        noise /= dt(1.0 - p)
+    mask = Tensor._wrap(noise)
     return input.mul_(mask) if inplace else ops.mul(input, mask)
 
 
@@ -208,7 +214,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if bias is not None:
         out += bias._data.reshape(shape)
     return record(RULES["native_batch_norm"], out.astype(x.dtype, copy=False),
-                  (input, weight, bias), (bool(training), mean, invstd))
+                  (input, weight, bias), (bool(training), mean, invstd, eps))
 
 
 def _update_running(stat, batch_value, momentum):

@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
+from .. import _random as _rnd
 from ..autograd.grad_mode import MODE
 from ..tensor import Tensor
 from ._common import promote_operands, broadcast_error, quiet, is_scalar, cpp_type_name
@@ -28,7 +29,8 @@ from .shape import view, expand
 
 __all__ = ["add_", "sub_", "mul_", "div_", "pow_", "neg_", "zero_", "fill_", "copy_",
            "clamp_", "relu_", "exp_", "sigmoid_", "tanh_", "setitem", "iadd", "isub",
-           "imul", "itruediv", "uniform_", "normal_", "masked_fill_", "masked_fill",
+           "imul", "itruediv", "uniform_", "normal_", "random_", "bernoulli_", "exponential_",
+           "masked_fill_", "masked_fill",
            "check_inplace"]
 
 _R = RULES
@@ -60,20 +62,23 @@ def check_inplace(t, region=False):
     through a view, hence its "view of a leaf" wording even for the leaf itself."""
     if t._extra is not None and t._extra.inference and not MODE.inference:
         raise RuntimeError(_INFERENCE_ERROR)
-    if any(stride == 0 and n > 1 for n, stride in zip(t._data.shape, t._data.strides)):
+    if t._data.size and any(stride == 0 and n > 1
+                            for n, stride in zip(t._data.shape, t._data.strides)):
         raise RuntimeError(_OVERLAP_ERROR)
     if not MODE.enabled:
         return
     base = t._base
     if base is not None and base._rg:
-        if base._grad_fn is None:
-            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+        # how the view was made is checked first (PyTorch's creation_meta), then the leaf
         if t._prov is not None and t._prov[2] == REASON_NO_GRAD:
             raise RuntimeError(_NO_GRAD_VIEW_ERROR)
         node = t._grad_fn
         if node is not None and node._multi:
             raise RuntimeError(f"Output {t._nr} of {short_name(node)} is a view and is being "
-                               "modified inplace. " + _MULTI_VIEW_ERROR)
+                               "modified inplace. "
+                               + getattr(node, "_view_inplace_error", _MULTI_VIEW_ERROR))
+        if base._grad_fn is None:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
     if t._rg and t._grad_fn is None:
         raise RuntimeError(_VIEW_OF_LEAF_ERROR if region else _LEAF_ERROR)
 
@@ -433,18 +438,86 @@ def _index_put(self, indices, values):
                           op_dtype=self.dtype)
 
 
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    """Fill with uniform random numbers in ``[a, b)`` (gradnb's generator)."""
-    from .._random import default_generator
-    vals = default_generator.uniform(a, b, self._data.shape)
-    return _apply_inplace(self, _R["uniform_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+# random fills (PyTorch's CPU generator, see gradnb/_random.py)
+
+def _random_fill(self, rule, fill, *args):
+    """Fill ``self`` in place with ``fill(generator, array, *args)`` (the values drawn
+    before any history is rewritten, as PyTorch draws them)."""
+    return _apply_inplace(self, rule, lambda d: fill(*args[:1], d, *args[1:]))
 
 
-def normal_(self, mean=0.0, std=1.0, generator=None):
-    """Fill with normal random numbers (gradnb's generator)."""
-    from .._random import default_generator
-    vals = default_generator.normal(mean, std, self._data.shape)
-    return _apply_inplace(self, _R["normal_"], lambda d: np.copyto(d, vals, casting="unsafe"))
+def _float_only(self, kernel):
+    if not self.is_floating_point():
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{self.dtype._legacy}\'')
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **bounds):
+    """Fill with uniform random numbers in ``[a, b)`` (PyTorch's keywords: ``from``,
+    ``to``)."""
+    a, b = bounds.pop("from", a), bounds.pop("to", b)
+    if bounds:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(bounds))}'")
+    _float_only(self, "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={_rnd.num(a)} > to={_rnd.num(b)}")
+    return _random_fill(self, _R["uniform_"], _rnd.fill_uniform, _rnd.resolve(generator),
+                         a, b)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with normal random numbers N(mean, std^2)."""
+    _float_only(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_rnd.num(std)}")
+    return _random_fill(self, _R["normal_"], _rnd.fill_normal, _rnd.resolve(generator),
+                        mean, std)
+
+
+_UNSET = object()
+
+
+def random_(self, from_=_UNSET, to=_UNSET, *, generator=None, **kwargs):
+    """Fill with random integers: in ``[from, to)``, ``[0, to)`` (one argument), from
+    ``from`` to the dtype's top (``to=None``) or in ``[0, 2^mantissa]`` / ``[0, max]``
+    of the dtype (no argument)."""
+    from_ = kwargs.pop("from", from_)
+    to = kwargs.pop("to", to)
+    gen = _rnd.resolve(generator)
+    if from_ is _UNSET and to is _UNSET:
+        return _random_fill(self, _R["random_"], _rnd.fill_random, gen)
+    if to is _UNSET:
+        low, high, rule = 0, from_, _R["random_to"]
+    else:
+        low, high, rule = (0 if from_ is _UNSET else from_), to, _R["random_from_to"]
+        if high is None:
+            high = _rnd.dtype_top(self._data.dtype) + 1
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    _rnd.check_int_bounds(self._data.dtype, low, high)
+    return _random_fill(self, rule, _rnd.fill_integers, gen, low, high)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 (probability ``p``, a float or a tensor) or 0."""
+    gen = _rnd.resolve(generator)
+    if isinstance(p, Tensor):
+        return _random_fill(self, _R["bernoulli_tensor"], _rnd.fill_bernoulli, gen,
+                            _rnd.check_probs(p._data))
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_rnd.num(p)}")
+    return _random_fill(self, _R["bernoulli_"], _rnd.fill_bernoulli, gen, p)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with Exp(lambd) random numbers."""
+    _float_only(self, "exponential_cpu")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found "
+                           f"lambda={_rnd.num(lambd)}")
+    return _random_fill(self, _R["exponential_"], _rnd.fill_exponential,
+                        _rnd.resolve(generator), lambd)
 
 
 def iadd(self, other):

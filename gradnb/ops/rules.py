@@ -10,7 +10,17 @@ Contract for a formula (a python expression, compiled once into the node class):
               requires grad), and backward then checks it was not modified in place.
 * parameter names (``dim``, ``keepdim``, ``self_shape``, ...) are the op's non-tensor
               arguments, recorded at forward time.
-* helpers defined in this module and ``exp log sin cos sign where zeros_like outer``.
+* helpers defined in this module, among them the primitives ``exp log sin cos sign where
+  zeros_like outer absolute isnan log1p clamp_min clamp_max t permute flip cumsum
+  sum_keepdim mean_keepdim``.
+
+The same text also runs on gradnb tensors, for ``create_graph=True`` (see
+:func:`tensor_source` and :mod:`gradnb.ops.tensor_rules`): ``grad`` and the saved values
+are then Tensors. So a formula (and a helper listed in ``TENSOR_GENERIC``) uses only
+operators, the primitives and helpers, and what numpy arrays and Tensors share:
+``reshape``, ``swapaxes``, ``squeeze(dim)``, ``sum()``, ``.T`` of a matrix, ``.shape``,
+``.ndim``, ``@``, indexing with a numpy key. A helper that builds arrays with numpy has a
+tensor version in :mod:`gradnb.ops.tensor_rules`.
 
 A formula returns the gradient for its input in any shape that broadcasts to it: the
 engine sums broadcast dimensions away and casts the dtype once, so no rule unbroadcasts.
@@ -88,6 +98,9 @@ def _names_in(expr):
 
 def rule_text(rule):
     """Readable backward formulas, e.g. ``['grad_self = grad * other', ...]``."""
+    source_lines = getattr(rule, "source_lines", None)   # a custom autograd.Function
+    if source_lines is not None:
+        return source_lines()
     if "all" in rule.formulas:
         return [f"grad_inputs = {rule.formulas['all']}"]
     return [f"grad_{inp} = {expr}" if expr else f"grad_{inp}: not differentiable"
@@ -119,10 +132,31 @@ def _make_node_class(rule):
     namespace = dict(_HELPERS)
     exec(compile(source, f"<rule {rule.grad_fn}>", "exec"), namespace)
     attributes = {"_rule": rule, "_vjp": namespace["_vjp"], "_source": source,
-                  "_multi": rule.multi_output}
+                  "_multi": rule.multi_output, "_vjp_tensors": _compile_vjp_tensors}
     if rule.saves:
         attributes["_save"] = staticmethod(_make_saver(rule))
     return node_class(rule.grad_fn, attributes, saves=rule.saves, has_params=bool(rule.params))
+
+
+def tensor_source(rule):
+    """The same formulas as a function of gradnb tensors (``create_graph=True``): the
+    gradient and the saved values are tensors, so the ops record a graph of backward."""
+    lines = ["def _vjp_tensors(node, grad, views=None):"]
+    if rule.saved_names:
+        lines.append(f"    {', '.join(rule.saved_names)}, = saved_tensors(node, views)")
+    if rule.params:
+        lines.append(f"    {', '.join(rule.params)}, = node._params")
+    lines += ["    nf = node.next_functions", f"    {_return_statement(rule, lambda e: e)}"]
+    return "\n".join(lines)
+
+
+def _compile_vjp_tensors(node, grad, views=None):
+    """First call of a node class's ``_vjp_tensors``: compile it (tensor ops are not
+    importable while this table is built, and most classes never need it), then run."""
+    from .tensor_rules import compile_vjp_tensors
+    cls = type(node)
+    cls._vjp_tensors = compile_vjp_tensors(cls._rule, tensor_source(cls._rule))
+    return cls._vjp_tensors(node, grad, views)
 
 
 def _return_statement(rule, transform):
@@ -190,7 +224,9 @@ def _make_saver(rule):
     if rule.inputs:
         lines.insert(1, f"    {', '.join(f'in_{n}' for n in rule.inputs)}, = inputs")
     for name, users in zip(rule.saved_names, rule.users):
-        cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users)
+        # a variadic rule's one formula makes every input's gradient
+        cond = " or ".join(f"edges[{u}] is not NO_EDGE" for u in users) if rule.inputs \
+            else "any(e is not NO_EDGE for e in edges)"
         lines.append(f"    if {cond}:")
         if name == "result":
             lines += ["        s_result = result._data",
@@ -226,6 +262,49 @@ def log(x):
     if isinstance(x, (int, float)):
         return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
     return np.log(x)
+
+
+# Primitives: the numpy operations formulas and helpers use that are spelled differently
+# for numpy arrays and gradnb tensors. gradnb.ops.tensor_rules defines each again for
+# tensors; every other helper is written through these (or through operators and methods
+# both share), so its one text also runs on tensors (see TENSOR_GENERIC).
+exp, sin, cos, sign, where, zeros_like, outer = (np.exp, np.sin, np.cos, np.sign, np.where,
+                                                 np.zeros_like, np.outer)
+absolute, isnan, log1p = np.abs, np.isnan, np.log1p
+
+
+def clamp_min(x, lo):
+    return np.maximum(x, lo)
+
+
+def clamp_max(x, hi):
+    return np.minimum(x, hi)
+
+
+def t(x):
+    """Transpose of a matrix (a vector stays as it is)."""
+    return x.T
+
+
+def permute(x, dims):
+    return x.transpose(dims)
+
+
+def flip(x, dims):
+    return np.flip(x, dims)
+
+
+def cumsum(x, dim):
+    return np.cumsum(x, axis=dim)
+
+
+def sum_keepdim(x, dim):
+    """Sum over ``dim`` (int, tuple, or None for all), keeping reduced dimensions."""
+    return x.sum(axis=dim, keepdims=True)
+
+
+def mean_keepdim(x, dim):
+    return x.mean(axis=dim, keepdims=True)
 
 
 def expand(grad, shape):
@@ -288,15 +367,15 @@ def reverse_cumsum(grad, dim):
     (The cumsum of a 0-d tensor is itself.)"""
     if grad.ndim == 0:
         return grad
-    return np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
+    return flip(cumsum(flip(grad, dim), dim), dim)
 
 
 def var_backward(grad, self, dim, correction, keepdim):
     """d var / d x = 2 (x - mean) / (N - correction)."""
-    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    n = math.prod(self.shape if dim is None else (self.shape[d] for d in dim))
     if dim is not None:
         grad = restore_dims(grad, dim, keepdim)
-    mean = self.mean(axis=dim, keepdims=True)
+    mean = mean_keepdim(self, dim)
     dof = n - correction
     # no degrees of freedom: PyTorch's 2 / 0 is inf (the result nan), not an exception
     return (2.0 / dof if dof else math.inf) * grad * (self - mean)
@@ -319,15 +398,15 @@ def norm_backward(grad, self, ord, result, dim, keepdim):
     if ord == 0:
         return None      # PyTorch sends no gradient at all (the leaf's .grad stays None)
     if ord == 2:
-        scale = np.where(result == 0, 0, grad / np.where(result == 0, 1, result))
+        scale = where(result == 0, 0, grad / where(result == 0, 1, result))
         return self * scale
     if ord == 1:
-        return np.sign(self) * grad
+        return sign(self) * grad
     if math.isinf(ord):
-        mask = (np.abs(self) == result) | np.isnan(self)
-        return np.sign(self) * scale_grad_by_count(grad, mask, dim)
-    ratio = np.abs(self) / np.where(result == 0, 1, result)
-    return grad * np.sign(self) * np.where(self == 0, 0, ratio ** (ord - 1))
+        mask = (absolute(self) == result) | isnan(self)
+        return sign(self) * scale_grad_by_count(grad, mask, dim)
+    ratio = absolute(self) / where(result == 0, 1, result)
+    return grad * sign(self) * where(self == 0, 0, ratio ** (ord - 1))
 
 
 def in_range(x, lo, hi):
@@ -342,7 +421,7 @@ def in_range(x, lo, hi):
 
 def swap_last(x):
     """Transpose the last two dimensions (batched matrix transpose)."""
-    return np.swapaxes(x, -1, -2)
+    return x.swapaxes(-1, -2)
 
 
 def inverse_permutation(dims):
@@ -377,7 +456,7 @@ def sum_tiles(grad, repeats, self_shape):
         x for r, s in zip(repeats[lead:], self_shape) for x in (r, s))
     split = grad.reshape(shape)
     axes = tuple(range(lead)) + tuple(lead + 2 * i for i in range(len(self_shape)))
-    return split.sum(axis=axes)
+    return split.sum(axes)      # (the first positional argument is the axis for both)
 
 
 def cat_tensors_backward(grad, sizes, dim):
@@ -397,7 +476,7 @@ def loss_grad(local, grad, weight, reduction):
     g = local * grad
     if weight is not None:
         g = g * weight
-    return g / g.size if reduction == "mean" else g
+    return g / math.prod(g.shape) if reduction == "mean" else g
 
 
 def mse_grad(grad, self, target, reduction):
@@ -439,24 +518,24 @@ def nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total
 def bce_backward(grad, self, target, weight, reduction):
     """d/dx of -(t log x + (1 - t) log(1 - x)) = (x - t) / (x (1 - x)), the denominator
     clamped at 1e-12 as in PyTorch."""
-    return loss_grad((self - target) / np.maximum(self * (1 - self), 1e-12), grad, weight,
+    return loss_grad((self - target) / clamp_min(self * (1 - self), 1e-12), grad, weight,
                      reduction)
 
 
 def bce_target_backward(grad, self, weight, reduction):
     """d/dt of -(t log x + (1 - t) log(1 - x)) = -logit(x)."""
-    return loss_grad(np.log1p(-self) - np.log(self), grad, weight, reduction)
+    return loss_grad(log1p(-self) - log(self), grad, weight, reduction)
 
 
 def log_sigmoid(x):
     """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), without overflow."""
-    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+    return clamp_max(x, 0) - log1p(exp(-absolute(x)))
 
 
 def bce_logits_backward(grad, self, target, weight, pos_weight, reduction):
     """d/dx of -(p t log s(x) + (1 - t) log(1 - s(x))) = (p t + 1 - t) s(x) - p t,
     i.e. s(x) - t without ``pos_weight`` p (s is the sigmoid)."""
-    sig = 1 / (1 + np.exp(-self))
+    sig = 1 / (1 + exp(-self))
     if pos_weight is None:
         local = sig - target
     else:
@@ -573,36 +652,56 @@ def channel_view(values, ndim):
 
 
 def sum_but_channels(x):
-    """Sum over every dimension but the channel dimension 1."""
-    return x.sum(axis=(0,) + tuple(range(2, x.ndim)))
+    """Sum over every dimension but the channel dimension 1 (one value per channel)."""
+    return sum_keepdim(x, (0,) + tuple(range(2, x.ndim))).reshape(-1)
 
 
-def batch_norm_input_backward(grad, input, weight, mean, invstd, training):
+def batch_norm_stats(input, mean, invstd, training, eps):
+    """The mean and 1/std that normalised ``input``, shaped per channel. Here the values
+    forward computed; on tensors (tensor_rules) recomputed from ``input`` in training,
+    so that their dependence on the input is differentiated too."""
+    return channel_view(mean, input.ndim), channel_view(invstd, input.ndim)
+
+
+def batch_norm_input_backward(grad, input, weight, mean, invstd, training, eps):
     """d batch_norm / d input. With batch statistics (training) the mean and variance
     depend on the input too: dx = invstd * (g' - mean(g') - xhat * mean(g' * xhat)),
     with g' = grad * weight; with running statistics, dx = g' * invstd."""
-    nd = input.ndim
-    scale = channel_view(invstd if weight is None else invstd * weight, nd)
+    mean, invstd = batch_norm_stats(input, mean, invstd, training, eps)
+    scale = invstd if weight is None else invstd * channel_view(weight, input.ndim)
     if not training:
         return grad * scale
-    xhat = (input - channel_view(mean, nd)) * channel_view(invstd, nd)
-    count = input.size // input.shape[1]
-    mean_grad = channel_view(sum_but_channels(grad), nd) / count
-    mean_grad_xhat = channel_view(sum_but_channels(grad * xhat), nd) / count
+    xhat = (input - mean) * invstd
+    axes = (0,) + tuple(range(2, input.ndim))
+    count = math.prod(input.shape) // input.shape[1]
+    mean_grad = sum_keepdim(grad, axes) / count
+    mean_grad_xhat = sum_keepdim(grad * xhat, axes) / count
     return (grad - mean_grad - xhat * mean_grad_xhat) * scale
 
 
-def batch_norm_weight_backward(grad, input, mean, invstd):
+def batch_norm_weight_backward(grad, input, mean, invstd, training, eps):
     """d batch_norm / d weight: the gradient times the normalised input, per channel."""
-    nd = input.ndim
-    return sum_but_channels(grad * (input - channel_view(mean, nd)) * channel_view(invstd, nd))
+    mean, invstd = batch_norm_stats(input, mean, invstd, training, eps)
+    return sum_but_channels(grad * ((input - mean) * invstd))
 
 
 _HELPERS = {name: obj for name, obj in globals().items()
-            if callable(obj) and not name.startswith("_") and name not in ("Rule", "node_class")}
-_HELPERS.update(exp=np.exp, sin=np.sin, cos=np.cos, sign=np.sign, where=np.where,
-                zeros_like=np.zeros_like, outer=np.outer, np=np,
-                INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
+            if callable(obj) and not name.startswith("_")
+            and name not in ("Rule", "node_class", "rule_text", "tensor_source")}
+_HELPERS.update(np=np, INPLACE_MIN_SIZE=INPLACE_MIN_SIZE)
+
+# Helpers whose text uses only primitives, operators and methods that numpy arrays and
+# gradnb tensors share: for a differentiable backward they run as they are, with the
+# tensor primitives in their namespace. The other helpers have tensor versions in
+# gradnb.ops.tensor_rules, or only compute on non-tensor parameters (inverse_permutation).
+TENSOR_GENERIC = ("var_backward", "std_backward", "norm_backward", "swap_last",
+                  "reverse_cumsum", "sum_tiles", "loss_grad", "mse_grad", "bce_backward",
+                  "bce_target_backward", "log_sigmoid", "bce_logits_backward",
+                  "bce_logits_target_backward", "mm_mat2_backward", "prod_backward",
+                  "prod_dim_backward",
+                  # lessons-nn: image ops
+                  "conv_grad_groups", "channel_view", "sum_but_channels",
+                  "batch_norm_input_backward", "batch_norm_weight_backward")
 
 # ---------------------------------------------------------------------------------------
 # the table
@@ -660,11 +759,22 @@ _TABLE = [
       value="grad.sum()"),
     R("uniform_", "UniformBackward0", self="zeros_like(grad)"),
     R("normal_", "NormalBackward0", self="zeros_like(grad)"),
+    # random fills (issue 12): the new values do not depend on the old ones
+    R("random_from_to", "RandomBackward0", self="zeros_like(grad)"),
+    R("random_to", "RandomBackward1", self="zeros_like(grad)"),
+    R("random_", "RandomBackward2", self="zeros_like(grad)"),
+    R("bernoulli_tensor", "BernoulliBackward1", self="zeros_like(grad)"),
+    R("bernoulli_", "BernoulliBackward2", self="zeros_like(grad)"),
+    R("exponential_", "ExponentialBackward0", self="zeros_like(grad)"),
     R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
     R("masked_fill_tensor", "MaskedFillBackward1", ("self", "value"), ("mask",),
       self="where(mask, 0, grad)", value="where(mask, grad, 0).sum()"),
     R("index_put_", "IndexPutBackward0", ("self", "values"), ("indices",),
       self="zero_index(grad, indices)", values="grad[indices]"),
+    # values added into self at indices (repeats accumulate): the scatter that the
+    # differentiable backward of indexing, select and slice records
+    R("index_put_accumulate", "IndexPutImplBackward0", ("self", "values"), ("indices",),
+      self="grad", values="grad[indices]"),
     R("masked_fill_", "MaskedFillBackward0", ("self",), ("mask",),
       self="where(mask, 0, grad)"),
     # an in-place op on a view: next_functions are the base's old history, then those
@@ -704,9 +814,9 @@ _TABLE = [
     R("norm", "LinalgVectorNormBackward0", ("self",), ("ord", "dim", "keepdim"),
       self="norm_backward(grad, self, ord, result, dim, keepdim)"),
     R("softmax", "SoftmaxBackward0", ("self",), ("dim",),
-      self="result * (grad - (grad * result).sum(dim, keepdims=True))"),
+      self="result * (grad - sum_keepdim(grad * result, dim))"),
     R("log_softmax", "LogSoftmaxBackward0", ("self",), ("dim",),
-      self="grad - exp(result) * grad.sum(dim, keepdims=True)"),
+      self="grad - exp(result) * sum_keepdim(grad, dim)"),
     # losses
     R("mse_loss", "MseLossBackward0", ("self", "target"), ("reduction",),
       self="mse_grad(grad, self, target, reduction)",
@@ -739,9 +849,9 @@ _TABLE = [
       self="grad.reshape(self_shape)"),
     R("transpose", "TransposeBackward0", ("self",), ("dim0", "dim1"),
       self="grad.swapaxes(dim0, dim1)"),
-    R("t", "TBackward0", self="grad.T"),
+    R("t", "TBackward0", self="t(grad)"),
     R("permute", "PermuteBackward0", ("self",), ("dims",),
-      self="grad.transpose(inverse_permutation(dims))"),
+      self="permute(grad, inverse_permutation(dims))"),
     R("unsqueeze", "UnsqueezeBackward0", ("self",), ("dim",), self="grad.squeeze(dim)"),
     R("squeeze", "SqueezeBackward0", ("self",), ("self_shape",),
       self="grad.reshape(self_shape)"),
@@ -754,7 +864,7 @@ _TABLE = [
     R("expand", "ExpandBackward0", self="grad"),
     R("repeat", "RepeatBackward0", ("self",), ("repeats", "self_shape"),
       self="sum_tiles(grad, repeats, self_shape)"),
-    R("flip", "FlipBackward0", ("self",), ("dims",), self="np.flip(grad, dims)"),
+    R("flip", "FlipBackward0", ("self",), ("dims",), self="flip(grad, dims)"),
     R("clone", "CloneBackward0", self="grad"),
     R("alias", "AliasBackward0", self="grad"),
     R("to_copy", "ToCopyBackward0", self="grad"),
@@ -801,9 +911,9 @@ _TABLE = [
       for kind in ("Reflection", "Replication") for n in (1, 2, 3)],
     # batch_norm with batch statistics (training) or running ones; mean/invstd per channel
     R("native_batch_norm", "NativeBatchNormBackward0", ("input", "weight", "bias"),
-      ("training", "mean", "invstd"),
-      input="batch_norm_input_backward(grad, input, weight, mean, invstd, training)",
-      weight="batch_norm_weight_backward(grad, input, mean, invstd)",
+      ("training", "mean", "invstd", "eps"),
+      input="batch_norm_input_backward(grad, input, weight, mean, invstd, training, eps)",
+      weight="batch_norm_weight_backward(grad, input, mean, invstd, training, eps)",
       bias="sum_but_channels(grad)"),
 ]
 

@@ -96,9 +96,10 @@ class _Drawn:
         return names.by_tensor.get(id(leaf)) or gid or "leaf", gid
 
     def edges(self):
-        """Visible edges: ``(record, source node, target node, discovered edge index)``. Edges between two
-        items drawn as themselves are all kept (``x * x`` has two); edges touching a
-        collapsed node are merged per pair of nodes, pruned only if all were."""
+        """Visible edges: ``(record, source node, target node, discovered edge index)``.
+        Edges between two items drawn as themselves are all kept (``x * x`` has two);
+        edges touching a collapsed node are merged per pair of nodes, pruned only if all
+        were."""
         found_items = self.found.items
         out, merged = [], {}
         for k, (a, b, i) in enumerate(self.found.edges):

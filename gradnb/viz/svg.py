@@ -287,7 +287,7 @@ def render_graph(graph, highlight=None, edge_text=None, grad_text=None, caption=
            f'font-family="{esc(FONT_FAMILY)}" font-size="{_num(FONT_SIZE)}">',
            f"<title>{esc('autograd graph of ' + names)}</title>",
            f"<desc>{esc(summary_text(graph['summary']))}</desc>",
-           f'<rect class="gradnb-background" width="100%" height="100%" fill="#FFFFFF"/>']
+           '<rect class="gradnb-background" width="100%" height="100%" fill="#FFFFFF"/>']
     if caption:
         out.append(f'<text class="gradnb-caption" x="{_num(MARGIN)}" y="{_num(MARGIN + 6)}" '
                    f'fill="#111111" font-weight="bold" xml:space="preserve">{esc(caption)}</text>')

@@ -31,7 +31,7 @@ class Linear(Module):
         Parameter dtype (default: the default float dtype).
 
     Weight and bias start uniform in ``[-1/sqrt(in_features), 1/sqrt(in_features)]``
-    (PyTorch's default init), drawn from gradnb's generator.
+    (PyTorch's default init), drawn as PyTorch draws them (same numbers after the same seed).
     """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
