@@ -11,7 +11,8 @@ from ._dtype import (dtype, float16, half, float32, float, float64, double, uint
                      int16, short, int32, int, int64, long, bool, get_default_dtype,
                      set_default_dtype)
 from ._dtype import result_type as _result_type
-from .tensor import Tensor, Size, device, is_tensor
+from .tensor import (Tensor, Size, device, is_tensor, set_default_device,
+                     get_default_device)
 from . import _methods
 from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full, eye, arange,
                         range, linspace, logspace, ones_like, zeros_like, empty_like,
@@ -22,14 +23,13 @@ from ._creation import (tensor, as_tensor, from_numpy, ones, zeros, empty, full,
 from ._random import (manual_seed, seed, initial_seed, Generator, default_generator,
                       get_rng_state, set_rng_state)
 from ._format import set_printoptions
+from .serialization import save, load
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .ops.reduce import return_types
-from . import autograd, cuda, ops, random, utils
-from . import serialization as _serialization
+from . import autograd, cuda, ops, random, utils, accelerator, profiler
 
 globals().update(_methods.namespace_functions())
-save, load = _serialization.save, _serialization.load
 
 __version__ = "0.1.0"
 
@@ -71,8 +71,8 @@ def result_type(tensor1, tensor2):
 
 def load_ipython_extension(ipython):
     """``%load_ext gradnb``: register the magics and the tensor HTML display."""
-    from .magics import load_ipython_extension as load
-    load(ipython)
+    from .magics import load_ipython_extension as load_extension
+    load_extension(ipython)
 
 
 def unload_ipython_extension(ipython):

@@ -18,6 +18,7 @@ from . import _dtype
 from . import _random, ops
 from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
+from .ops.out import factory_out
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
@@ -29,6 +30,10 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full"
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).")
+_ARANGE_RESIZE = ("The number of elements in the out tensor of shape {shape} is {numel} which "
+                  "does not match the computed number of elements {n}. Note that this may "
+                  "occur as a result of rounding error. The out tensor will be resized to a "
+                  "tensor of shape ({n},).")
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
 
 
@@ -51,6 +56,30 @@ def _size(size, fname="size"):
         bad = next(s for s in out if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
     return tuple(out)
+
+
+def _sized(args, size, fname):
+    """The size given positionally (``f(2, 3)``, ``f((2, 3))``) or as ``size=``."""
+    if size is None:
+        if not args:
+            raise TypeError(f'{fname}() missing 1 required positional arguments: "size"')
+        return _size(args, fname)
+    if args:
+        raise TypeError(f"{fname}() got multiple values for argument 'size'")
+    if isinstance(size, numbers.Integral):
+        raise TypeError(f"{fname}(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return _size((size,), fname)
+
+
+def _made(fname, build, dtype, requires_grad, device, out, np_default=None):
+    """A factory's result: ``build(numpy dtype)`` as a new leaf, or written into ``out``
+    (see :func:`gradnb.ops.out.factory_out`). ``np_default``: the numpy dtype used when
+    no ``dtype`` is given (default: the default float dtype)."""
+    if out is not None:
+        return factory_out(fname, out, dtype, build)
+    np_dtype = np_default if dtype is None and np_default is not None else _np_dtype(dtype)
+    return _leaf(build(np_dtype), requires_grad, device)
 
 
 def _np_dtype(dtype):
@@ -189,29 +218,35 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
-    return _leaf(ndarray)
+    return _leaf(ndarray, device="cpu")     # not the default device: numpy's memory
 
 
 # ---------------------------------------------------------------------------------------
 # filled tensors
 # ---------------------------------------------------------------------------------------
 
-def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-         out=None):
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+         pin_memory=False, out=None):
     """A tensor of ones of the given size (float32 by default)."""
-    return _leaf(np.ones(_size(size, "ones"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "ones")
+    return _made("ones", lambda dt: np.ones(shape, dt), dtype, requires_grad, device, out)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          out=None):
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, out=None):
     """A tensor of zeros of the given size (float32 by default)."""
-    return _leaf(np.zeros(_size(size, "zeros"), _np_dtype(dtype)), requires_grad, device)
+    shape = _sized(args, size, "zeros")
+    return _made("zeros", lambda dt: np.zeros(shape, dt), dtype, requires_grad, device, out)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
-          memory_format=None, out=None):
-    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible)."""
-    return _leaf(np.zeros(_size(size, "empty"), _np_dtype(dtype)), requires_grad, device)
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False, layout=None,
+          pin_memory=False, memory_format=None, out=None):
+    """An uninitialised tensor (gradnb fills it with zeros, so results are reproducible;
+    with ``out=``, out keeps its values, only its shape changes)."""
+    shape = _sized(args, size, "empty")
+    if out is not None:
+        return factory_out("empty", out, dtype, lambda dt: np.resize(out._data, shape))
+    return _leaf(np.zeros(shape, _np_dtype(dtype)), requires_grad, device)
 
 
 def _fill_dtype(value, dtype):
@@ -229,14 +264,16 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    data = np.full(_size((size,), "full"), fill_value, _fill_dtype(fill_value, dtype))
-    return _leaf(data, requires_grad, device)
+    shape = _size((size,), "full")
+    return _made("full", lambda dt: np.full(shape, fill_value, dt), dtype, requires_grad,
+                 device, out, np.dtype(_fill_dtype(fill_value, dtype)))
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
         pin_memory=False, out=None):
     """The identity matrix (``n`` x ``m``)."""
-    return _leaf(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+    return _made("eye", lambda dt: np.eye(n, n if m is None else m, dtype=dt), dtype,
+                 requires_grad, device, out)
 
 
 def _like(t, fill, dtype):
@@ -245,24 +282,24 @@ def _like(t, fill, dtype):
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    return _leaf(_like(input, np.ones, dtype), requires_grad, device)
+    return _leaf(_like(input, np.ones, dtype), requires_grad, device or "cpu")
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _leaf(_like(input, np.zeros, dtype), requires_grad, device)
+    return _leaf(_like(input, np.zeros, dtype), requires_grad, device or "cpu")
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     data = np.full(input._data.shape, fill_value,
                    input._data.dtype if dtype is None else dtype.np)
-    return _leaf(data, requires_grad, device)
+    return _leaf(data, requires_grad, device or "cpu")
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,9 +326,17 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     np_dtype = dtype.np if dtype is not None else (np.int64 if ints else
                                                    _dtype.get_default_dtype().np)
     n = max(0, math.ceil((end - start) / step))
-    data = (start + np.arange(n, dtype=np.float64) * step).astype(np_dtype) if not ints \
-        else np.arange(start, end, step, dtype=np.int64).astype(np_dtype, copy=False)
-    return _leaf(data, requires_grad, device)
+
+    def build(dt):
+        values = (start + np.arange(n, dtype=np.float64) * step).astype(dt) if not ints \
+            else np.arange(start, end, step, dtype=np.int64).astype(dt, copy=False)
+        # an out= of the right number of elements keeps its shape
+        return values.reshape(out._data.shape) if out is not None and out._data.size == n \
+            else values
+    if out is not None and out._data.size not in (0, n):
+        warnings.warn(_ARANGE_RESIZE.format(shape=list(out._data.shape), numel=out._data.size,
+                                            n=n), UserWarning, stacklevel=2)
+    return _made("arange", build, dtype, requires_grad, device, out, np.dtype(np_dtype))
 
 
 def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False,
@@ -307,43 +352,70 @@ def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fal
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    data = np.linspace(start, end, steps, dtype=np.float64).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("linspace", lambda dt: _linspace(start, end, steps, dt), dtype,
+                 requires_grad, device, out)
+
+
+def _linspace(start, end, steps, np_dtype):
+    """PyTorch's linspace kernel: ``start + step * i`` for the first half and
+    ``end - step * (steps - 1 - i)`` for the second, the step in the output's float type
+    and each value one fused multiply-add (emulated in a wider type, then rounded once),
+    so printed values such as sin(linspace(0, 2 pi))[12] agree to the last bit.
+    Integer dtypes truncate the ends first, take the step in float64 and truncate."""
+    np_dtype = np.dtype(np_dtype)
+    if steps == 1:
+        return np.full(1, start, np_dtype)
+    floating = np_dtype.kind == "f"
+    wide = np.float64 if not floating or np_dtype.itemsize < 8 else np.longdouble
+    if floating:
+        first, last = np_dtype.type(start), np_dtype.type(end)
+        narrow = np_dtype.type
+    else:
+        first, last = np.float64(math.trunc(start)), np.float64(math.trunc(end))
+        narrow = np.float64
+    step = wide((last - first) / narrow(steps - 1))
+    half = steps // 2
+    i = np.arange(steps, dtype=wide)
+    values = np.concatenate([wide(first) + step * i[:half],
+                             wide(last) - step * (steps - 1 - i[half:])])
+    return values.astype(np_dtype)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              layout=None, out=None):
-    data = (base ** np.linspace(start, end, steps, dtype=np.float64)).astype(_np_dtype(dtype))
-    return _leaf(data, requires_grad, device)
+    return _made("logspace", lambda dt: (base ** np.linspace(start, end, steps)).astype(dt),
+                 dtype, requires_grad, device, out)
 
 
 # ---------------------------------------------------------------------------------------
 # random
 # ---------------------------------------------------------------------------------------
 
-def _random_leaf(shape, dtype, method, args, generator, requires_grad, device):
+def _random_leaf(fname, shape, dtype, method, args, generator, requires_grad, device, out,
+                 np_default=None):
     """A new leaf of ``shape`` filled by the tensor method ``method`` (``uniform_`` ...),
-    as PyTorch's factories do (``empty(size).uniform_(...)``)."""
+    as PyTorch's factories do (``empty(size).uniform_(...)``), or written into ``out``."""
     require_cpu(device)
-    t = Tensor._wrap(np.empty(shape, dtype=_np_dtype(dtype)))
-    getattr(ops, method)(t, *args, generator=generator)
-    if requires_grad:
-        return _leaf(t._data, requires_grad)
-    return t
+
+    def build(np_dtype):
+        t = Tensor._wrap(np.empty(shape, dtype=np_dtype))
+        getattr(ops, method)(t, *args, generator=generator)
+        return t._data
+    return _made(fname, build, dtype, requires_grad, device, out, np_default)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-         pin_memory=False, out=None):
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+         layout=None, pin_memory=False, out=None):
     """Uniform random numbers in [0, 1) (PyTorch's CPU generator)."""
-    return _random_leaf(_size(size, "rand"), dtype, "uniform_", (0.0, 1.0), generator,
-                        requires_grad, device)
+    return _random_leaf("rand", _sized(args, size, "rand"), dtype, "uniform_", (0.0, 1.0),
+                        generator, requires_grad, device, out)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-          pin_memory=False, out=None):
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+          layout=None, pin_memory=False, out=None):
     """Standard normal random numbers (PyTorch's CPU generator)."""
-    return _random_leaf(_size(size, "randn"), dtype, "normal_", (0.0, 1.0), generator,
-                        requires_grad, device)
+    return _random_leaf("randn", _sized(args, size, "randn"), dtype, "normal_", (0.0, 1.0),
+                        generator, requires_grad, device, out)
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -354,28 +426,29 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         low, high, size = 0, low, high
     elif low is None:
         low = 0
-    return _random_leaf(_size((size,), "randint"), dtype or _dtype.int64, "random_",
-                        (low, high), generator, requires_grad, device)
+    return _random_leaf("randint", _size((size,), "randint"), dtype, "random_", (low, high),
+                        generator, requires_grad, device, out, np.dtype(np.int64))
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False, out=None):
     """A random permutation of 0..n-1 (PyTorch's Fisher-Yates swaps)."""
     _size((n,), "randperm")
-    data = _random.resolve(generator).permutation(int(n))
-    return _leaf(data.astype(np.int64 if dtype is None else dtype.np), requires_grad, device)
+    perm = _random.resolve(generator).permutation(int(n))
+    return _made("randperm", perm.astype, dtype, requires_grad, device, out,
+                 np.dtype(np.int64))
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None, generator=None):
     return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
-                generator=generator)
+                device=device or "cpu", generator=generator)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None, generator=None):
     return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad,
-                 generator=generator)
+                 device=device or "cpu", generator=generator)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
@@ -395,8 +468,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if not (mean_t or std_t):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments")
-        return _random_leaf(_size((size,), "normal"), dtype, "normal_", (mean, std),
-                            generator, requires_grad, device)
+        return _random_leaf("normal", _size((size,), "normal"), dtype, "normal_", (mean, std),
+                            generator, requires_grad, device, out)
     if std_t and std._data.size and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     like = mean if mean_t else std

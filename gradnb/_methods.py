@@ -10,6 +10,7 @@ import functools
 
 from . import _dtype
 from . import ops
+from .ops.out import OUT_KINDS, call_with_out
 from .tensor import Tensor
 
 __all__ = ["namespace_functions"]
@@ -23,16 +24,21 @@ def _conversion(dt):
 
 
 def _new_factory(fill):
-    def new(self, *size, dtype=None, device=None, requires_grad=False):
+    def new(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         from . import _creation
+        if args and size is not None:
+            raise TypeError(f"new_{fill}() got multiple values for argument 'size'")
         dt = dtype or self.dtype
-        return getattr(_creation, fill)(*size, dtype=dt, requires_grad=requires_grad)
+        # on self's device (the CPU), whatever the default device is
+        return getattr(_creation, fill)(*args, size=size, dtype=dt, device=device or "cpu",
+                                        requires_grad=requires_grad)
     return new
 
 
 def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype or self.dtype, device=device or "cpu",
+                  requires_grad=requires_grad)
 
 
 def _bernoulli(self, p=None, *, generator=None):
@@ -47,7 +53,8 @@ def _multinomial(self, num_samples, replacement=False, *, generator=None):
 
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
-    return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or "cpu",
+                requires_grad=requires_grad)
 
 
 def _where_method(self, condition, other):
@@ -76,6 +83,13 @@ _OPERATORS = {
     "__floordiv__": ops.floor_divide, "__mod__": ops.remainder,
 }
 
+# inverse functions that also have numpy's names (torch.arcsin is torch.asin)
+_ARC = ("asin", "acos", "atan", "asinh", "acosh", "atanh", "atan2")
+
+# lessons-api: the elementwise functions that are also in-place ops (``torch.sin_``)
+_INPLACE_UNARY = ("sin cos log sqrt abs reciprocal square tan asin acos atan sinh cosh asinh "
+                  "acosh atanh").split()
+
 # op functions that are also tensor methods under the same name
 _METHODS = (
     "add sub mul div true_divide pow neg exp log sqrt sin cos tanh sigmoid relu abs clamp "
@@ -86,8 +100,12 @@ _METHODS = (
     "contiguous to narrow flip movedim select matmul mm mv dot bmm outer add_ sub_ mul_ div_ "
     "pow_ "
     "neg_ zero_ fill_ copy_ clamp_ relu_ exp_ sigmoid_ tanh_ uniform_ normal_ masked_fill_ "
-    "random_ bernoulli_ exponential_"
-).split()
+    "random_ bernoulli_ exponential_ "
+    # lessons-api
+    "tan asin acos atan sinh cosh asinh acosh atanh atan2 atan2_ unsqueeze_ squeeze_ t_ "
+    "transpose_ bitwise_and bitwise_or bitwise_xor isclose allclose equal broadcast_to "
+    "unique cross det svd"
+).split() + [name + "_" for name in _INPLACE_UNARY]
 
 _EXTRA_METHODS = {
     "float": _conversion(_dtype.float32), "double": _conversion(_dtype.float64),
@@ -100,6 +118,10 @@ _EXTRA_METHODS = {
     "new_full": _new_full, "absolute": ops.abs, "negative": ops.neg, "multiply": ops.mul,
     "subtract": ops.sub, "divide": ops.div, "bernoulli": _bernoulli,
     "multinomial": _multinomial,
+    # lessons-api: numpy-style aliases and in-place aliases
+    **{"arc" + name[1:]: getattr(ops, name) for name in _ARC},
+    **{"arc" + name[1:] + "_": getattr(ops, name + "_") for name in _ARC},
+    "swapaxes_": ops.transpose_, "swapdims_": ops.transpose_, "swapdims": ops.transpose,
 }
 
 
@@ -140,12 +162,18 @@ def _bind():
 
 
 def _checked(name, fn):
-    """``torch.name(input, ...)``: the op, after checking ``input`` is a tensor."""
+    """``torch.name(input, ...)``: the op, after checking ``input`` is a tensor; with an
+    ``out=`` tensor, the result is written into it (:mod:`gradnb.ops.out`)."""
     @functools.wraps(fn)
     def function(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{type(input).__name__}")
+        if kwargs and name in OUT_KINDS and kwargs.get("out") is not None:
+            out = kwargs.pop("out")
+            return call_with_out(name, fn, (input,) + args, kwargs, out)
+        if kwargs and "out" in kwargs and kwargs["out"] is None:
+            del kwargs["out"]
         return fn(input, *args, **kwargs)
     function.__name__ = function.__qualname__ = name
     return function
@@ -157,8 +185,41 @@ _FUNCTIONS = (
     "logical_or square reciprocal isnan isinf sum mean max min amax amin argmax argmin prod "
     "cumsum var std norm softmax log_softmax all any reshape flatten transpose t permute "
     "unsqueeze squeeze split chunk unbind clone narrow flip movedim select matmul mm mv dot "
-    "bmm outer"
-).split()
+    "bmm outer "
+    # lessons-api
+    "tan asin acos atan sinh cosh asinh acosh atanh atan2 bitwise_and bitwise_or bitwise_xor "
+    "exp_ tanh_ sigmoid_ relu_ neg_ clamp_ isclose allclose equal broadcast_to std_mean unique "
+    "cross det svd"
+).split() + [name + "_" for name in _INPLACE_UNARY]
+
+
+def _joining(name, fn):
+    """``torch.cat``/``torch.stack`` with their ``out=`` argument."""
+    @functools.wraps(fn)
+    def function(tensors, *args, out=None, **kwargs):
+        if out is None:
+            return fn(tensors, *args, **kwargs)
+        return call_with_out(name, fn, (tensors,) + args, kwargs, out)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+def entry_points():
+    """Names the profiler times: the Tensor methods and operators bound here, and the
+    functions of the ``torch.`` namespace (ops and factories)."""
+    from . import _creation
+    tensor_names = list(_OPERATORS) + list(_METHODS) + list(_EXTRA_METHODS)
+    factories = [name for name in _creation.__all__ if name[0].islower() and
+                 name not in ("legacy_new",)]
+    return tensor_names, list(namespace_functions()) + factories
+
+
+@functools.wraps(ops.where)
+def _where(condition, input=None, other=None, *, out=None):
+    """``torch.where`` with its ``out=`` argument."""
+    if out is None:
+        return ops.where(condition, input, other)
+    return call_with_out("where", ops.where, (condition, input, other), {}, out)
 
 
 def namespace_functions():
@@ -169,8 +230,14 @@ def namespace_functions():
     funcs.update(clip=funcs["clamp"], absolute=funcs["abs"], negative=funcs["neg"],
                  multiply=funcs["mul"], subtract=funcs["sub"], divide=funcs["div"],
                  swapaxes=_checked("swapaxes", ops.transpose),
-                 cat=ops.cat, concat=ops.cat, concatenate=ops.cat, stack=ops.stack,
-                 where=ops.where, masked_fill=_checked("masked_fill", ops.masked_fill))
+                 cat=_joining("cat", ops.cat), concat=_joining("concat", ops.cat),
+                 concatenate=_joining("concatenate", ops.cat),
+                 stack=_joining("stack", ops.stack),
+                 where=_where, masked_fill=_checked("masked_fill", ops.masked_fill))
+    funcs.update({"arc" + name[1:]: funcs[name] for name in _ARC})
+    funcs.update({"arc" + name[1:] + "_": _checked("arc" + name[1:] + "_", funcs[name + "_"])
+                  for name in _ARC if name != "atan2"})
+    funcs.update(clip_=funcs["clamp_"], negative_=funcs["neg_"])
     # image ops (they check their own arguments, with PyTorch's messages)
     funcs.update(conv2d=ops.conv2d, max_pool2d=ops.max_pool2d,
                  constant_pad_nd=_checked("constant_pad_nd", ops.constant_pad_nd))

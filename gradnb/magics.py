@@ -15,6 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from .viz.model import DEFAULT_MAX_NODES
 from .widgets.session import NotebookSession
 
 __all__ = ["GradMagics", "load_ipython_extension", "unload_ipython_extension"]
@@ -46,8 +47,8 @@ class GradMagics(Magics):
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
-    @argument("--max-nodes", metavar="N", type=int, default=300, dest="max_nodes",
-              help="collapse larger graphs (default 300; 0: never)")
+    @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
+              help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
@@ -66,8 +67,8 @@ class GradMagics(Magics):
               help="expression giving the seed gradient (quote it if it has spaces)")
     @argument("--retain-graph", action="store_true", dest="retain_graph",
               help="keep saved values so that backward can run again")
-    @argument("--max-nodes", metavar="N", type=int, default=300, dest="max_nodes",
-              help="collapse larger graphs (default 300; 0: never)")
+    @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
+              help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
     @line_magic
     def grad_backward(self, line):
         """Run EXPR.backward() while recording it, and show the animated replay.
@@ -92,10 +93,24 @@ class GradMagics(Magics):
         self.session.trace_cell(cell)
 
     @magic_arguments()
+    @argument("action", nargs="*", help="'record off' / 'record on': stop or resume noting "
+              "what real torch's autograd skips (pruned parts of torch graphs)")
     @line_magic
     def gradnb(self, line):
-        """gradnb's version, what is active, and one line of help per magic."""
-        _parse(self.gradnb, line)
+        """gradnb's version, what is active, and one line of help per magic.
+
+        ``%gradnb record off`` stops the recorder that notes, for real torch tensors,
+        the results autograd did not record and why (its cost is a few microseconds per
+        torch op); ``%gradnb record on`` resumes it.
+        """
+        args = _parse(self.gradnb, line)
+        if args.action:
+            if len(args.action) != 2 or args.action[0] != "record" or \
+                    args.action[1] not in ("on", "off"):
+                raise UsageError(f"%gradnb: unrecognized arguments: {' '.join(args.action)}"
+                                 " (expected 'record on' or 'record off')")
+            print(self.session.set_recording(args.action[1] == "on"))
+            return
         print(self.session.status(magics_help()))
 
 

@@ -1,55 +1,48 @@
-"""``torch.save`` / ``torch.load``: write and read tensors, state dicts and other python
-objects, for the lessons that checkpoint a model (``torch.save(model.state_dict(), p)``,
-``model.load_state_dict(torch.load(p))``).
+"""``torch.save`` / ``torch.load``: write an object holding tensors (a ``state_dict``,
+a dict of tensors, a tensor) to a file and read it back, as the lessons do with
+``torch.save(model.state_dict(), "model.pth")``.
 
-The file is a pickle (tensors as numpy data plus their ``requires_grad``), not PyTorch's
-zip format: gradnb reads what gradnb wrote. As in PyTorch 2.6+, ``load`` defaults to
-``weights_only=True`` and then refuses any global outside tensors, containers and
-numbers, with PyTorch's message.
+gradnb's files are pickles of numpy-backed tensors: they round-trip within gradnb, but
+are not PyTorch's zip format (PyTorch cannot read them, nor gradnb PyTorch's). As in
+PyTorch 2.6+, ``load`` defaults to ``weights_only=True``: only tensors, numbers, strings
+and the usual containers are unpickled, so a file cannot run code when it is loaded.
 """
 
-import io
 import os
 import pickle
 
 __all__ = ["save", "load"]
 
-# what a weights-only load may construct (module, name): gradnb tensors and parameters,
-# the numpy pieces of their data, and ordered dicts
-_SAFE_GLOBALS = {("gradnb.tensor", "_rebuild"), ("gradnb.tensor", "Tensor"),
-                 ("gradnb.nn.parameter", "Parameter"), ("numpy", "ndarray"),
-                 ("numpy", "dtype"), ("numpy._core.multiarray", "_reconstruct"),
-                 ("numpy.core.multiarray", "_reconstruct"), ("_codecs", "encode"),
-                 ("collections", "OrderedDict")}
-
-_WEIGHTS_ONLY_MESSAGE = (
-    "Weights only load failed. This file can still be loaded, to do so you have two options, "
-    "\x1b[1mdo those steps only if you trust the source of the checkpoint\x1b[0m. \n\t(1) In "
+_WEIGHTS_ONLY_ERROR = (
+    "Weights only load failed. This file can still be loaded, to do so you have two "
+    "options, do those steps only if you trust the source of the checkpoint. \n\t(1) In "
     "PyTorch 2.6, we changed the default value of the `weights_only` argument in "
-    "`torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set to "
-    "`False` will likely succeed, but it can result in arbitrary code execution. Do it only "
-    "if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
+    "`torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set "
+    "to `False` will likely succeed, but it can result in arbitrary code execution. Do it "
+    "only if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
     "`weights_only=True` please check the recommended steps in the following error "
-    "message.\n\tWeightsUnpickler error: Unsupported global: GLOBAL {name} was not an "
-    "allowed global by default. Please use `torch.serialization.add_safe_globals([{name}])` "
-    "or the `torch.serialization.safe_globals([{name}])` context manager to allowlist this "
-    "global if you trust this class/function.\n\nCheck the documentation of torch.load to "
-    "learn more about types accepted by default with weights_only "
-    "https://pytorch.org/docs/stable/generated/torch.load.html.")
+    "message.\n\tWeightsUnpickler error: Unsupported global: GLOBAL {name}")
+
+# what a weights-only load may construct: gradnb tensors and dtypes, numpy arrays (their
+# storage), ordered dicts (state_dict)
+_ALLOWED = {("gradnb.tensor", "_rebuild"), ("gradnb.tensor", "Tensor"),
+            ("gradnb.nn.parameter", "Parameter"), ("gradnb._dtype", "_by_name"),
+            ("collections", "OrderedDict"), ("numpy", "dtype"), ("numpy", "ndarray"),
+            ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy.dtypes", None),
+            ("_codecs", "encode")}          # how protocol 2 pickles the arrays' bytes
 
 
-class _WeightsOnlyUnpickler(pickle.Unpickler):
-    """An unpickler that builds only tensors, containers and numbers."""
-
+class _WeightsUnpickler(pickle.Unpickler):
     def find_class(self, module, name):
-        if (module, name) in _SAFE_GLOBALS:
+        if (module, name) in _ALLOWED or (module, None) in _ALLOWED:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(_WEIGHTS_ONLY_MESSAGE.format(name=f"{module}.{name}"))
+        raise pickle.UnpicklingError(_WEIGHTS_ONLY_ERROR.format(name=f"{module}.{name}"))
 
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
-    """Write ``obj`` (a tensor, a state dict, ...) to the path or binary file ``f``."""
+    """Pickle ``obj`` to ``f`` (a path or a binary file object)."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as file:
             pickle_module.dump(obj, file, protocol=pickle_protocol)
@@ -59,12 +52,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
          **pickle_load_args):
-    """Read back what :func:`save` wrote, from a path or binary file. ``weights_only``
-    (the default) refuses anything but tensors, containers and numbers."""
+    """Read back what :func:`save` wrote. ``weights_only`` (default True) refuses any
+    object other than tensors, numbers, strings and containers."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:
-            return load(io.BytesIO(file.read()), map_location, pickle_module,
-                        weights_only=weights_only, **pickle_load_args)
-    if weights_only is False or pickle_module is not None:
+            return load(file, map_location, pickle_module, weights_only=weights_only)
+    if weights_only is False:
         return (pickle_module or pickle).load(f, **pickle_load_args)
-    return _WeightsOnlyUnpickler(f, **pickle_load_args).load()
+    return _WeightsUnpickler(f, **pickle_load_args).load()
+

@@ -77,9 +77,9 @@ class device:
         if isinstance(type, device):
             type, index = type.type, type.index
         name, _, number = str(type).partition(":")
-        if name not in ("cpu", "cuda", "mps", "meta"):
-            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of "
-                               f"device string: {type}")
+        if name not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at "
+                               f"start of device string: {type}")
         self.type, self.index = name, int(number) if number else index
 
     def __eq__(self, other):
@@ -99,10 +99,43 @@ class device:
         return f"device(type='{self.type}'{index})"
 
 
+# the device types PyTorch 2.13 knows, in the order its error message lists them
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip",
+                 "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                 "privateuseone")
+_NO_CUDA = "Torch not compiled with CUDA enabled"
+
+# torch.set_default_device: [None] (the CPU) or [a device]
+DEFAULT_DEVICE = [None]
+
+
 def require_cpu(dev):
-    """Fail like a CPU-only PyTorch build when a tensor would go to another device."""
-    if dev is not None and device(dev).type != "cpu":
-        raise AssertionError("Torch not compiled with CUDA enabled")
+    """Fail like a CPU-only PyTorch build when a tensor would go to another device
+    (``dev`` None means the default device, see :func:`set_default_device`)."""
+    if dev is None:
+        dev = DEFAULT_DEVICE[0]
+        if dev is None:
+            return
+    if device(dev).type != "cpu":
+        raise AssertionError(_NO_CUDA)
+
+
+def set_default_device(device_):
+    """Device of the tensors factories make when not told (``None``: the CPU). Naming
+    an unavailable device is accepted; making a tensor there then fails, as in a
+    CPU-only PyTorch."""
+    DEFAULT_DEVICE[0] = None if device_ is None else device(device_)
+
+
+def get_default_device():
+    """The default device: ``device(type='cpu')`` unless :func:`set_default_device` chose
+    another (``'cuda'`` without an index cannot be resolved on a CPU-only build)."""
+    dev = DEFAULT_DEVICE[0]
+    if dev is None:
+        return device("cpu")
+    if dev.type != "cpu" and dev.index is None:
+        raise AssertionError(_NO_CUDA)
+    return dev
 
 
 _CPU = device()

@@ -1,4 +1,10 @@
-"""nbval with float tolerance: the stored outputs of the tutorials were printed on one CPU,
+"""nbval's collection of the stored tutorials, and nbval with float tolerance.
+
+``05_real_pytorch`` runs real PyTorch, which is a test dependency but not a runtime one
+(Binder does not install it). Without torch it is left out, except in CI (``CI`` set),
+where torch is installed and nothing may skip.
+
+Float tolerance: the stored outputs of the tutorials were printed on one CPU,
 and a value computed by a SIMD or BLAS kernel (tanh, a matmul) that sits on a rounding
 boundary prints its last digit differently on another. nbval compares text exactly and
 its sanitize file can only substitute regexes, so before nbval compares a cell, each
@@ -11,11 +17,17 @@ Masking digits with the sanitize file would stop checking them everywhere, and p
 only exact values would change what the tutorials teach; this keeps every digit checked.
 """
 
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from printed import printed_difference  # noqa: E402  (tests/printed.py)
+
+collect_ignore = []
+if importlib.util.find_spec("torch") is None and not os.environ.get("CI"):
+    collect_ignore.append("05_real_pytorch.ipynb")
 
 # Text outputs: stream text, an error's value, and the text mimetypes of display data.
 _TEXT_MIMES = ("text/plain", "text/html", "image/svg+xml")

@@ -528,12 +528,6 @@ torch.save({'w': torch.tensor([1.5, 2.0], requires_grad=True), 'n': 3, 'l': [0.5
 buffer.seek(0)
 loaded = torch.load(buffer)
 w, n, l = loaded['w'], loaded['n'], loaded['l']
-### nn_err_load_weights_only
-import io
-buffer = io.BytesIO()
-torch.save(io.StringIO, buffer)
-buffer.seek(0)
-out = torch.load(buffer)
 ### nn_err_conv_input_dims
 out = F.conv2d(torch.ones(2, 3), torch.ones(1, 1, 1, 1))
 ### nn_err_conv_channels
@@ -2172,11 +2166,431 @@ HIGHER += "".join(f"### err_functional_{name}\nF_ = torch.autograd.functional\n"
                   f"x = torch.tensor([1.0, 2.0], dtype=torch.float64)\nresult = {call}\n"
                   for name, call in _FUNCTIONAL_MISUSE.items())
 
+# ---------------------------------------------------------------------------------------
+# lessons-api: the tensor API the standard lessons call (trigonometry, in-place forms,
+# out=, size=, comparisons, devices, accelerator, profiler, statistics, linear algebra)
+# ---------------------------------------------------------------------------------------
+
+# differentiable ops on the _LEAVES (u: values in (-1, 1), for asin/acos/atanh)
+_LESSON_LEAVES = "u = torch.tensor(data(2, 3, seed=4, low=-0.9, high=0.9), dtype=torch.{dt}, " \
+    "requires_grad=True)\n"
+LESSON_OPS = {
+    "tan": "torch.tan(u)", "asin": "torch.asin(u)", "acos": "u.acos()", "atan": "a.atan()",
+    "sinh": "torch.sinh(a)", "cosh": "a.cosh()", "asinh": "torch.asinh(a)",
+    "acosh": "torch.acosh(p + 1)", "atanh": "u.atanh()", "atan2": "torch.atan2(a, b)",
+    "arcsin": "torch.arcsin(u)", "arccos": "u.arccos()", "arctan": "torch.arctan(a)",
+    "arcsinh": "a.arcsinh()", "arccosh": "torch.arccosh(p + 1)", "arctanh": "torch.arctanh(u)",
+    "arctan2": "a.arctan2(p)",
+    "inplace_sin": "torch.sin_(a.clone())", "inplace_cos": "a.clone().cos_()",
+    "inplace_log": "p.clone().log_()", "inplace_sqrt": "torch.sqrt_(p * 1)",
+    "inplace_abs": "a.clone().abs_()", "inplace_reciprocal": "p.clone().reciprocal_()",
+    "inplace_square": "torch.square_(a.clone())", "inplace_tan": "u.clone().tan_()",
+    "inplace_asin": "u.clone().asin_()", "inplace_acos": "torch.acos_(u.clone())",
+    "inplace_atan": "a.clone().atan_()", "inplace_sinh": "a.clone().sinh_()",
+    "inplace_cosh": "torch.cosh_(a.clone())", "inplace_asinh": "a.clone().arcsinh_()",
+    "inplace_acosh": "(p + 1).acosh_()", "inplace_atanh": "torch.arctanh_(u.clone())",
+    "inplace_atan2": "a.clone().atan2_(b)",
+    "unsqueeze_": "(a * 1).unsqueeze_(1)", "squeeze_": "(a[:1] * 1).squeeze_()",
+    "squeeze_dim_": "(a[:1] * 1).squeeze_(0)", "squeeze_dims_": "(a[:1] * 1).squeeze_((0, 1))",
+    "t_": "(a * 1).t_()", "transpose_": "(a * 1).transpose_(0, 1)",
+    "swapaxes_": "(a * 1).swapaxes_(1, 0)", "swapdims_": "(a * 1).swapdims_(0, -1)",
+    "std_mean_sum": "sum(torch.std_mean(a))", "std_mean_dim": "torch.std_mean(a, 1)[0]",
+    "std_mean_keepdim": "torch.std_mean(a, dim=1, keepdim=True, correction=0)[1]",
+    "cross": "torch.cross(a, b.expand(2, 3), dim=1)", "cross_method": "a.cross(p, dim=-1)",
+    "det": "torch.det(m @ m.T + 1)", "det_batch": "torch.stack([a[:, :2], p[:, 1:]]).det()",
+    "svd_values": "torch.svd(a).S",
+    "svd_product": "(lambda u, s, v: (u * s) @ v.T)(*torch.svd(a))",
+    "svd_u_squared": "torch.svd(m).U ** 2", "svd_v_squared": "torch.svd(a).V ** 2",
+    "broadcast_to": "torch.broadcast_to(b, (2, 3))",
+    "broadcast_to_method": "s.broadcast_to((2, 2))",
+}
+
+
+def _lesson_op_snippets():
+    text = []
+    for dt in ("float32", "float64"):
+        leaves = _LEAVES.format(dt=dt) + _LESSON_LEAVES.format(dt=dt)
+        text += [f"### op_{name}_{dt}\n{leaves}out = {expr}\n"
+                 for name, expr in LESSON_OPS.items()]
+    return "".join(text)
+
+
+LESSONS = """
+### lesson_grad_fn_names_inplace_views
+x = torch.ones(2, 3, requires_grad=True)
+y = x[None] * 1
+v0 = y._version
+names = [type(y.unsqueeze_(0).grad_fn).__name__, type(y.squeeze_().grad_fn).__name__,
+         type(y.t_().grad_fn).__name__, type(y.transpose_(0, 1).grad_fn).__name__]
+v1 = y._version
+out = y
+### lesson_inplace_view_on_view_keeps_base_history
+x = torch.ones(2, 3, requires_grad=True)
+base = x * 2
+row = base[0]
+row.unsqueeze_(0)
+names = (type(row.grad_fn).__name__, type(base.grad_fn).__name__)
+out = row * 3
+### lesson_inplace_view_no_grad_on_leaf
+x = torch.ones(2, 3, requires_grad=True)
+with torch.no_grad():
+    x.t_()
+shape = x.shape
+out = x * 1
+### lesson_inplace_int_view
+x = torch.arange(6).view(2, 3)
+x.t_()
+y = torch.arange(3)
+y.unsqueeze_(1).squeeze_(1)
+### lesson_trig_int_input
+x = torch.tensor([0, 1, 2])
+r = (torch.sin(x), torch.asin(x), torch.atan(x), torch.cosh(x), torch.atan2(x, x + 1))
+### lesson_trig_outside_domain
+x = torch.tensor([-2.0, 0.5, 2.0])
+r = (torch.asin(x), torch.acos(x), torch.acosh(x), torch.atanh(torch.tensor([1.0, -1.0, 3.0])))
+### lesson_inplace_sin_angles
+angles = torch.tensor([0, math.pi / 4, math.pi / 2, 3 * math.pi / 4])
+same = torch.sin_(angles) is angles
+### lesson_add_mul_in_place_alias
+a = torch.ones(2, 2)
+b = torch.tensor([[0.5, 0.25], [0.125, 2.0]])
+c = a.add_(b)
+d = b.mul_(b)
+same = (c is a, d is b)
+### lesson_numpy_bridge_shares_memory
+t = torch.ones(5)
+n = t.numpy()
+t.add_(1)
+n_after = n.tolist()
+arr = np.ones(3)
+t2 = torch.from_numpy(arr)
+np.add(arr, 1, out=arr)
+arr[0] = 7
+### lesson_out_add
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+y = torch.tensor([[0.5, -1.0], [2.0, 0.0]])
+r = torch.empty(2, 2)
+ret = torch.add(x, y, out=r)
+same = ret is r
+v = r._version
+### lesson_out_mul_matmul
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+z = torch.zeros(2, 2)
+w = torch.zeros(2, 2)
+n = w.numpy()
+torch.mul(x, x, out=z)
+d = torch.matmul(x, x.T, out=w)
+same = d is w
+n_after = n.tolist()
+### lesson_out_into_input
+x = torch.tensor([1.0, 2.0, 3.0])
+torch.mul(x, 2, out=x)
+torch.sin(x, out=x)
+### lesson_out_resize
+r = torch.empty(3)
+torch.add(torch.ones(2), 1, out=r)
+e = torch.empty(0)
+torch.sub(torch.ones(2, 2), 3, out=e)
+m = torch.empty(5)
+torch.matmul(torch.ones(2, 3), torch.ones(3, 2), out=m)
+### lesson_out_casts
+i = torch.zeros(2, dtype=torch.long)
+torch.add(torch.tensor([1, 2]), 3, out=i)
+f = torch.zeros(2, dtype=torch.float64)
+torch.mul(torch.ones(2), 2.5, out=f)
+b = torch.zeros(2)
+torch.eq(torch.ones(2), torch.tensor([1.0, 0.0]), out=b)
+c = torch.zeros(2, dtype=torch.float64)
+torch.cat([torch.ones(1), torch.zeros(1)], out=c)
+s = torch.zeros(2, dtype=torch.long)
+torch.sum(torch.tensor([[1.5, 2.5], [1.0, 1.0]]), 0, out=s)
+### lesson_out_no_grad_allowed
+x = torch.ones(2, requires_grad=True)
+r = torch.zeros(2, requires_grad=True)
+with torch.no_grad():
+    torch.add(x, 1, out=r)
+### lesson_out_factories
+c = torch.zeros(2, 2)
+ret = torch.zeros(3, out=c)
+same = ret is c
+shape = c.shape
+o = torch.empty(2, dtype=torch.float64)
+torch.ones(4, out=o)
+l = torch.empty(3, dtype=torch.long)
+torch.full((2,), 7, out=l)
+torch.linspace(0, 1, 5, out=o)
+e = torch.eye(2, out=torch.empty(0))
+r = torch.empty(2, 3)
+torch.rand(2, 2, out=r)
+rshape = r.shape
+del r
+### lesson_out_random_keeps_object
+c = torch.zeros(2, 2)
+old = id(c)
+same = torch.rand(2, 2, out=c) is c and id(c) == old
+c = c.shape
+del old
+### lesson_out_arange
+a = torch.arange(3, out=torch.empty(5))
+b = torch.arange(3, out=torch.empty(0))
+c = torch.arange(0, 1.5, 0.5, out=torch.empty(3, 1))
+d = torch.arange(4, out=torch.empty(4, dtype=torch.long))
+### lesson_unique_records_its_node
+x = torch.tensor([3.0, 1.0, 3.0], requires_grad=True)
+out = torch.unique(x)
+v, i = torch.unique(x, return_inverse=True)
+### lesson_out_where
+c = torch.tensor([True, False, True])
+r = torch.empty(1)
+torch.where(c, torch.tensor([1.0, 2.0, 3.0]), torch.zeros(3), out=r)
+### err_lesson_out_where_dtype
+long_out = torch.empty(1, dtype=torch.long)
+torch.where(torch.tensor([True]), torch.ones(1), torch.zeros(1), out=long_out)
+### err_lesson_out_where_requires_grad
+torch.where(torch.tensor([True]), torch.ones(1, requires_grad=True), torch.zeros(1),
+            out=torch.empty(1))
+### lesson_inplace_functions_on_views
+x = torch.tensor([[0.5, -0.25, 0.75], [0.125, 0.5, -0.5]], requires_grad=True)
+out1 = x * 1
+out1[0].sin_()
+out1[1, 1:].asin_()
+out2 = x * 2
+col = out2[:, 2]
+col.abs_()
+col.atan_()
+### err_lesson_out_full_sum
+torch.sum(torch.ones(2), out=torch.empty(()))
+### lesson_out_full_mean
+m = torch.empty(())
+torch.mean(torch.tensor([1.0, 2.0, 4.0]), out=m)
+### lesson_linspace_matches_to_the_last_bit
+a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+out = torch.sin(a)
+x = torch.linspace(-math.pi, math.pi, 2000)
+ends = (x[998:1002].tolist(), torch.linspace(1e-3, 5.5, 1001, dtype=torch.float64)[500].item())
+i = torch.linspace(0, 10, 7, dtype=torch.long)
+### lesson_size_keyword_new
+x = torch.ones(2, dtype=torch.float64)
+a = x.new_ones(size=(2, 3))
+b = x.new_zeros(size=[1])
+c = x.new_empty(size=(2,)).shape
+d = x.new_full(size=(2,), fill_value=3)
+### err_lesson_size_keyword_new_twice
+torch.ones(2).new_ones(2, size=(2, 3))
+### lesson_size_keyword
+z = torch.zeros(size=(2, 3))
+o = torch.ones(size=[1, 2], dtype=torch.int16)
+e = torch.empty(size=torch.Size([2])).shape
+f = torch.full(size=(2,), fill_value=1.5)
+shapes = (torch.rand(size=(2, 3)).shape, torch.randn(size=(4,), dtype=torch.float64).shape)
+### lesson_allclose_isclose_equal
+a = torch.tensor([1.0, 2.0, float("nan"), float("inf")])
+b = torch.tensor([1.0 + 1e-6, 2.1, float("nan"), float("inf")])
+r = (torch.allclose(a[:2], b[:2]), torch.allclose(a[:1], b[:1]), a.allclose(b, equal_nan=True))
+c = torch.isclose(a, b)
+d = torch.isclose(a, b, rtol=0.1, equal_nan=True)
+e = (torch.equal(a[:2], a[:2].clone()), torch.equal(a, a),
+     torch.equal(torch.ones(2), torch.ones(3)),
+     torch.ones(2).equal(torch.ones(2, dtype=torch.long)),
+     torch.allclose(torch.ones(2), torch.ones(1)))
+i = torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 3]))
+### lesson_default_device
+d0 = torch.get_default_device()
+torch.set_default_device("cpu")
+d1 = torch.get_default_device()
+x = torch.ones(2)
+dev = x.device
+torch.set_default_device("cpu:0")
+d2 = torch.get_default_device()
+torch.set_default_device(torch.device("cpu"))
+d3 = torch.get_default_device()
+torch.set_default_device(None)
+### lesson_accelerator_cpu_only
+avail = torch.accelerator.is_available()
+acc = torch.accelerator.current_accelerator()
+n = torch.accelerator.device_count()
+device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+cuda = (torch.cuda.is_available(), torch.cuda.device_count())
+d = torch.device("cuda")
+dt = (d.type, d.index)
+### lesson_profiler_names_and_counts
+x = torch.tensor([[1.5, 2.0, -1.0]], requires_grad=True)
+y = torch.tensor([[0.5, 1.0, 2.0]], requires_grad=True)
+z = torch.ones(1, 3, requires_grad=True)
+with torch.autograd.profiler.profile(use_cuda=False) as prof:
+    for _ in range(3):
+        z = (z / x) * y
+keys = [e.key for e in prof.key_averages()]
+counts = [e.count for e in prof.key_averages()]
+header = prof.key_averages().table(sort_by="self_cpu_time_total").splitlines()[:3]
+### lesson_profiler_record_function
+with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+    with torch.profiler.record_function("block"):
+        w = torch.ones(2) * 3
+# PyTorch also lists the kernels its ops dispatch to (aten::empty ...); gradnb has none
+keys = sorted(e.key for e in prof.key_averages() if e.key in ("block", "aten::ones", "aten::mul"))
+### lesson_unique_values
+r = torch.unique(torch.tensor([3, 1, 2, 1, 3]))
+v, inv, cnt = torch.unique(torch.tensor([3.0, 1.0, 2.0, 1.0]), return_inverse=True,
+                           return_counts=True)
+### lesson_svd_det_of_lesson_matrices
+m = torch.tensor([[3., 0.], [0., 3.]])
+u, sv, v = torch.svd(m)
+# singular vectors are defined up to sign (LAPACK builds may differ): compare |U|, |V|
+u, v = u.abs(), v.abs()
+r = torch.tensor([[0.25, -0.5], [0.75, 0.125]])
+dr = torch.det(r)
+sr = torch.svd(r).S
+rebuilt = (lambda u, s, v: (u * s) @ v.T)(*torch.svd(r))
+kind = type(torch.svd(r)).__name__
+### lesson_std_mean_prints
+r = torch.tensor([[0.25, -0.5], [0.75, 0.125]])
+sm = torch.std_mean(r)
+kind = type(sm).__name__
+### lesson_bitwise_xor
+r = torch.bitwise_xor(torch.tensor([1, 5, 11]), torch.tensor([2, 7, 10]))
+### lesson_grad_assign_float
+x = torch.ones(2, requires_grad=True)
+x.grad = 0.0
+### err_lesson_inplace_sin_leaf
+a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+torch.sin_(a)
+### err_lesson_unsqueeze_leaf
+torch.ones(2, requires_grad=True).unsqueeze_(0)
+### err_lesson_t_view_of_leaf
+x = torch.ones(2, 3, requires_grad=True)
+x[0].unsqueeze_(0)
+### err_lesson_t_3d
+torch.ones(2, 3, 4).t_()
+### err_lesson_transpose_dim
+torch.ones(2, 3).transpose_(0, 2)
+### err_lesson_unsqueeze_dim
+torch.ones(2, 3).unsqueeze_(3)
+### err_lesson_asin_int_inplace
+torch.ones(2, dtype=torch.long).asin_()
+### err_lesson_sin_not_tensor
+torch.sin_(2.0)
+### err_lesson_atan2_number
+torch.atan2(torch.ones(2), 2.0)
+### err_lesson_inplace_version
+x = torch.ones(3, requires_grad=True)
+y = x.sin()
+z = y * y
+y.cos_()
+z.sum().backward()
+### err_lesson_inplace_version_asin
+x = torch.tensor([0.5, 0.25], requires_grad=True)
+y = x * 1
+z = y.asin()
+y.unsqueeze_(0)
+y.mul_(2)
+z.sum().backward()
+### err_lesson_out_requires_grad
+x = torch.ones(2, requires_grad=True)
+torch.add(x, x, out=torch.empty(2))
+### err_lesson_out_is_leaf_requiring_grad
+torch.mul(torch.ones(2), 2, out=torch.zeros(2, requires_grad=True))
+### err_lesson_out_matmul_requires_grad
+torch.matmul(torch.ones(2, 2, requires_grad=True), torch.ones(2, 2), out=torch.empty(2, 2))
+### err_lesson_out_cast
+torch.add(torch.ones(2), 1, out=torch.empty(2, dtype=torch.long))
+### err_lesson_out_cast_bool
+torch.mul(torch.ones(2), 1, out=torch.empty(2, dtype=torch.bool))
+### err_lesson_out_mm_dtype
+torch.mm(torch.ones(2, 2), torch.ones(2, 2), out=torch.empty(2, 2, dtype=torch.float64))
+### err_lesson_out_matmul_dtype
+torch.matmul(torch.ones(2, 2), torch.ones(2, 2), out=torch.empty(2, 2, dtype=torch.float64))
+### err_lesson_out_dot_dtype
+torch.matmul(torch.ones(2), torch.ones(2), out=torch.empty((), dtype=torch.float64))
+### err_lesson_out_mv_dtype
+torch.mv(torch.ones(2, 2), torch.ones(2), out=torch.empty(2, dtype=torch.float64))
+### err_lesson_out_cat_cast
+torch.cat([torch.ones(2)], out=torch.empty(2, dtype=torch.long))
+### err_lesson_out_clamp_dtype
+torch.clamp(torch.ones(2), 0, 1, out=torch.empty(2, dtype=torch.float64))
+### err_lesson_out_not_tensor
+torch.exp(torch.ones(2), out=5)
+### err_lesson_out_partial_overlap
+a = torch.ones(4)
+torch.add(a, a, out=a[:2])
+### err_lesson_out_factory_dtype
+torch.zeros(2, dtype=torch.float64, out=torch.empty(2, dtype=torch.long))
+### err_lesson_out_factory_requires_grad
+torch.ones(2, out=torch.empty(2, requires_grad=True))
+### err_lesson_out_rand_requires_grad
+torch.rand(2, out=torch.empty(2, requires_grad=True))
+### err_lesson_size_twice
+torch.zeros(2, size=(2, 3))
+### err_lesson_size_int
+torch.ones(size=3)
+### err_lesson_size_missing
+torch.ones()
+### err_lesson_allclose_dtype
+torch.allclose(torch.ones(2), torch.ones(2, dtype=torch.float64))
+### err_lesson_allclose_shapes
+torch.allclose(torch.ones(2), torch.ones(3))
+### err_lesson_allclose_number
+torch.allclose(torch.ones(2), 1.0)
+### err_lesson_isclose_rtol
+torch.isclose(torch.ones(2), torch.ones(2), rtol=-1)
+### err_lesson_isclose_atol
+torch.isclose(torch.ones(2), torch.ones(2), atol=-1)
+### err_lesson_equal_number
+torch.equal(torch.ones(2), 1)
+### err_lesson_default_device_cuda
+torch.set_default_device("cuda")
+try:
+    torch.ones(2)
+finally:
+    torch.set_default_device(None)
+### lesson_default_device_cuda_keeps_cpu_tensors
+torch.set_default_device("cuda")
+try:
+    x = torch.from_numpy(np.ones(2))
+    devices = [str(t.device) for t in (x.new_ones(2), x.new_tensor([1.0]), x.new_full((2,), 1.0),
+                                       torch.zeros_like(x), x.clone(), x * 2)]
+finally:
+    torch.set_default_device(None)
+### err_lesson_default_device_cuda_get
+torch.set_default_device("cuda")
+try:
+    torch.get_default_device()
+finally:
+    torch.set_default_device(None)
+### err_lesson_default_device_gpu
+torch.set_default_device("gpu")
+### err_lesson_device_gpu
+torch.rand(2, 2, device="gpu")
+### err_lesson_to_cuda
+torch.ones(2).to("cuda")
+### err_lesson_accelerator_index
+torch.accelerator.current_device_index()
+### err_lesson_det_shape
+torch.det(torch.ones(2, 3))
+### err_lesson_det_1d
+torch.det(torch.ones(3))
+### err_lesson_det_int
+torch.det(torch.ones(2, 2, dtype=torch.long))
+### err_lesson_cross_length
+torch.cross(torch.ones(3, 2), torch.ones(3, 2), dim=1)
+### err_lesson_broadcast_to
+torch.broadcast_to(torch.ones(2), (3, 3))
+"""
+
+# warned once per process
+LESSON_FRESH = """
+### fresh_lesson_cross_without_dim
+out1 = torch.cross(torch.tensor([0., 1., 0.]), torch.tensor([1., 0., 0.]))
+out2 = torch.cross(torch.ones(2, 3), torch.tensor([[1., 0., 0.], [0., 1., 0.]]))
+"""
+
 
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
-                 GRAPHS, FRESH, LOSSES, RANDOM, HIGHER, _image_snippets(), NN_LAYERS):
+                 GRAPHS, FRESH, LOSSES, RANDOM, HIGHER,
+                 _lesson_op_snippets(), LESSONS, LESSON_FRESH,      # lessons-api
+                 _image_snippets(), NN_LAYERS):                     # lessons-nn
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

@@ -17,12 +17,13 @@ from . import provenance
 from . import function
 from .function import Function, once_differentiable
 from . import functional
+from . import profiler
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "add_observer",
            "Node", "AccumulateGrad", "provenance", "function", "Function",
-           "once_differentiable", "functional"]
+           "once_differentiable", "functional", "profiler"]
 
 
 def _as_tuple(value):

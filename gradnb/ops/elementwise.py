@@ -21,7 +21,9 @@ __all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "rdiv", "pow", "rp
            "clamp", "where", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
            "sign", "floor", "ceil", "round", "logical_not", "square", "isnan", "isinf",
            "floor_divide", "remainder", "logical_and", "logical_or", "bitwise_and",
-           "bitwise_or", "bitwise_xor", "invert"]
+           "bitwise_or", "bitwise_xor", "invert",
+           # lessons-api: trigonometric and hyperbolic functions
+           "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "atan2"]
 
 _R = RULES
 # dtypes of the binary ops' fast path; float16 overflows easily, so it takes the general
@@ -244,6 +246,24 @@ sigmoid = _unary("sigmoid", _sigmoid, may_warn=True)
 reciprocal = _unary("reciprocal", np.reciprocal, may_warn=True)
 relu = _unary("relu", _relu, float_only=False)
 abs = _unary("abs", np.abs, float_only=False)
+# inverse trigonometric and hyperbolic functions (outside their domain: NaN, silently)
+tan = _unary("tan", np.tan, may_warn=True)
+asin = _unary("asin", np.arcsin, may_warn=True)
+acos = _unary("acos", np.arccos, may_warn=True)
+atan = _unary("atan", np.arctan)
+sinh = _unary("sinh", np.sinh, may_warn=True)
+cosh = _unary("cosh", np.cosh, may_warn=True)
+asinh = _unary("asinh", np.arcsinh)
+acosh = _unary("acosh", np.arccosh, may_warn=True)
+atanh = _unary("atanh", np.arctanh, may_warn=True)
+
+
+def atan2(self, other):
+    """Elementwise angle of the point ``(other, self)``: ``atan(self / other)`` in the
+    right quadrant."""
+    with quiet():
+        return _binary(_R["atan2"], np.arctan2, self, _tensor_arg(other, "atan2"),
+                       float_only=True)
 
 
 def square(self):

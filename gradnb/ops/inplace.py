@@ -25,13 +25,17 @@ from ..autograd.node import _short_name as short_name
 from ._record import record, make_node, remember_constants, NO_EDGE, REASON_NO_GRAD
 from .index import normalize_key, apply_basic, check_index_bounds
 from .rules import RULES
-from .shape import view, expand
+from .shape import view, expand, unsqueezed, squeezed, transposed, matrix_transposed
 
 __all__ = ["add_", "sub_", "mul_", "div_", "pow_", "neg_", "zero_", "fill_", "copy_",
            "clamp_", "relu_", "exp_", "sigmoid_", "tanh_", "setitem", "iadd", "isub",
            "imul", "itruediv", "uniform_", "normal_", "random_", "bernoulli_", "exponential_",
            "masked_fill_", "masked_fill",
-           "check_inplace"]
+           "check_inplace",
+           # lessons-api: in-place elementwise functions and in-place view ops
+           "sin_", "cos_", "log_", "sqrt_", "abs_", "reciprocal_", "square_", "tan_", "asin_",
+           "acos_", "atan_", "sinh_", "cosh_", "asinh_", "acosh_", "atanh_", "atan2_",
+           "unsqueeze_", "squeeze_", "t_", "transpose_"]
 
 _R = RULES
 
@@ -277,8 +281,8 @@ def _unary_inplace(name, fn, float_only=True):
                 data[...] = fn(data)
         return _apply_inplace(self, rule, write)
 
-    op.__name__ = op.__qualname__ = name + "_"
-    op.__doc__ = f"In-place ``{name}``; returns ``self``."
+    op.__name__ = op.__qualname__ = name.rstrip("_") + "_"
+    op.__doc__ = f"In-place ``{name.rstrip('_')}``; returns ``self``."
     return op
 
 
@@ -287,6 +291,49 @@ exp_ = _unary_inplace("exp", np.exp)
 tanh_ = _unary_inplace("tanh", np.tanh)
 relu_ = _unary_inplace("relu", lambda d: np.maximum(d, 0), float_only=False)
 sigmoid_ = _unary_inplace("sigmoid", lambda d: 1 / (1 + np.exp(-d)))
+sin_ = _unary_inplace("sin", np.sin)
+cos_ = _unary_inplace("cos", np.cos)
+log_ = _unary_inplace("log", np.log)
+sqrt_ = _unary_inplace("sqrt", np.sqrt)
+abs_ = _unary_inplace("abs", np.abs, float_only=False)
+reciprocal_ = _unary_inplace("reciprocal", np.reciprocal)
+tan_ = _unary_inplace("tan", np.tan)
+asin_ = _unary_inplace("asin", np.arcsin)
+acos_ = _unary_inplace("acos", np.arccos)
+atan_ = _unary_inplace("atan", np.arctan)
+sinh_ = _unary_inplace("sinh", np.sinh)
+cosh_ = _unary_inplace("cosh", np.cosh)
+asinh_ = _unary_inplace("asinh_", np.arcsinh)
+acosh_ = _unary_inplace("acosh_", np.arccosh)
+atanh_ = _unary_inplace("atanh_", np.arctanh)
+
+
+def square_(self):
+    """In-place ``self ** 2`` (PowBackward0, as in PyTorch)."""
+    return pow_(self, 2)
+
+
+def atan2_(self, other):
+    """In-place :func:`~gradnb.ops.elementwise.atan2` (``other`` a tensor)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"atan2_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+    def write(data):
+        _, b = promote_operands(Tensor._wrap(data), other)
+        try:
+            with quiet():
+                np.arctan2(data, b, out=data, casting="unsafe")
+        except ValueError:
+            raise _output_shape_error(data.shape, np.shape(b)) from None
+    return _apply_inplace(self, _R["atan2"], write, (other,), (),
+                          _float_result(self, other))
+
+
+def _float_result(self, other):
+    """The dtype a float-only op computes in: the promoted one, or the default float."""
+    result = _dtype.result_type(self, other)
+    return result if result.is_floating_point else _dtype.get_default_dtype()
 
 
 def pow_(self, exponent):
@@ -436,6 +483,49 @@ def _index_put(self, indices, values):
                                f"result of shape {list(data[indices].shape)}") from None
     return _apply_inplace(self, _R["index_put_"], write, (values,), (indices,),
                           op_dtype=self.dtype)
+
+
+# ---------------------------------------------------------------------------------------
+# in-place view ops: the tensor takes a new shape over the same memory
+# ---------------------------------------------------------------------------------------
+
+def _view_inplace(self, rule, data, params=()):
+    """Make ``data`` (a numpy view of ``self``'s array) the tensor's array. Its values do
+    not change, so a view's base keeps its history; ``self`` gets ``rule``'s node (the
+    in-place overload: UnsqueezeBackward1, TBackward1, ...) over its previous history."""
+    check_inplace(self)
+    tracked = MODE.enabled and self._rg
+    edge = self._edge() if tracked else None
+    self._data = data
+    self._vc[0] += 1
+    if tracked:
+        _set_history(self, make_node(rule, self, (self,), (edge,), params))
+    return self
+
+
+def unsqueeze_(self, dim):
+    """In-place :func:`~gradnb.ops.shape.unsqueeze`."""
+    data, d = unsqueezed(self._data, dim, "unsqueeze_")
+    return _view_inplace(self, _R["unsqueeze_"], data, (d,))
+
+
+def squeeze_(self, dim=None):
+    """In-place :func:`~gradnb.ops.shape.squeeze`."""
+    shape = self._data.shape
+    data, form = squeezed(self._data, dim)
+    return _view_inplace(self, _R["squeeze_" if form is None else f"squeeze_{form}_"], data,
+                         (shape,))
+
+
+def t_(self):
+    """In-place :func:`~gradnb.ops.shape.t`."""
+    return _view_inplace(self, _R["t_"], matrix_transposed(self._data, "t_"))
+
+
+def transpose_(self, dim0, dim1):
+    """In-place :func:`~gradnb.ops.shape.transpose` (also ``swapaxes_``, ``swapdims_``)."""
+    data, dims = transposed(self._data, dim0, dim1, "transpose_")
+    return _view_inplace(self, _R["transpose_"], data, dims)
 
 
 # random fills (PyTorch's CPU generator, see gradnb/_random.py)

@@ -15,12 +15,13 @@ import numpy as np
 
 from .._dtype import from_numpy_dtype
 from ..tensor import Tensor
-from ._common import check_tensor, broadcast_error, cpp_type_name
-from ._record import record
+from ._common import check_tensor, broadcast_error, cpp_type_name, wrap_dim
+from ._record import record, record_multi
 from .rules import RULES
-from .shape import as_view, reshape, unsqueeze, squeeze, transpose, t, expand, contiguous
+from .shape import (as_view, reshape, unsqueeze, squeeze, transpose, t, expand, contiguous,
+                    warn_once)
 
-__all__ = ["matmul", "rmatmul", "mm", "mv", "dot", "bmm", "outer"]
+__all__ = ["matmul", "rmatmul", "mm", "mv", "dot", "bmm", "outer", "cross", "det", "svd"]
 
 _R = RULES
 
@@ -217,3 +218,77 @@ def outer(self, vec2):
     from .elementwise import mul
     check_tensor(vec2, "outer", "vec2")
     return mul(reshape(self, self._data.shape[0], 1), vec2)
+
+
+# ---------------------------------------------------------------------------------------
+# lessons-api: cross product, determinant, singular value decomposition
+# ---------------------------------------------------------------------------------------
+
+_CROSS_WARNING = (
+    "Using torch.cross without specifying the dim arg is deprecated.\n"
+    "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+    "The default value of dim will change to agree with that of linalg.cross in a future "
+    "release.")
+
+
+def cross(self, other, dim=None):
+    """Cross product of 3-vectors along ``dim`` (broadcasting); without ``dim``, the first
+    dimension of size 3, with PyTorch's deprecation warning."""
+    check_tensor(other, "cross", "other")
+    a, b = self._data, other._data
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    if dim is None:
+        warn_once("cross", _CROSS_WARNING)     # PyTorch warns once per process
+        dim = next((i for i, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    dim = wrap_dim(dim, len(shape))
+    if a.shape[dim - len(shape) + a.ndim] != 3 or b.shape[dim - len(shape) + b.ndim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[dim - len(shape) + a.ndim]} and "
+                           f"{b.shape[dim - len(shape) + b.ndim]}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.cross: expected input and other to have the same dtype, "
+                           f"but got {_legacy(self)} and {_legacy(other)}")
+    out = np.cross(np.broadcast_to(a, shape), np.broadcast_to(b, shape), axis=dim)
+    return record(_R["cross"], out, (self, other), (dim,))
+
+
+def _square_float(self, fname):
+    """PyTorch's checks of linalg functions on (batches of) square float matrices."""
+    data = self._data
+    if data.ndim < 2:
+        raise RuntimeError(f"linalg.{fname}: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if data.dtype.kind != "f":
+        raise RuntimeError(f"linalg.{fname}: Expected a floating point or complex tensor as "
+                           f"input. Got {_legacy(self)}")
+    return data
+
+
+def det(self):
+    """Determinant of a square matrix (or of each in a batch)."""
+    data = _square_float(self, "det")
+    if data.shape[-1] != data.shape[-2]:
+        raise RuntimeError(f"linalg.det: A must be batches of square matrices, but they are "
+                           f"{data.shape[-2]} by {data.shape[-1]} matrices")
+    return record(_R["det"], np.asarray(np.linalg.det(data), data.dtype), (self,))
+
+
+def svd(self, some=True, compute_uv=True):
+    """``A = U diag(S) V^T``: ``torch.return_types.svd(U, S, V)``, reduced unless
+    ``some=False``. V is the transpose of the decomposition's Vh (TransposeBackward0), as
+    in PyTorch; without ``compute_uv``, U and V are zeros and carry no gradient."""
+    from .reduce import return_types
+    data = _square_float(self, "svd")
+    U, S, Vh = np.linalg.svd(data, full_matrices=not some)
+    U, S, Vh = (np.asarray(x, data.dtype) for x in (U, S, Vh))
+    u, s, vh = record_multi(_R["svd"], [U, S, Vh], (self,), (U, S, Vh))
+    if not compute_uv:
+        m, n = data.shape[-2:]
+        u, vh = (Tensor._wrap(np.zeros(data.shape[:-2] + (k, k), data.dtype)) for k in (m, n))
+        return return_types.svd(u, s, vh)
+    return return_types.svd(u, s, transpose(vh, -2, -1))

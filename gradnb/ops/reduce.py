@@ -9,12 +9,13 @@ import numpy as np
 from .. import _dtype
 from ..tensor import Tensor
 from ._common import dims_arg, wrap_dim, quiet, to_float, int_arg
-from ._record import record
+from ._record import record, record_multi
 from .elementwise import _NONDIFF
 from .rules import RULES
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "cumsum",
-           "var", "std", "norm", "softmax", "log_softmax", "all", "any", "return_types"]
+           "var", "std", "norm", "softmax", "log_softmax", "all", "any", "return_types",
+           "std_mean", "unique"]
 
 _R = RULES
 _np_sum = np.sum
@@ -52,6 +53,20 @@ class return_types:
     class min(_ReturnType):
         __slots__ = ()
         _name = "min"
+
+    class svd(tuple):
+        """``torch.return_types.svd(U=..., S=..., V=...)``."""
+        __slots__ = ()
+
+        def __new__(cls, U, S, V):
+            return tuple.__new__(cls, (U, S, V))
+
+        U = property(lambda self: self[0])
+        S = property(lambda self: self[1])
+        V = property(lambda self: self[2])
+
+        def __repr__(self):
+            return f"torch.return_types.svd(\nU={self[0]!r},\nS={self[1]!r},\nV={self[2]!r})"
 
 
 def _sum_dtype(data, dtype):
@@ -216,6 +231,13 @@ def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def _variance(self, dim, unbiased, keepdim, correction, kind):
     """Shared body of var and std (``kind``), with PyTorch's checks and warning."""
+    dims, c = _variance_args(self, dim, unbiased, correction, kind, 4)
+    out = _spread(np.var if kind == "var" else np.std, self._data, dims, c, keepdim)
+    return record(_R[kind], out, (self,), (dims, c, keepdim))
+
+
+def _variance_args(self, dim, unbiased, correction, kind, stacklevel):
+    """``(dims, correction)`` of var/std/std_mean, with PyTorch's checks and warning."""
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     data = self._data
@@ -227,11 +249,42 @@ def _variance(self, dim, unbiased, keepdim, correction, kind):
     if n - c <= 0:
         warnings.warn(f"{kind}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=stacklevel)
+    return dims, c
+
+
+def _spread(fn, data, dims, c, keepdim):
     with quiet(), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # numpy's own dof warning
-        out = (np.var if kind == "var" else np.std)(data, axis=dims, ddof=c, keepdims=keepdim)
-    return record(_R[kind], out, (self,), (dims, c, keepdim))
+        return fn(data, axis=dims, ddof=c, keepdims=keepdim)
+
+
+def std_mean(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` in one op: a tuple of two tensors sharing a StdMeanBackward0 node."""
+    dims, c = _variance_args(self, dim, unbiased, correction, "std_mean", 3)
+    data = self._data
+    std = _spread(np.std, data, dims, c, keepdim)
+    mean_ = np.mean(data, axis=dims, keepdims=keepdim)
+    std, mean_ = np.asarray(std, data.dtype), np.asarray(mean_, data.dtype)
+    return tuple(record_multi(_R["std_mean"], [std, mean_], (self,), (dims, c, keepdim, std)))
+
+
+def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values, sorted; optionally where each element went (``inverse``, the
+    input's shape) and how often each value occurs (``counts``)."""
+    data = self._data
+    if dim is None:
+        values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(data.shape)
+    else:
+        d = wrap_dim(dim, data.ndim)
+        values, inverse, counts = np.unique(data, return_inverse=True, return_counts=True,
+                                            axis=d)
+        inverse = inverse.reshape(-1)
+    out = record(_R["unique" if dim is None else "unique_dim"], values, (self,))
+    extra = [Tensor._wrap(a.astype(np.int64)) for a, wanted in
+             ((inverse, return_inverse), (counts, return_counts)) if wanted]
+    return (out, *extra) if extra else out
 
 
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):

@@ -917,5 +917,138 @@ _TABLE = [
       bias="sum_but_channels(grad)"),
 ]
 
+# ---------------------------------------------------------------------------------------
+# lessons-api block: trigonometric and hyperbolic functions, in-place view ops
+# ---------------------------------------------------------------------------------------
+
+def rsqrt(x):
+    """1 / sqrt(x), in the dtype of ``x`` (PyTorch's rsqrt in the formulas below)."""
+    return 1 / np.sqrt(x)
+
+
+def atan2_denominator(self, other):
+    """``self² + other²``, the denominator of both partial derivatives of atan2."""
+    return self * self + other * other
+
+
+def std_mean_backward(grad, self, dim, correction, keepdim, std):
+    """Gradients of (std, mean) summed: std's as std_backward, mean's spread evenly."""
+    g_std, g_mean = grad
+    n = self.size if dim is None else math.prod(self.shape[d] for d in dim)
+    if dim is not None:
+        g_mean = restore_dims(g_mean, dim, keepdim)
+    return std_backward(std, g_std, self, dim, correction, keepdim) + g_mean / n
+
+
+def det_backward(grad, self, result):
+    """d det(A) / dA = det(A) A^-T (the adjugate, transposed). A singular matrix has
+    det 0: PyTorch then sends 0, which the pseudo-inverse gives too."""
+    scale = (grad * result)[..., None, None]
+    try:
+        inverse = np.linalg.inv(self)
+    except np.linalg.LinAlgError:
+        inverse = np.linalg.pinv(self)
+    return scale * swap_last(inverse)
+
+
+def svd_backward(grad, U, S, Vh):
+    """Gradient of the reduced SVD A = U diag(S) Vh (real matrices), as PyTorch's
+    svd_backward: with skew(X) = X - X^T and E_jk = S_k² - S_j² (1 on the diagonal),
+    gA = U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] Vh, plus the parts of gU,
+    gV outside the spans of U, V when A is not square."""
+    gU, gS, gVh = grad
+    k = S.shape[-1]
+    # some=False: the extra columns of U (rows of Vh) do not shape A; leave them out
+    U, gU, Vh, gVh = U[..., :k], gU[..., :k], Vh[..., :k, :], gVh[..., :k, :]
+    gV = swap_last(gVh)
+    V = swap_last(Vh)
+    m, n = U.shape[-2], Vh.shape[-1]
+    S2 = S * S
+    E = S2[..., None, :] - S2[..., :, None]
+    idx = np.arange(k)
+    E[..., idx, idx] = 1
+    UtgU, VtgV = swap_last(U) @ gU, swap_last(V) @ gV
+    inner = ((UtgU - swap_last(UtgU)) * S[..., None, :]
+             + S[..., :, None] * (VtgV - swap_last(VtgV))) / E
+    inner[..., idx, idx] = gS
+    gA = U @ inner
+    if m > k:
+        gUSinv = gU / S[..., None, :]
+        gA = gA + (gUSinv - U @ (swap_last(U) @ gUSinv))
+    gA = gA @ Vh
+    if n > k:
+        gVSinv = gV / S[..., None, :]
+        gA = gA + U @ swap_last(gVSinv - V @ (swap_last(V) @ gVSinv))
+    return gA
+
+
+def not_implemented(what):
+    """PyTorch's error for a derivative its table declares but does not implement."""
+    raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+
+def cross(a, b, dim):
+    """a x b along ``dim`` of their broadcast shape (the engine sums the gradient of a
+    broadcast input back to its shape)."""
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return np.cross(np.broadcast_to(a, shape), np.broadcast_to(b, shape), axis=dim)
+
+
+_HELPERS.update(rsqrt=rsqrt, atan2_denominator=atan2_denominator, tan=np.tan,
+                sinh=np.sinh, cosh=np.cosh, std_mean_backward=std_mean_backward,
+                det_backward=det_backward, svd_backward=svd_backward, cross=cross,
+                not_implemented=not_implemented)
+
+_LESSON_TABLE = [
+    # d tan = 1 + tan²; d asin = 1/sqrt(1 - x²); d acos = -1/sqrt(1 - x²); d atan = 1/(1 + x²)
+    R("tan", "TanBackward0", self="grad * (1 + result * result)"),
+    R("asin", "AsinBackward0", self="grad * rsqrt(1 - self * self)"),
+    R("acos", "AcosBackward0", self="-grad * rsqrt(1 - self * self)"),
+    R("atan", "AtanBackward0", self="grad / (self * self + 1)"),
+    R("sinh", "SinhBackward0", self="grad * cosh(self)"),
+    R("cosh", "CoshBackward0", self="grad * sinh(self)"),
+    # d asinh = 1/sqrt(x² + 1); d acosh = 1/sqrt(x² - 1); d atanh = 1/(1 - x²)
+    R("asinh", "AsinhBackward0", self="grad * rsqrt(self * self + 1)"),
+    R("acosh", "AcoshBackward0", self="grad * rsqrt(self * self - 1)"),
+    R("atanh", "AtanhBackward0", self="grad / (1 - self * self)"),
+    # PyTorch's in-place inverse hyperbolic functions have nodes of their own
+    # (derivatives.yaml marks them not_implemented: backward through them raises)
+    R("asinh_", "AsinhBackward1", self="not_implemented('inplace version of asinh')"),
+    R("acosh_", "AcoshBackward1", self="not_implemented('inplace version of acosh')"),
+    R("atanh_", "AtanhBackward1", self="not_implemented('inplace version of atanh')"),
+    # atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
+    R("atan2", "Atan2Backward0", ("self", "other"),
+      self="grad * other / atan2_denominator(self, other)",
+      other="-grad * self / atan2_denominator(self, other)"),
+    # in-place view ops (x.unsqueeze_(0) ...): PyTorch's in-place overloads of the nodes
+    R("unsqueeze_", "UnsqueezeBackward1", ("self",), ("dim",), self="grad.squeeze(dim)"),
+    R("squeeze_", "SqueezeBackward3", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dim_", "SqueezeBackward4", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("squeeze_dims_", "SqueezeBackward5", ("self",), ("self_shape",),
+      self="grad.reshape(self_shape)"),
+    R("t_", "TBackward1", self="grad.T"),
+    R("transpose_", "TransposeBackward1", ("self",), ("dim0", "dim1"),
+      self="grad.swapaxes(dim0, dim1)"),
+    # statistics and linear algebra the lessons print
+    R("std_mean", "StdMeanBackward0", ("self",), ("dim", "correction", "keepdim", "std"),
+      multi_output=True, self="std_mean_backward(grad, self, dim, correction, keepdim, std)"),
+    # a x b: d/da = b x g, d/db = g x a
+    R("cross", "LinalgCrossBackward0", ("self", "other"), ("dim",),
+      self="cross(other, grad, dim)", other="cross(grad, self, dim)"),
+    R("det", "LinalgDetBackward0", self="det_backward(grad, self, result)"),
+    # outputs U, S, Vh (V = Vh.mT is a TransposeBackward0 view), saved as parameters
+    R("svd", "LinalgSvdBackward0", ("self",), ("U", "S", "Vh"), multi_output=True,
+      self="svd_backward(grad, U, S, Vh)"),
+    # unique is recorded, but PyTorch implements no derivative for it
+    R("unique", "Unique2Backward0", self="not_implemented('_unique2')"),
+    R("unique_dim", "UniqueDimBackward0", self="not_implemented('unique_dim')"),
+]
+
+# ops without a gradient (kept out of RULES until the table marks non-differentiable ops)
+LESSON_NONDIFF = {name: Rule(name, None) for name in ("isclose",)}
+_TABLE += _LESSON_TABLE
+
 RULES = {rule.op: rule for rule in _TABLE}
 del R

@@ -19,7 +19,7 @@ from .rules import RULES
 __all__ = ["reshape", "view", "view_as", "reshape_as", "flatten", "transpose", "t",
            "T", "mT", "permute", "unsqueeze", "squeeze", "expand", "expand_as", "repeat",
            "cat", "stack", "split", "chunk", "unbind", "clone", "contiguous", "to",
-           "narrow", "flip", "as_view", "movedim"]
+           "narrow", "flip", "as_view", "movedim", "broadcast_to"]
 
 _R = RULES
 
@@ -104,21 +104,32 @@ def flatten(self, start_dim=0, end_dim=-1):
     return reshape(self, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
+def transposed(data, dim0, dim1, fname="transpose"):
+    """``data`` with two dimensions swapped, and the wrapped dims (shared with the
+    in-place ``transpose_``)."""
+    n = data.ndim
+    d0 = wrap_dim(int_arg(dim0, fname, "dim0", 1), n)
+    d1 = wrap_dim(int_arg(dim1, fname, "dim1", 2), n)
+    return np.swapaxes(data, d0, d1), (d0, d1)
+
+
 def transpose(self, dim0, dim1):
     """Swap two dimensions (a view)."""
-    n = self._data.ndim
-    d0 = wrap_dim(int_arg(dim0, "transpose", "dim0", 1), n)
-    d1 = wrap_dim(int_arg(dim1, "transpose", "dim1", 2), n)
-    out = np.swapaxes(self._data, d0, d1)
-    return as_view(record(_R["transpose"], out, (self,), (d0, d1)), self)
+    out, dims = transposed(self._data, dim0, dim1)
+    return as_view(record(_R["transpose"], out, (self,), dims), self)
+
+
+def matrix_transposed(data, fname="t"):
+    """``data.T`` for at most 2 dimensions, else PyTorch's error."""
+    if data.ndim > 2:
+        raise RuntimeError(f"{fname}() expects a tensor with <= 2 dimensions, but self is "
+                           f"{data.ndim}D")
+    return data.T
 
 
 def t(self):
     """Transpose a matrix (vectors and scalars are returned as they are)."""
-    n = self._data.ndim
-    if n > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    return as_view(record(_R["t"], self._data.T, (self,)), self)
+    return as_view(record(_R["t"], matrix_transposed(self._data), (self,)), self)
 
 
 def permute(self, *dims):
@@ -140,7 +151,7 @@ def T(self):
     process, as PyTorch's TORCH_WARN_ONCE does, for tensors that are not matrices."""
     n = self._data.ndim
     if n != 2:
-        _warn_once("T0d" if n == 0 else "T", _T_WARNINGS[n == 0])
+        warn_once("T0d" if n == 0 else "T", _T_WARNINGS[n == 0])
     return permute(self, tuple(range(n - 1, -1, -1)))
 
 
@@ -152,10 +163,11 @@ _T_WARNINGS = (
     "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
 
 
-def _warn_once(key, message):
+def warn_once(key, message, stacklevel=4):
+    """Warn the first time only (PyTorch's TORCH_WARN_ONCE)."""
     if not _warned_once.get(key):
         _warned_once[key] = True
-        warnings.warn(message, UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
 def mT(self):
@@ -174,24 +186,34 @@ def movedim(self, source, destination):
     return permute(self, tuple(order))
 
 
+def unsqueezed(data, dim, fname="unsqueeze"):
+    """``data`` with a dimension of size 1 inserted at ``dim``, and the wrapped dim."""
+    d = wrap_dim(int_arg(dim, fname, "dim", 1), data.ndim + 1)
+    return np.expand_dims(data, d), d
+
+
 def unsqueeze(self, dim):
     """Insert a dimension of size 1 at ``dim`` (a view)."""
-    d = wrap_dim(int_arg(dim, "unsqueeze", "dim", 1), self._data.ndim + 1)
-    out = np.expand_dims(self._data, d)
+    out, d = unsqueezed(self._data, dim)
     return as_view(record(_R["unsqueeze"], out, (self,), (d,)), self)
+
+
+def squeezed(data, dim):
+    """``data`` without its dimensions of size 1 (all, or those among ``dim``), and
+    which form was asked: ``None`` (all), ``"dim"`` (one int) or ``"dims"`` (a tuple)."""
+    if dim is None:
+        return data.reshape(tuple(s for s in data.shape if s != 1)), None
+    several = isinstance(dim, (tuple, list))
+    dims = {wrap_dim(d, data.ndim) for d in (dim if several else (dim,))}
+    out = data.reshape(tuple(s for i, s in enumerate(data.shape) if not (i in dims and s == 1)))
+    return out, "dims" if several else "dim"
 
 
 def squeeze(self, dim=None):
     """Remove dimensions of size 1 (all, or only ``dim`` if it has size 1)."""
-    data = self._data
-    if dim is None:
-        out = data.reshape(tuple(s for s in data.shape if s != 1))
-        return as_view(record(_R["squeeze"], out, (self,), (data.shape,)), self)
-    several = isinstance(dim, (tuple, list))     # squeeze(dims): SqueezeBackward2
-    dims = {wrap_dim(d, data.ndim) for d in (dim if several else (dim,))}
-    out = data.reshape(tuple(s for i, s in enumerate(data.shape) if not (i in dims and s == 1)))
-    rule = _R["squeeze_dims" if several else "squeeze_dim"]
-    return as_view(record(rule, out, (self,), (data.shape,)), self)
+    out, form = squeezed(self._data, dim)      # squeeze(dims): SqueezeBackward2
+    rule = _R["squeeze" if form is None else "squeeze_" + form]
+    return as_view(record(rule, out, (self,), (self._data.shape,)), self)
 
 
 def expand(self, *sizes):
@@ -215,6 +237,11 @@ def expand(self, *sizes):
     except ValueError:
         raise expand_error(target, data.shape) from None
     return as_view(record(_R["expand"], out, (self,)), self)
+
+
+def broadcast_to(self, size):
+    """``self`` expanded to ``size`` (a view; PyTorch's name for :func:`expand`)."""
+    return expand(self, size)
 
 
 def expand_as(self, other):

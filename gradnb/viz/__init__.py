@@ -2,6 +2,11 @@
 
 What lives where:
 
+* :mod:`~gradnb.viz.source`: THE interface through which everything here and in
+  :mod:`gradnb.widgets` reads tensors, graph nodes and backward passes; implemented by
+  :mod:`~gradnb.viz.source_gradnb` (gradnb's core) and :mod:`~gradnb.viz.source_torch`
+  (real PyTorch, imported only once the user imported torch, with its recorder of what
+  torch's autograd skipped). Only these two read a library's private state.
 * :mod:`~gradnb.viz.schema`: the JSON contract the views read (``Graph``, ``Trace``).
 * :mod:`~gradnb.viz.model`: :class:`GraphModel`, :func:`build_graph` / :func:`graph`.
 * :mod:`~gradnb.viz.signature`: what a model's picture depends on, read cheaply so
@@ -16,7 +21,8 @@ What lives where:
 * :mod:`~gradnb.viz.naming`: tensor names found by identity in a namespace.
 * :mod:`~gradnb.viz.plot`: :func:`plot_gradients` (matplotlib, imported on use).
 
-This package reads the core and never imports IPython or widget libraries.
+This package reads the core (and real torch, when the user imported it) and never
+imports IPython or widget libraries.
 """
 
 from . import schema

@@ -13,7 +13,7 @@ from .. import _dtype
 from .._format import get_printoptions, printoptions, tensor_repr
 
 __all__ = ["SUMMARY_THRESHOLD", "MAX_CHARS", "summary_printoptions", "tensor_text",
-           "array_text", "one_line", "nbytes_of", "dtype_name", "shape_text"]
+           "array_text", "one_line", "nbytes_of", "dtype_name", "shape_text", "shown_values"]
 
 SUMMARY_THRESHOLD = 64   # elements past which a value is summarised with "..."
 MAX_CHARS = 400          # longest value text kept in a model or trace frame
@@ -62,3 +62,14 @@ def nbytes_of(shape, np_dtype):
 def shape_text(shape):
     """``[2, 3]`` (``[]`` for a 0-d tensor), as ``torch.Size`` lists it."""
     return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def shown_values(array, edge):
+    """The bytes of the elements a summarised repr of ``array`` shows: all of them for
+    a small array, else the first and last ``edge`` along every long axis."""
+    if array.size > SUMMARY_THRESHOLD:
+        for axis, size in enumerate(array.shape):
+            if size > 2 * edge:
+                keep = list(range(edge)) + list(range(size - edge, size))
+                array = array.take(keep, axis=axis)
+    return array.tobytes()

@@ -8,15 +8,14 @@ layout, the SVG renderer and the browser widget agree on what fits.
 
 import math
 
-from ..autograd.provenance import grad_history, provenance, reason_text
-from ..ops.rules import rule_text
+from ..autograd.provenance import reason_text
 from . import schema
-from ._values import one_line, shape_text, tensor_text
+from ._values import one_line, shape_text
 from .pruning import saved_count, short_reason
 
 __all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
            "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line",
-           "hook_count"]
+           ]
 
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
@@ -64,47 +63,37 @@ def grad_line(state, text):
     return prefix + one_line(text, GRAD_LINE_CHARS - len(prefix))
 
 
-def _grad_info(tensor):
-    grad = tensor._grad         # not .grad: that warns for non-leaf tensors
+def _grad_info(src, tensor):
+    grad = src.grad(tensor)
     if grad is None:
         return {"state": schema.GRAD_NONE, "text": None}
-    passes, stale = grad_history(tensor)
+    passes, stale = src.grad_history(tensor)
     if stale:
         state = schema.GRAD_STALE
     elif passes > 1:
         state = schema.GRAD_ACCUMULATED
     else:
         state = schema.GRAD_FRESH     # one pass, or set by hand / by retain_grad
-    return {"state": state, "text": tensor_text(grad)}
+    return {"state": state, "text": src.value_text(grad)}
 
 
-def hook_count(tensor):
-    """How many hooks are registered on ``tensor`` (on its ``grad_fn`` output, for a
-    non-leaf)."""
-    if tensor._gfe is not None:
-        node, nr = tensor._gfe
-        extra = node._extra or {}
-        return sum(1 for hook_nr, _ in extra.get("hooks", ()) if hook_nr == nr)
-    extra = tensor._extra
-    return len(extra.hooks or ()) if extra is not None else 0
-
-
-def _describe_tensor(item, name):
+def _describe_tensor(src, item, name):
     t = item.obj
-    node = t.grad_fn
+    shape = src.shape(t)
     record = _common(item, name or item.gid, name)
     record.update(
-        shape=list(t._data.shape), dtype=repr(t.dtype), requires_grad=t.requires_grad,
-        is_leaf=t.is_leaf, grad_fn=None if node is None else type(node).__name__,
-        value=tensor_text(t), grad=_grad_info(t), version=t._version,
-        retains_grad=t.retains_grad, hooks=hook_count(t))
+        shape=list(shape), dtype=src.dtype_text(t), requires_grad=src.requires_grad(t),
+        is_leaf=src.is_leaf(t), grad_fn=src.grad_fn_name(t),
+        value=src.value_text(t), grad=_grad_info(src, t), version=src.version(t),
+        retains_grad=src.retains_grad(t), hooks=src.hook_count(t))
     # always three lines, the third the gradient (a trace replaces it as gradients
     # arrive) or, for a constant leaf, the reason no op box explains
     third = grad_line(record["grad"]["state"], record["grad"]["text"])
     if third is None:
-        constant = not item.live and not t.requires_grad and provenance(t) is None
+        constant = (not item.live and not record["requires_grad"]
+                    and src.provenance(t) is None)
         third = short_reason(item.reason) if constant else "grad: None"
-    record["lines"] = [record["label"], f"{shape_text(t._data.shape)} {record['dtype'][6:]}",
+    record["lines"] = [record["label"], f"{shape_text(shape)} {record['dtype'][6:]}",
                        third]
     return record
 
@@ -113,14 +102,13 @@ def _describe_tensor(item, name):
 # nodes
 # ---------------------------------------------------------------------------------------
 
-def _describe_function(item):
+def _describe_function(src, item):
     node = item.obj
-    name = type(node).__name__
-    rule = getattr(node, "_rule", None)
-    saved = saved_count(node)
-    freed = bool(rule is not None and rule.saves and node._saved is None)
+    name = src.node_name(node)
+    saved = saved_count(src, node)
+    freed = src.freed(node)
     record = _common(item, name)
-    record.update(saved=saved, freed=freed, rules=rule_text(rule) if rule is not None else [])
+    record.update(saved=saved, freed=freed, rules=src.rule_lines(node))
     record["lines"] = [name] + ([f"saved {saved}" + (" \u00b7 freed" if freed else "")]
                                 if saved else [])
     return record
@@ -146,11 +134,12 @@ def _describe_pruned_op(item):
     return record
 
 
-def describe_item(item, name=None, leaf=None):
+def describe_item(src, item, name=None, leaf=None):
     """The JSON record of one discovered item (layout fields are added later).
 
     Parameters
     ----------
+    src : gradnb.viz.source.Source
     item : gradnb.viz.discover.Item
     name : str, optional
         The user's name for a tensor item.
@@ -159,27 +148,27 @@ def describe_item(item, name=None, leaf=None):
     """
     kind = item.kind
     if kind == schema.TENSOR:
-        return _describe_tensor(item, name)
+        return _describe_tensor(src, item, name)
     if kind == schema.FUNCTION:
-        return _describe_function(item)
+        return _describe_function(src, item)
     if kind == schema.ACCUMULATE:
         return _describe_accumulate(item, leaf or ("leaf", None))
     return _describe_pruned_op(item)
 
 
-def _kind_label(item):
+def _kind_label(src, item):
     if item.kind == schema.TENSOR:
         return "tensor"
     if item.kind == schema.PRUNED_OP:
         return item.prov.op
-    return "AccumulateGrad" if item.kind == schema.ACCUMULATE else type(item.obj).__name__
+    return "AccumulateGrad" if item.kind == schema.ACCUMULATE else src.node_name(item.obj)
 
 
-def describe_collapsed(gid, members, items):
+def describe_collapsed(src, gid, members, items):
     """The record of a collapsed node standing for ``members`` (item indices)."""
     contents = {}
     for i in members:
-        label = _kind_label(items[i])
+        label = _kind_label(src, items[i])
         contents[label] = contents.get(label, 0) + 1
     ranked = sorted(contents.items(), key=lambda kv: (-kv[1], kv[0]))
     reasons = sorted({items[i].reason for i in members if items[i].reason is not None})

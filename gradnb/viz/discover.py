@@ -16,11 +16,6 @@ was reached (a ``grad_fn`` behind a ``detach()`` is pruned because of the detach
 
 from collections import deque
 
-import numpy as np
-
-from ..autograd.node import AccumulateGrad
-from ..autograd.provenance import constant_inputs, constant_records, provenance
-from ..tensor import Tensor
 from . import schema
 
 __all__ = ["Item", "Discovery", "discover", "live_nodes", "own_reason"]
@@ -36,7 +31,7 @@ class Item:
     ----------
     kind : str
         A node kind of :mod:`gradnb.viz.schema`.
-    obj : Tensor or Node
+    obj : tensor or node
         The tensor (tensor items; for pruned-op items, the op's result) or the node.
     prov : Provenance or None
         Pruned-op items: how the result was made.
@@ -46,56 +41,52 @@ class Item:
         Backward from the roots visits this node.
     reason : str or None
         Why not, for pruned items (a key of ``provenance.REASONS``).
+    via : (int, int) or None
+        Node items: ``(index of the item it was found from, input index)`` -- the input
+        index is -1 when found as a tensor's ``grad_fn`` -- so a node can be reached
+        again where the library's nodes cannot be weakly referenced.
     """
 
-    __slots__ = ("kind", "obj", "prov", "gid", "live", "reason")
+    __slots__ = ("kind", "obj", "prov", "gid", "live", "reason", "via")
 
-    def __init__(self, kind, obj, gid, live, reason, prov=None):
+    def __init__(self, kind, obj, gid, live, reason, prov=None, via=None):
         self.kind, self.obj, self.gid = kind, obj, gid
-        self.live, self.reason, self.prov = live, reason, prov
+        self.live, self.reason, self.prov, self.via = live, reason, prov, via
 
 
-class FreedResult:
-    """Stands for an intermediate result that was computed outside autograd and has
-    since been freed: only its provenance record remains. It offers what the pruned-op
-    code reads of a result: ``_prov`` and a ``_data`` of the right shape and dtype
-    (a zero-stride array, so it costs no memory)."""
-
-    __slots__ = ("_prov", "_data")
-
-    def __init__(self, prov):
-        self._prov = prov.record
-        self._data = np.broadcast_to(np.zeros((), np.dtype(prov.record[6])), prov.shape)
-
-
-def live_nodes(root_edges):
-    """``id`` of every node backward from ``root_edges`` (``(node, nr)`` pairs) visits."""
-    seen = set()
+def live_nodes(src, root_edges):
+    """What backward from ``root_edges`` (``(node, nr)`` pairs) visits: ``(ids of the
+    nodes, ids of the leaves their AccumulateGrad nodes write to, the nodes)`` -- the
+    nodes are returned so that their ids stay valid while a graph is built."""
+    seen, leaves, keep = set(), set(), []
     stack = [node for node, _ in root_edges if node is not None]
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        stack.extend(nxt for nxt, _ in node.next_functions if nxt is not None)
-    return seen
+        keep.append(node)
+        if src.is_accumulate(node):
+            leaves.add(id(src.variable(node)))
+        stack.extend(nxt for nxt, _ in src.next_functions(node) if nxt is not None)
+    return seen, leaves, keep
 
 
-def _root_edge(tensor):
+def _root_edge(src, tensor):
     """Where backward from ``tensor`` starts, without creating an AccumulateGrad."""
-    if tensor._gfe is not None:
-        return tensor._gfe
-    acc = tensor._acc() if tensor._acc is not None else None
-    return (acc, 0)
+    edge = src.grad_edge(tensor)
+    if edge is not None:
+        return edge
+    return (src.accumulator(tensor), 0)
 
 
-def own_reason(tensor):
+def own_reason(src, tensor):
     """Why a tensor is outside autograd, from its own record, or None if it is not."""
-    prov = provenance(tensor)
+    prov = src.provenance(tensor)
     if prov is not None:
         return prov.reason
-    if not tensor._rg:
-        return schema.REASON_INFERENCE if tensor.is_inference() else schema.REASON_CONSTANT
+    if not src.requires_grad(tensor):
+        return schema.REASON_INFERENCE if src.is_inference(tensor) else schema.REASON_CONSTANT
     return None
 
 
@@ -112,10 +103,11 @@ class Discovery:
         Item indices of the roots, in the order given.
     """
 
-    def __init__(self, names, live):
+    def __init__(self, src, names, live):
         self.items, self.edges, self.roots = [], [], []
+        self.src = src
         self._names = names
-        self._live = live
+        self._live, self._live_leaves, self._keep = live
         self._index = {}      # (kind letter, id(obj)) -> item index
         self._counts = dict.fromkeys(_PREFIX, 0)
         self._queue = deque()
@@ -126,47 +118,49 @@ class Discovery:
         return self._index.get(("t", id(tensor)))
 
     # -- creating items -----------------------------------------------------------------
-    def _add(self, key, kind, obj, live, reason, prov=None):
+    def _add(self, key, kind, obj, live, reason, prov=None, via=None):
         index = self._index.get(key)
         if index is not None:
             return index, False
         gid = f"{_PREFIX[kind]}{self._counts[kind]}"
         self._counts[kind] += 1
         index = len(self.items)
-        self.items.append(Item(kind, obj, gid, live, None if live else reason, prov))
+        self.items.append(Item(kind, obj, gid, live, None if live else reason, prov, via))
         self._index[key] = index
         self._queue.append(index)
         return index, True
 
     def _tensor_is_live(self, tensor):
-        if tensor._gfe is not None:
-            return id(tensor._gfe[0]) in self._live
-        if not tensor._rg:
+        src = self.src
+        edge = src.grad_edge(tensor)
+        if edge is not None:
+            return id(edge[0]) in self._live
+        if not src.requires_grad(tensor):
             return False
-        acc = tensor._acc() if tensor._acc is not None else None
-        return id(tensor) in self._root_tensors or (acc is not None and id(acc) in self._live)
+        return id(tensor) in self._root_tensors or id(tensor) in self._live_leaves
 
     def tensor(self, tensor, via_reason):
         """The item of ``tensor`` (created on first sight)."""
         live = self._tensor_is_live(tensor)
-        reason = None if live else (own_reason(tensor) or via_reason or schema.REASON_CONSTANT)
+        reason = None if live else (own_reason(self.src, tensor) or via_reason
+                                    or schema.REASON_CONSTANT)
         return self._add(("t", id(tensor)), schema.TENSOR, tensor, live, reason)[0]
 
-    def node(self, node, nr, via_reason):
+    def node(self, node, nr, via_reason, via=None):
         """The item standing for output ``nr`` of ``node``: the tensor bound to it in the
         namespace if any (so ``total`` is drawn after its grad_fn), else the node."""
         named = self._names.by_edge.get((id(node), nr))
         if named is not None:
             return self.tensor(named, via_reason)
-        return self._node_item(node, via_reason)
+        return self._node_item(node, via_reason, via)
 
-    def _node_item(self, node, via_reason):
-        if type(node) is AccumulateGrad:
+    def _node_item(self, node, via_reason, via=None):
+        if self.src.is_accumulate(node):
             kind, letter = schema.ACCUMULATE, "a"
         else:
             kind, letter = schema.FUNCTION, "f"
         live = id(node) in self._live
-        return self._add((letter, id(node)), kind, node, live, via_reason)[0]
+        return self._add((letter, id(node)), kind, node, live, via_reason, via=via)[0]
 
     def pruned_op(self, tensor, prov):
         """The item of the op (from provenance) that made ``tensor`` outside autograd."""
@@ -178,12 +172,13 @@ class Discovery:
         nothing is known of it but its shape, so it is not drawn)."""
         if prov is None or prov.op == "leaf":
             return None
-        return self._add(("p", id(prov.record)), schema.PRUNED_OP, FreedResult(prov), False,
+        return self._add(("p", id(prov.record)), schema.PRUNED_OP, self.src.freed_result(prov),
+                         False,
                          prov.reason, prov)[0]
 
     def root(self, root):
         """Register a root: a tensor, a node, or a ``(node, output_nr)`` pair."""
-        if isinstance(root, Tensor):
+        if self.src.is_tensor(root):
             self._root_tensors.add(id(root))
             index = self.tensor(root, None)
         elif isinstance(root, tuple):
@@ -210,36 +205,37 @@ class Discovery:
 
     def _expand_tensor(self, index, item):
         tensor = item.obj
-        gfe = tensor._gfe
+        gfe = self.src.grad_edge(tensor)
         if gfe is not None:
             # the node itself, not node(): that would find this very tensor by its edge
-            self._edge(self._node_item(gfe[0], item.reason), index, 0)
+            self._edge(self._node_item(gfe[0], item.reason, (index, -1)), index, 0)
             return
-        prov = provenance(tensor)
+        prov = self.src.provenance(tensor)
         if prov is not None:
             self._edge(self.pruned_op(tensor, prov), index, 0)
 
     def _expand_function(self, index, item):
         node, reason = item.obj, item.reason
         constants = records = None
-        for i, (nxt, nr) in enumerate(node.next_functions):
+        src = self.src
+        for i, (nxt, nr) in enumerate(src.next_functions(node)):
             if nxt is None:
                 if constants is None:
-                    constants, records = constant_inputs(node), constant_records(node)
+                    constants, records = src.constant_inputs(node), src.constant_records(node)
                 self._input(constants.get(i), records.get(i), reason, index, i)
                 continue
-            self._edge(self.node(nxt, nr, reason), index, i)
+            self._edge(self.node(nxt, nr, reason, (index, i)), index, i)
 
     def _input(self, tensor, record, reason, index, i):
         """Edge from input ``i`` of item ``index``: the tensor if alive, else the op that
         made it, from its provenance record."""
-        source = self.tensor(tensor, reason) if isinstance(tensor, Tensor) \
+        source = self.tensor(tensor, reason) if self.src.is_tensor(tensor) \
             else self.freed_input(record)
         if source is not None:
             self._edge(source, index, i)
 
     def _expand_accumulate(self, index, item):
-        self._edge(self.tensor(item.obj.variable, item.reason), index, 0)
+        self._edge(self.tensor(self.src.variable(item.obj), item.reason), index, 0)
 
     def _expand_pruned_op(self, index, item):
         prov = item.prov
@@ -247,26 +243,29 @@ class Discovery:
             self._input(tensor, parent, item.reason, index, i)
 
 
-def discover(roots, names):
+def discover(src, roots, names):
     """Find every item reachable backwards from ``roots`` (see :class:`Discovery`).
 
     Parameters
     ----------
-    roots : sequence of Tensor, Node or (Node, int)
+    src : gradnb.viz.source.Source
+    roots : sequence of tensor, node or (node, int)
     names : gradnb.viz.naming.Names
     """
     edges = []
     for root in roots:
-        if isinstance(root, Tensor):
-            if root._rg:
-                edges.append(_root_edge(root))
+        if src.is_tensor(root):
+            if src.requires_grad(root):
+                edges.append(_root_edge(src, root))
         else:
             edges.append(root if isinstance(root, tuple) else (root, 0))
     for root in roots:
         # a root that feeds another root's graph is drawn as the tensor it is
-        if isinstance(root, Tensor) and root._gfe is not None:
-            names.by_edge.setdefault((id(root._gfe[0]), root._gfe[1]), root)
-    found = Discovery(names, live_nodes(edges))
+        if src.is_tensor(root):
+            edge = src.grad_edge(root)
+            if edge is not None:
+                names.by_edge.setdefault((id(edge[0]), edge[1]), root)
+    found = Discovery(src, names, live_nodes(src, edges))
     for root in roots:
         found.root(root)
     found.run()

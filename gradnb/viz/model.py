@@ -14,7 +14,6 @@ nothing it shows.
 
 import weakref
 
-from ..tensor import Tensor
 from . import schema
 from ._values import summary_printoptions
 from .collapse import plan_collapse
@@ -24,7 +23,9 @@ from .layout import layered_layout
 from .naming import Namespace
 from .pruning import summarise
 from .signature import Signature
+from .source import source_for
 from .style import legend_for
+from .text import summary_line
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
 
@@ -45,14 +46,6 @@ def _strong_root(weak):
     return obj if nr is None else (obj, nr)
 
 
-def _check_root(root):
-    if isinstance(root, Tensor) or getattr(root, "next_functions", None) is not None:
-        return
-    if isinstance(root, tuple) and len(root) == 2:
-        return
-    raise TypeError(f"graph roots must be tensors, not {type(root).__name__}")
-
-
 class _Drawn:
     """The visible nodes of a graph: which one stands for each discovered item."""
 
@@ -68,7 +61,7 @@ class _Drawn:
                 grouped[i] = g
         self._grouped = grouped
 
-    def describe(self, names):
+    def describe(self, src, names):
         """Records for every visible node: items in discovery order, a collapsed node
         where its group's first member would be."""
         items, found = self.found.items, self.found
@@ -78,19 +71,20 @@ class _Drawn:
             if g is not None:
                 if g not in group_node:
                     group_node[g] = len(self.records)
-                    self.records.append(describe_collapsed(f"c{g}", self.groups[g], items))
+                    self.records.append(describe_collapsed(src, f"c{g}", self.groups[g],
+                                                           items))
                 self.owner[i] = group_node[g]
                 continue
             self.owner[i] = len(self.records)
-            self.records.append(describe_item(item, names.by_tensor.get(id(item.obj)),
-                                              self._leaf(item, names, found)))
+            self.records.append(describe_item(src, item, names.by_tensor.get(id(item.obj)),
+                                              self._leaf(src, item, names, found)))
 
     @staticmethod
-    def _leaf(item, names, found):
+    def _leaf(src, item, names, found):
         """``(label, id)`` of the leaf an AccumulateGrad item writes to."""
         if item.kind != schema.ACCUMULATE:
             return None
-        leaf = item.obj.variable
+        leaf = src.variable(item.obj)
         index = found.tensor_index(leaf)
         gid = found.items[index].gid if index is not None else None
         return names.by_tensor.get(id(leaf)) or gid or "leaf", gid
@@ -139,15 +133,16 @@ class GraphModel:
         not build it again).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
-        for root in roots:
-            _check_root(root)
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, lookup=False):
+        self.source = source_for(roots)
         self._roots = [_weak_root(r) for r in roots]
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
         self.max_nodes = max_nodes
         self.alive = True
         self.builds = 0
-        self._build(list(roots), self._namespace.names())
+        self._keep_lookup = lookup
+        self._lookup = None
+        self._build(list(roots), self._namespace.names(self.source))
 
     # -- building -----------------------------------------------------------------------
     def refresh(self):
@@ -163,7 +158,7 @@ class GraphModel:
         roots = self._live_roots()
         if roots is None:
             return self
-        names = self._namespace.names()
+        names = self._namespace.names(self.source)
         if not self._signature.matches(names, self.max_nodes):
             self._build(roots, names)
         return self
@@ -172,8 +167,8 @@ class GraphModel:
         """True when :meth:`refresh` would rebuild: something the picture depends on
         changed (False once a root is gone: the last picture stays)."""
         roots = self._live_roots()
-        return roots is not None and not self._signature.matches(self._namespace.names(),
-                                                                 self.max_nodes)
+        return roots is not None and not self._signature.matches(
+            self._namespace.names(self.source), self.max_nodes)
 
     def _live_roots(self):
         """The roots, or None (and ``alive`` False) once one was garbage-collected."""
@@ -185,22 +180,26 @@ class GraphModel:
 
     def _build(self, roots, names):
         self.builds += 1
-        found = discover(roots, names)
+        src = self.source
+        found = discover(src, roots, names)
         groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
                                self.max_nodes)
         drawn = _Drawn(found, groups)
         with summary_printoptions():
-            drawn.describe(names)
+            drawn.describe(src, names)
         edges = drawn.edges()
         nodes = drawn.records
         self._place(nodes, edges)
+        summary = summarise(src, found.items)
         self._json = {
             "schema": schema.SCHEMA_VERSION,
             "roots": list(dict.fromkeys(nodes[drawn.owner[i]]["id"] for i in found.roots)),
             "nodes": nodes, "edges": [e[0] for e in edges],
-            "summary": summarise(found.items), "legend": legend_for(nodes),
+            "summary": summary, "summary_text": summary_line(summary),
+            "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
-        self._lookup = _ObjectLookup(found, drawn, edges)
+        if self._keep_lookup:
+            self._lookup = _ObjectLookup(found, drawn, edges)
         self._signature = Signature(found, names, self.max_nodes)
         self._svg = self._text = None
 
@@ -214,6 +213,17 @@ class GraphModel:
         self._size = (placed.width, placed.height)
 
     # -- reading ------------------------------------------------------------------------
+    def objects(self):
+        """The :class:`_ObjectLookup` from autograd objects to drawn ids (a model built
+        with ``lookup=True``, until :meth:`release_objects`)."""
+        return self._lookup
+
+    def release_objects(self):
+        """Drop the object lookup (where a library's nodes cannot be weakly referenced it
+        holds them, so a finished trace lets them go)."""
+        self._keep_lookup = False
+        self._lookup = None
+
     def to_json(self):
         """The graph as :class:`gradnb.viz.schema.Graph` (JSON-ready; do not mutate)."""
         return self._json
@@ -278,11 +288,13 @@ class GraphModel:
 class _ObjectLookup:
     """From autograd objects to the ids drawn for them, for the backward trace.
 
-    Holds weak references and checks identity on every lookup, so a recycled
-    ``id()`` can never be mistaken for a node of this graph.
+    Holds the source's references (weak where the library allows) and checks identity
+    on every lookup, so a recycled ``id()`` can never be mistaken for a node of this
+    graph.
     """
 
     def __init__(self, found, drawn, edges):
+        src = found.src
         records = drawn.records
         self._gid = {}          # id(obj) -> (weakref, visible id)
         self._output = {}       # (id(node), nr) -> visible id of the tensor it produced
@@ -290,9 +302,10 @@ class _ObjectLookup:
             gid = records[owner]["id"]
             if item.kind == schema.PRUNED_OP:
                 continue
-            self._gid[id(item.obj)] = (weakref.ref(item.obj), gid)
-            if item.kind == schema.TENSOR and item.obj._gfe is not None:
-                node, nr = item.obj._gfe
+            self._gid[id(item.obj)] = (src.weak(item.obj), gid)
+            edge = src.grad_edge(item.obj) if item.kind == schema.TENSOR else None
+            if edge is not None:
+                node, nr = edge
                 self._output[(id(node), nr)] = gid
         self._input_edge = {}   # (consumer id, input) -> (edge id or None, source id)
         items = found.items

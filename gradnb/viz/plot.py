@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from .source import is_any_tensor, source_of
+
 __all__ = ["plot_gradients"]
 
 _PANEL_SIZE = (3.6, 2.8)      # inches per panel
@@ -22,7 +24,7 @@ def _named_tensors(args, names):
     for k, arg in enumerate(args):
         if callable(getattr(arg, "named_parameters", None)):
             pairs += list(arg.named_parameters())
-        elif hasattr(arg, "_data"):
+        elif is_any_tensor(arg):
             pairs.append((f"tensor {k}", arg))
         else:
             raise TypeError(f"plot_gradients() takes tensors or modules, not "
@@ -36,8 +38,9 @@ def _named_tensors(args, names):
 
 
 def _grad_array(tensor):
-    grad = tensor._grad     # not .grad: that warns for non-leaf tensors
-    return None if grad is None else np.asarray(grad._data, dtype=float)
+    src = source_of(tensor)
+    grad = src.grad(tensor)     # not .grad: that warns for non-leaf tensors
+    return None if grad is None else src.array(grad)
 
 
 def _draw(ax, name, grad):

@@ -20,11 +20,7 @@ Accounting (all over the full graph, before large graphs are collapsed):
   the live tensors, or from the shape and dtype a node recorded for its output.
 """
 
-from ..autograd.node import AccumulateGrad
-from ..autograd.provenance import constant_inputs, pruned_rule
-from ..tensor import Tensor
 from . import schema
-from ._values import nbytes_of
 
 __all__ = ["SHORT_REASONS", "short_reason", "saved_count", "summarise"]
 
@@ -45,72 +41,17 @@ def short_reason(code):
     return SHORT_REASONS.get(code, code)
 
 
-def _saved_flags(node):
-    """``(name, kept, skipped_for_constant)`` per value ``node``'s rule may save: kept if
-    some input using it receives a gradient (as the node's saver decides), skipped
-    because of pruning if every input using it is a constant tensor."""
-    rule = getattr(node, "_rule", None)
-    if rule is None or not rule.saves:
-        return []
-    edges = node.next_functions
-    constants = None
-    flags = []
-    for name, users in zip(rule.saved_names, rule.users):
-        kept = any(edges[u][0] is not None for u in users)
-        skipped = False
-        if not kept:
-            if constants is None:
-                constants = constant_inputs(node)
-            skipped = all(u in constants for u in users)
-        flags.append((name, kept, skipped))
-    return flags
-
-
-def saved_count(node):
+def saved_count(src, node):
     """How many values ``node`` saved for backward (still true once they are freed)."""
-    return sum(1 for _, kept, _ in _saved_flags(node) if kept)
+    return sum(1 for _, kept, _ in src.saved_flags(node) if kept)
 
 
-def _output_bytes(node, nr):
-    shape = node._shape[nr] if node._multi else node._shape
-    return nbytes_of(shape, node._dtype)
+def _node_saved_bytes_skipped(src, node):
+    return sum(src.value_bytes(node, name) for name, _, skipped in src.saved_flags(node)
+               if skipped)
 
 
-def _value_bytes(node, name):
-    """Bytes of the value ``name`` (an input or ``result``) of ``node``."""
-    rule = node._rule
-    if name == "result":
-        return 0 if node._multi else _output_bytes(node, 0)
-    i = rule.inputs.index(name)
-    nxt, nr = node.next_functions[i]
-    if nxt is not None:
-        return _output_bytes(nxt, nr)
-    tensor = constant_inputs(node).get(i)
-    return tensor._data.nbytes if tensor is not None else 0
-
-
-def _node_saved_bytes_skipped(node):
-    return sum(_value_bytes(node, name) for name, _, skipped in _saved_flags(node) if skipped)
-
-
-def _pruned_op_saved_bytes(item):
-    """Bytes the would-be node of a pruned op would have saved."""
-    rule = pruned_rule(item.obj)
-    if rule is None or not rule.saves or rule.inputs is None:
-        return 0
-    total = 0
-    for name in rule.saved_names:
-        if name == "result":
-            total += item.obj._data.nbytes
-            continue
-        i = rule.inputs.index(name)
-        value = item.prov.inputs[i] if i < len(item.prov.inputs) else None
-        if isinstance(value, Tensor):
-            total += value._data.nbytes
-    return total
-
-
-def summarise(items):
+def summarise(src, items):
     """The :class:`gradnb.viz.schema.Summary` of a graph's items (see module docs)."""
     counts = dict(tensors=0, functions=0, pruned_nodes=0, gradients_computed=0,
                   gradients_skipped=0, bytes_grad_not_allocated=0,
@@ -125,11 +66,11 @@ def summarise(items):
                 counts["gradients_computed"] += 1
             else:
                 counts["gradients_skipped"] += 1
-                counts["bytes_grad_not_allocated"] += item.obj._data.nbytes
+                counts["bytes_grad_not_allocated"] += src.nbytes(item.obj)
         elif kind == schema.PRUNED_OP:
-            counts["bytes_saved_not_allocated"] += _pruned_op_saved_bytes(item)
+            counts["bytes_saved_not_allocated"] += src.pruned_saved_bytes(item.obj, item.prov)
         else:
             counts["functions"] += 1
-            if type(item.obj) is not AccumulateGrad:
-                counts["bytes_saved_not_allocated"] += _node_saved_bytes_skipped(item.obj)
+            if not src.is_accumulate(item.obj):
+                counts["bytes_saved_not_allocated"] += _node_saved_bytes_skipped(src, item.obj)
     return counts

@@ -110,6 +110,8 @@ class Graph(TypedDict):
     nodes: List[Node]
     edges: List[Edge]
     summary: Summary
+    summary_text: str           # (optional) the summary as the views print it, built once
+                                # in Python: counts, then what pruning saved
     legend: List[dict]          # [{"key": "pruned", "text": "...", "style": "dashed grey"}]
                                 # keys: node kinds present, "pruned", and "reason:<code>"
                                 # for each pruning reason present (text says why)

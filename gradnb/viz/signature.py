@@ -3,8 +3,10 @@ live view can tell, after every cell, whether its picture could have changed wit
 rebuilding it (walking the graph, writing every box's text and laying it out cost
 tens of milliseconds for 1,000 nodes; reading the signature, about one).
 
-A :class:`Signature` remembers, by weak reference, the tensors and nodes a build found,
-and reads from them what the picture depends on:
+A :class:`Signature` remembers, by weak reference, the tensors and nodes a build found
+(nodes of a library that cannot reference them weakly, by the tensor or node they were
+found from), and reads from them, through the build's source, what the picture depends
+on:
 
 * for each tensor: its version counter (bumped by every in-place change, which is also
   how a tensor gets a new ``grad_fn`` or provenance), ``requires_grad``, ``grad_fn``,
@@ -23,51 +25,12 @@ tensor, the corners of a large one), because ``w.data -= lr * w.grad`` changes v
 without bumping the version counter.
 """
 
-import weakref
-
 from .._format import get_printoptions
-from ..autograd.provenance import grad_history
 from . import schema
-from ._values import SUMMARY_THRESHOLD
-from .describe import hook_count
 
 __all__ = ["Signature"]
 
 _TRACKED = (schema.TENSOR, schema.FUNCTION, schema.ACCUMULATE)
-
-
-def _shown_values(array, edge):
-    """The bytes of the elements a summarised repr of ``array`` shows: all of them for
-    a small array, else the first and last ``edge`` along every long axis."""
-    if array.size > SUMMARY_THRESHOLD:
-        for axis, size in enumerate(array.shape):
-            if size > 2 * edge:
-                keep = list(range(edge)) + list(range(size - edge, size))
-                array = array.take(keep, axis=axis)
-    return array.tobytes()
-
-
-def _value_state(tensor, edge):
-    """What the repr of ``tensor`` depends on (a gradient's too: with
-    ``create_graph=True`` it has a ``grad_fn``)."""
-    data, gfe = tensor._data, tensor._gfe
-    return (data.shape, data.dtype.str, _shown_values(data, edge), tensor._rg,
-            None if gfe is None else type(gfe[0]).__name__)
-
-
-def _tensor_state(tensor, edge):
-    """What a tensor's box and hover text depend on."""
-    grad = tensor._grad
-    gfe = tensor._gfe
-    return (tensor._vc[0], _value_state(tensor, edge),
-            None if gfe is None else (id(gfe[0]), gfe[1]),
-            None if grad is None else (_value_state(grad, edge), grad_history(tensor)),
-            tensor.retains_grad, hook_count(tensor))
-
-
-def _node_state(node):
-    """What a ``grad_fn`` box depends on: backward may have freed its saved values."""
-    return getattr(node, "_saved", None) is None
 
 
 class Signature:
@@ -84,10 +47,29 @@ class Signature:
     """
 
     def __init__(self, found, names, max_nodes):
-        objects = [(item.kind, item.obj) for item in found.items if item.kind in _TRACKED]
-        self._refs = [(kind, weakref.ref(obj)) for kind, obj in objects]
-        self._ids = {id(obj) for _, obj in objects}
-        self._value = self._read([obj for _, obj in objects], names, max_nodes)
+        src = self._src = found.src
+        tracked = [(i, item) for i, item in enumerate(found.items) if item.kind in _TRACKED]
+        self._kinds = [item.kind for _, item in tracked]
+        position = {i: k for k, (i, _) in enumerate(tracked)}
+        # how to reach each object again: a weak reference, or (where the library's nodes
+        # cannot be weakly referenced) the position of the object it was found from
+        self._refs = [src.weak(item.obj) if item.via is None or src.nodes_weak
+                      else (position[item.via[0]], item.via[1]) for _, item in tracked]
+        objects = [item.obj for _, item in tracked]
+        self._ids = {id(obj) for obj in objects}
+        self._value = self._read(objects, names, max_nodes)
+
+    def _objects(self):
+        """The found objects as they are now (None for the ones that are gone)."""
+        src, objects = self._src, []
+        for ref in self._refs:
+            if type(ref) is tuple:
+                parent = objects[ref[0]]
+                obj = None if parent is None else _reach(src, parent, ref[1])
+            else:
+                obj = ref()
+            objects.append(obj)
+        return objects
 
     def matches(self, names, max_nodes):
         """True when a build now, with ``names``, would draw the same picture.
@@ -97,22 +79,38 @@ class Signature:
         names : gradnb.viz.naming.Names
         max_nodes : int or None
         """
-        objects = [ref() for _, ref in self._refs]
+        objects = self._objects()
         if any(obj is None for obj in objects):
             return False                     # something drawn is gone: the walk changes
         return self._read(objects, names, max_nodes) == self._value
 
     def _read(self, objects, names, max_nodes):
+        src = self._src
         options = get_printoptions()
         edge = options["edgeitems"]
-        states = [_tensor_state(obj, edge) if kind == schema.TENSOR else
-                  _node_state(obj) if kind == schema.FUNCTION else None
-                  for (kind, _), obj in zip(self._refs, objects)]
+        tensor_state, node_state, tensor, function = (src.tensor_state, src.node_state,
+                                                      schema.TENSOR, schema.FUNCTION)
+        states = [tensor_state(obj, edge) if kind == tensor else
+                  node_state(obj) if kind == function else None
+                  for kind, obj in zip(self._kinds, objects)]
         return (max_nodes, sorted(options.items()), states, self._names(names))
 
     def _names(self, names):
         """``(name, id)`` of the bindings that name a tensor of the graph or an output
         of one of its nodes, in the namespace's order (the first binding wins)."""
-        ids = self._ids
+        ids, grad_edge = self._ids, self._src.grad_edge
         return [(names.by_tensor[id(t)], id(t)) for t in names.keep
-                if id(t) in ids or (t._gfe is not None and id(t._gfe[0]) in ids)]
+                if id(t) in ids or id((grad_edge(t) or _NO_EDGE)[0]) in ids]
+
+
+_NO_EDGE = (None, 0)
+
+
+def _reach(src, parent, index):
+    """The node found from ``parent`` (a tensor's grad_fn for index -1, else input
+    ``index`` of a node), or None."""
+    if index < 0:
+        edge = src.grad_edge(parent) if src.is_tensor(parent) else None
+        return None if edge is None else edge[0]
+    nexts = src.next_functions(parent)
+    return nexts[index][0] if index < len(nexts) else None

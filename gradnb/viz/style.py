@@ -11,7 +11,7 @@ from . import schema
 from .pruning import short_reason
 
 __all__ = ["OKABE_ITO", "KIND_STYLE", "PRUNED_STYLE", "ACTIVE_STROKE", "EDGE_STROKE",
-           "DASH", "legend_for"]
+           "FLOW_STROKE", "DASH", "legend_for", "css_palette"]
 
 OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
@@ -27,6 +27,7 @@ KIND_STYLE = {
 }
 PRUNED_STYLE = (OKABE_ITO["grey"], "#F2F2F2")   # stroke, fill of every pruned node
 ACTIVE_STROKE = OKABE_ITO["vermillion"]
+FLOW_STROKE = OKABE_ITO["sky_blue"]   # an edge a gradient is flowing along (animation)
 EDGE_STROKE = "#555555"
 DASH = "5 4"
 
@@ -53,3 +54,19 @@ def legend_for(nodes):
         entries.append({"key": f"reason:{code}", "style": "dashed grey",
                         "text": full if short == full else f"{short}: {full}"})
     return entries
+
+
+def css_palette():
+    """The colours above as CSS custom properties of ``.gradnb-widget``, so the widgets'
+    style sheet (``widgets/static/gradnb.css``) and the static SVG use one palette."""
+    names = {schema.TENSOR: "tensor", schema.FUNCTION: "function",
+             schema.ACCUMULATE: "accumulate", schema.COLLAPSED: "collapsed"}
+    props = []
+    for kind, name in names.items():
+        stroke, fill, _ = KIND_STYLE[kind]
+        props += [f"--gradnb-{name}: {stroke};", f"--gradnb-{name}-fill: {fill};"]
+    props += [f"--gradnb-pruned: {PRUNED_STYLE[0]};", f"--gradnb-pruned-fill: {PRUNED_STYLE[1]};",
+              f"--gradnb-active: {ACTIVE_STROKE};", f"--gradnb-flow: {FLOW_STROKE};",
+              f"--gradnb-edge: {EDGE_STROKE};"]
+    body = "\n".join(f"  {p}" for p in props)
+    return f"/* palette: gradnb.viz.style */\n.gradnb-widget {{\n{body}\n}}\n"

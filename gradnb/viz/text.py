@@ -78,6 +78,13 @@ def summary_lines(summary):
             "activations"]
 
 
+def summary_line(summary):
+    """The one line a view prints under its picture: node counts, then the pruning
+    summary (shipped in the JSON as ``summary_text``: the browser only places it)."""
+    return " \u00b7 ".join([f"{summary['tensors']} tensors, {summary['functions']} functions"]
+                          + summary_lines(summary))
+
+
 def summary_text(summary):
     """The pruning summary on one line."""
     return "; ".join(summary_lines(summary))

@@ -1,7 +1,9 @@
 """Recording backward passes step by step: :class:`BackwardTrace`, :func:`record_backward`
 and the :func:`trace` context manager.
 
-A trace listens to the engine's events (:func:`gradnb.autograd.add_observer`). On each
+A trace listens to the events of every loaded library's backward passes
+(``Source.observe``, see :mod:`gradnb.viz.source`: gradnb's engine, and real PyTorch's
+when the user imported it). On each
 pass's ``begin`` it builds the graph of the roots as they are at that moment, before
 anything runs or is freed, and from then on turns every event into a step
 (:class:`gradnb.viz.schema.Step`) that names graph ids: the node that runs and the
@@ -13,14 +15,10 @@ summarised into text at once; a trace holds no tensor.
 
 import warnings
 
-import numpy as np
-
-from ..autograd.engine import add_observer
-from ..autograd.node import AccumulateGrad
-from ..ops.rules import rule_text
 from . import schema
-from ._values import array_text, one_line, summary_printoptions
+from ._values import one_line, summary_printoptions
 from .model import DEFAULT_MAX_NODES, GraphModel
+from .source import source_for, sources_loaded
 from .svg import render_graph, stack_svgs
 from .text import trace_text
 
@@ -105,10 +103,12 @@ class TracePass:
 
 
 class _Recorder:
-    """The engine observer: turns events into steps of the current pass."""
+    """The observer of one library's backward passes: turns events into steps of the
+    current pass."""
 
-    def __init__(self, owner, roots_hint):
+    def __init__(self, owner, roots_hint, src):
         self._owner = owner
+        self._src = src
         self._roots_hint = roots_hint
         self._stack = []         # passes in progress (a hook may run a nested backward)
 
@@ -122,14 +122,17 @@ class _Recorder:
 
     # -- events -------------------------------------------------------------------------
     def _on_begin(self, data):
-        roots = self._roots_hint or list(data.get("tensors") or
-                                         [tuple(edge) for edge in data["roots"]])
+        hint = self._roots_hint
         self._roots_hint = None          # only the first pass comes from the caller
-        graph = GraphModel(roots, self._owner._namespace, self._owner.max_nodes)
+        if hint and source_for(hint) is not self._src:
+            hint = None
+        roots = hint or list(data.get("tensors") or
+                             [tuple(edge) for edge in data["roots"]])
+        graph = GraphModel(roots, self._owner._namespace, self._owner.max_nodes, lookup=True)
         p = TracePass(len(self._owner.passes), graph)
         self._owner.passes.append(p)
         self._stack.append(p)
-        grads = [array_text(g) for g in data["grads"]]
+        grads = [self._src.grad_text(g) for g in data["grads"]]
         names = ", ".join(p.label(r) for r in graph.to_json()["roots"])
         p.add(schema.STEP_BEGIN, f"backward from {names} with gradient "
               + "; ".join(one_line(g, _LINE_CHARS) for g in grads),
@@ -137,92 +140,98 @@ class _Recorder:
               grad=grads[0] if len(grads) == 1 else "; ".join(grads))
 
     def _on_node(self, data):
-        p, node = self._stack[-1], data["node"]
-        gid = p.graph._lookup.gid(node)
-        name = type(node).__name__
-        rule = getattr(node, "_rule", None)
-        rule_line = f"{name}: " + "; ".join(rule_text(rule)) if rule is not None else name
+        p, node, src = self._stack[-1], data["node"], self._src
+        gid = p.graph.objects().gid(node)
+        name = src.node_name(node)
+        rules = src.rule_lines(node)
+        rule_line = f"{name}: " + "; ".join(rules) if rules else name
         grad = data["grad"]
         grad_text = None if grad is None else (
-            "; ".join(array_text(g) for g in grad if g is not None)
-            if isinstance(grad, list) else array_text(grad))
+            "; ".join(src.grad_text(g) for g in grad if g is not None)
+            if isinstance(grad, list) else src.grad_text(grad))
         p.add(schema.STEP_NODE, f"{name} runs with grad {one_line(str(grad_text), _LINE_CHARS)}",
               node=gid, rule=rule_line, grad=grad_text)
 
     def _on_edge(self, data):
         p, node, nxt, nr = self._stack[-1], data["node"], data["next"], data["output_nr"]
-        inputs = [i for i, (n, k) in enumerate(node.next_functions) if n is nxt and k == nr]
+        src, lookup = self._src, p.graph.objects()
+        inputs = [i for i, (n, k) in enumerate(src.next_functions(node))
+                  if n is nxt and k == nr]
         key = (id(node), id(nxt), nr)
         use = p._edge_uses.get(key, 0)
         p._edge_uses[key] = use + 1
         index = inputs[min(use, len(inputs) - 1)] if inputs else 0
-        edge, target = p.graph._lookup.input_edge(node, index)
-        grad = array_text(data["grad"])
-        p.add(schema.STEP_EDGE, f"{type(node).__name__} sends "
+        edge, target = lookup.input_edge(node, index)
+        grad = src.grad_text(data["grad"])
+        p.add(schema.STEP_EDGE, f"{src.node_name(node)} sends "
               f"{one_line(grad, _LINE_CHARS)} back to {p.label(target)} (its input {index})",
-              node=p.graph._lookup.gid(node), edge=edge, target=target, grad=grad)
+              node=lookup.gid(node), edge=edge, target=target, grad=grad)
 
     def _on_fanout(self, data):
-        p = self._stack[-1]
+        p, text = self._stack[-1], self._src.grad_text
         before, grad = data["before"], data["grad"]
-        after = array_text(before + grad)
-        target = p.graph._lookup.output(data["node"])
+        after = text(self._src.add(before, grad))
+        target = p.graph.objects().output(data["node"])
         p.add(schema.STEP_FANOUT, f"gradients add up at {p.label(target)}: "
-              f"{one_line(array_text(before), 30)} + {one_line(array_text(grad), 30)}"
+              f"{one_line(text(before), 30)} + {one_line(text(grad), 30)}"
               f" = {one_line(after, 30)}",
-              node=target, target=target, before=array_text(before), grad=array_text(grad),
+              node=target, target=target, before=text(before), grad=text(grad),
               after=after)
 
     def _on_accumulate(self, data):
-        p, node, tensor = self._stack[-1], data["node"], data["tensor"]
-        grad, before = data["grad"], data["before"]
-        dtype = tensor._data.dtype
-        after = grad.astype(dtype) if before is None else np.add(before, grad).astype(dtype)
-        leaf = p.graph._lookup.gid(tensor)
-        before_text = None if before is None else array_text(before)
+        p, node, tensor, src = self._stack[-1], data["node"], data["tensor"], self._src
+        grad, before, text = data["grad"], data["before"], src.grad_text
+        after = data.get("after")       # reported by the library where it can
+        if after is None:
+            after = src.accumulated(tensor, before, grad)
+        lookup = p.graph.objects()
+        leaf = lookup.gid(tensor)
+        before_text = None if before is None else text(before)
         p.add(schema.STEP_ACCUMULATE, f"{p.label(leaf)}.grad: "
-              f"{one_line(str(before_text), 30)} + {one_line(array_text(grad), 30)}"
-              f" = {one_line(array_text(after), 30)}",
-              node=p.graph._lookup.gid(node), target=leaf, grad=array_text(grad),
-              before=before_text, after=array_text(after))
+              f"{one_line(str(before_text), 30)} + {one_line(text(grad), 30)}"
+              f" = {one_line(text(after), 30)}",
+              node=lookup.gid(node), target=leaf, grad=text(grad),
+              before=before_text, after=text(after))
 
     def _on_retain(self, data):
         """``retain_grad()``: the gradient is copied (or added) into a non-leaf's .grad,
         shown as an accumulation into that tensor."""
         p, tensor, grad, before = self._stack[-1], data["tensor"], data["grad"], data["before"]
-        target = p.graph._lookup.gid(tensor)
+        lookup, text = p.graph.objects(), self._src.grad_text
+        target = lookup.gid(tensor)
         if target is None:
             return
-        after = grad if before is None else before + grad
-        before_text = None if before is None else array_text(before)
+        after = grad if before is None else self._src.add(before, grad)
+        before_text = None if before is None else text(before)
         p.add(schema.STEP_ACCUMULATE, f"{p.label(target)}.grad (retain_grad): "
-              f"{one_line(str(before_text), 30)} + {one_line(array_text(grad), 30)}"
-              f" = {one_line(array_text(after), 30)}",
-              node=p.graph._lookup.gid(data["node"]), target=target, grad=array_text(grad),
-              before=before_text, after=array_text(after))
+              f"{one_line(str(before_text), 30)} + {one_line(text(grad), 30)}"
+              f" = {one_line(text(after), 30)}",
+              node=lookup.gid(data["node"]), target=target, grad=text(grad),
+              before=before_text, after=text(after))
 
     def _on_hook(self, data):
-        p, node = self._stack[-1], data["node"]
-        lookup = p.graph._lookup
-        on = lookup.gid(node.variable) if type(node) is AccumulateGrad else lookup.output(node)
-        before = array_text(data["grad"])
-        after = before if data["result"] is None else array_text(data["result"])
+        p, node, src = self._stack[-1], data["node"], self._src
+        lookup = p.graph.objects()
+        on = lookup.gid(src.variable(node)) if src.is_accumulate(node) else \
+            lookup.output(node)
+        before = src.grad_text(data["grad"])
+        after = before if data["result"] is None else src.grad_text(data["result"])
         p.add(schema.STEP_HOOK, f"hook {_callable_name(data['hook'])} on {p.label(on)}: "
               f"{one_line(before, 30)} -> {one_line(after, 30)}",
               node=on, grad=before, before=before, after=after)
 
     def _on_capture(self, data):
-        p = self._stack[-1]
-        node = data["node"]
-        lookup = p.graph._lookup
-        gid = lookup.gid(node.variable) if type(node) is AccumulateGrad else \
+        p, node, src = self._stack[-1], data["node"], self._src
+        lookup = p.graph.objects()
+        gid = lookup.gid(src.variable(node)) if src.is_accumulate(node) else \
             lookup.output(node, data["output_nr"])
-        grad = None if data["grad"] is None else array_text(data["grad"])
+        grad = None if data["grad"] is None else src.grad_text(data["grad"])
         p.add(schema.STEP_CAPTURE, f"autograd.grad captures {one_line(str(grad), _LINE_CHARS)}"
               f" at {p.label(gid)}", node=gid, grad=grad)
 
     def _on_end(self, data):
         p = self._stack.pop()
+        p.graph.release_objects()
         error = data["error"]
         if error is not None:
             p.error = _error_text(error)
@@ -247,18 +256,19 @@ class BackwardTrace:
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
         self.max_nodes = max_nodes
         self.passes, self.error = [], None
-        self._handle = None
+        self._handles = None
 
     # -- recording ----------------------------------------------------------------------
     def __enter__(self):
         return self._start(None)
 
     def _start(self, roots_hint):
-        """Attach the observer; ``roots_hint`` (tensors) names the first pass's roots.
-        Only the observer holds them, and only until that pass begins."""
-        if self._handle is not None:
+        """Attach an observer to every loaded library; ``roots_hint`` (tensors) names the
+        first pass's roots. Only the observers hold them, and only until a pass begins."""
+        if self._handles is not None:
             raise RuntimeError("this trace is already recording")
-        self._handle = add_observer(_Recorder(self, roots_hint))
+        self._handles = [src.observe(_Recorder(self, roots_hint, src))
+                         for src in sources_loaded()]
         return self
 
     def __exit__(self, *exc_info):
@@ -266,8 +276,9 @@ class BackwardTrace:
         return False
 
     def _stop(self):
-        self._handle.remove()
-        self._handle = None
+        for handle in self._handles:
+            handle.remove()
+        self._handles = None
 
     def _failed_before_begin(self, roots, exc):
         """backward raised before the engine started (e.g. the root does not require
@@ -346,7 +357,7 @@ def record_backward(root, gradient=None, retain_graph=False, namespace=None,
     recorder = BackwardTrace(namespace, max_nodes)
     recorder._start([root])
     try:
-        root.backward(gradient, retain_graph=retain_graph)
+        source_for([root]).run_backward(root, gradient, retain_graph)
     except Exception as exc:
         if not recorder.passes:
             recorder._failed_before_begin([root], exc)

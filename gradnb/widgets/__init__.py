@@ -15,6 +15,7 @@ from .graph_view import GraphView, GraphWidget
 from .inspector import Inspector, InspectorWidget
 from .live import LIVE, cell_origin, hook_shell
 from .recorder import TraceRecorder
+from ..viz.model import DEFAULT_MAX_NODES
 
 __all__ = ["graph", "watch", "animate_backward", "trace", "GraphView", "GraphWidget",
            "Inspector", "InspectorWidget", "Replay", "AnimationWidget", "TraceRecorder"]
@@ -44,7 +45,7 @@ def _keep_live(widget):
     return widget
 
 
-def graph(*tensors, namespace=None, max_nodes=300, live=True):
+def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -95,7 +96,7 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
-                     raise_error=False, max_nodes=300):
+                     raise_error=False, max_nodes=DEFAULT_MAX_NODES):
     """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
 
     Parameters
@@ -125,7 +126,7 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
     return AnimationWidget(Replay(recorded, 0))
 
 
-def trace(namespace=None, max_nodes=300):
+def trace(namespace=None, max_nodes=DEFAULT_MAX_NODES):
     """A context manager recording every backward pass inside it.
 
     Parameters

@@ -34,5 +34,7 @@ def esm(name):
 
 @lru_cache(maxsize=None)
 def css():
-    """The style sheet shared by every widget."""
-    return (STATIC / "gradnb.css").read_text(encoding="utf-8")
+    """The style sheet shared by every widget: the palette of :mod:`gradnb.viz.style`
+    (named once, for the static SVG too) followed by ``static/gradnb.css``."""
+    from ..viz.style import css_palette
+    return css_palette() + (STATIC / "gradnb.css").read_text(encoding="utf-8")

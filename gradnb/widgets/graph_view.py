@@ -11,6 +11,7 @@ import traitlets
 from . import assets
 from .base import ViewWidget
 from .live import LIVE
+from ..viz.model import DEFAULT_MAX_NODES
 
 __all__ = ["GraphView", "GraphWidget"]
 
@@ -28,7 +29,7 @@ class GraphView:
         Larger graphs are collapsed by :mod:`gradnb.viz` (None: never).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=300):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         from .. import viz
         self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
         self.data = self.model.to_json()

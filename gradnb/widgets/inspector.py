@@ -19,9 +19,8 @@ import traitlets
 
 from . import assets
 from .base import ViewWidget
-from ..autograd.provenance import grad_history
-from ..tensor import Tensor
 from ..viz import _values
+from ..viz.source import is_any_tensor, source_of
 
 __all__ = ["COLUMNS", "tensor_row", "Inspector", "InspectorWidget"]
 
@@ -38,10 +37,10 @@ COLUMNS = [
 GRAD_CHARS = 60  # the grad column shows a one-line repr cut to this length
 
 
-def _visible_grad(t):
-    # Reading .grad of a non-leaf warns (as in PyTorch) unless it retains its grad; the
+def _visible_grad(src, t):
+    # A non-leaf's .grad is None (reading it warns) unless it retains its grad; the
     # inspector must not make warnings appear in the user's cells.
-    return t.grad if t.is_leaf or t.retains_grad else None
+    return src.grad(t) if src.is_leaf(t) or src.retains_grad(t) else None
 
 
 def grad_summary(t):
@@ -50,11 +49,12 @@ def grad_summary(t):
 
     Call inside :func:`gradnb.viz._values.summary_printoptions` when formatting many.
     """
-    grad = _visible_grad(t)
+    src = source_of(t)
+    grad = _visible_grad(src, t)
     if grad is None:
         return "None"
-    text = _values.one_line(_values.tensor_text(grad), GRAD_CHARS)
-    passes, stale = grad_history(t)
+    text = _values.one_line(src.value_text(grad), GRAD_CHARS)
+    passes, stale = src.grad_history(t)
     if stale:
         return f"{text} (stale: tensor changed in place since)"
     return f"{text} (sum of {passes} passes)" if passes > 1 else text
@@ -62,14 +62,14 @@ def grad_summary(t):
 
 def tensor_row(name, t):
     """The inspector's row for tensor ``t`` shown as ``name`` (strings and booleans)."""
-    gf = t.grad_fn
+    src = source_of(t)
     return {
         "name": name,
-        "shape": _values.shape_text(t.shape),
-        "dtype": repr(t.dtype),
-        "requires_grad": str(t.requires_grad),
-        "is_leaf": str(t.is_leaf),
-        "grad_fn": "None" if gf is None else type(gf).__name__,
+        "shape": _values.shape_text(src.shape(t)),
+        "dtype": src.dtype_text(t),
+        "requires_grad": str(src.requires_grad(t)),
+        "is_leaf": str(src.is_leaf(t)),
+        "grad_fn": str(src.grad_fn_name(t)),
         "grad": grad_summary(t),
     }
 
@@ -77,10 +77,11 @@ def tensor_row(name, t):
 def _state(t):
     """``(grad, signature)``: what a row depends on, cheap to read and to compare. The
     grad itself is compared by identity, through a weak reference (see _Entry)."""
-    grad = _visible_grad(t)
-    gf = t.grad_fn
-    return grad, (t._version, t.requires_grad, None if gf is None else type(gf).__name__,
-                  t.shape, t.dtype, None if grad is None else grad._version, grad_history(t))
+    src = source_of(t)
+    grad = _visible_grad(src, t)
+    return grad, (src.version(t), src.requires_grad(t), src.grad_fn_name(t), src.shape(t),
+                  src.dtype_text(t), None if grad is None else src.version(grad),
+                  src.grad_history(t))
 
 
 class _Entry:
@@ -133,9 +134,9 @@ class Inspector:
         """``(name, tensor)`` pairs to show now, in a stable order."""
         if self.everything:
             return [(name, value) for name, value in self.namespace.items()
-                    if isinstance(value, Tensor) and not name.startswith("_")]
+                    if is_any_tensor(value) and not name.startswith("_")]
         found = [(name, resolve(self.namespace, name)) for name in self.names]
-        pairs = [(name, t) for name, t in found if isinstance(t, Tensor)]
+        pairs = [(name, t) for name, t in found if is_any_tensor(t)]
         for i, ref in enumerate(self.tensor_refs):
             t = ref()
             if t is not None:

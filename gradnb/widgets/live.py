@@ -1,10 +1,10 @@
 """Keeping views live: refresh every open view after each cell and after flag changes.
 
 A view that should follow the user's later cells (the inspector, a graph view) registers
-here. One ``post_run_cell`` callback per IPython shell refreshes them all, and one entry in
-the core's ``gradnb.tensor._flag_watchers`` forwards in-place flag changes
-(``requires_grad_()``, ``detach_()``) as they happen. Views are held weakly: a view that is
-closed or dropped simply stops being refreshed.
+here. One ``post_run_cell`` callback per IPython shell refreshes them all, and one flag
+watcher per library (``Source.watch_flags``) forwards in-place flag changes
+(``requires_grad_()``, ``detach_()``) as they happen, where the library reports them.
+Views are held weakly: a view that is closed or dropped simply stops being refreshed.
 
 Re-running a cell replaces its output, but ipywidgets keeps the old widget alive in the
 kernel. So each view remembers the cell that made it (the front end's cell id, sent with
@@ -18,8 +18,7 @@ installing them twice is detectable (same object) and never doubles the work.
 import sys
 import weakref
 
-# the core's list (``gradnb.tensor`` the name is the factory function, not the module)
-from ..tensor import _flag_watchers
+from ..viz.source import sources_loaded
 
 __all__ = ["LiveViews", "LIVE", "cell_origin", "hook_shell", "unhook_shell", "is_hooked"]
 
@@ -105,7 +104,7 @@ def _post_run_cell(result=None):
 
 
 def _flag_watcher(tensor):
-    """Entry in ``gradnb.tensor._flag_watchers``."""
+    """The callback given to ``Source.watch_flags``."""
     LIVE.flag_changed(tensor)
 
 
@@ -129,16 +128,16 @@ def hook_shell(shell):
     shell : IPython.core.interactiveshell.InteractiveShell or None
         None (outside IPython) installs only the flag watcher.
     """
-    if _flag_watcher not in _flag_watchers:
-        _flag_watchers.append(_flag_watcher)
+    for src in sources_loaded():
+        src.watch_flags(_flag_watcher)
     if shell is not None and not is_hooked(shell):
         shell.events.register("post_run_cell", _post_run_cell)
 
 
 def unhook_shell(shell):
     """Remove what :func:`hook_shell` installed (views stop refreshing)."""
-    while _flag_watcher in _flag_watchers:
-        _flag_watchers.remove(_flag_watcher)
+    for src in sources_loaded():
+        src.unwatch_flags(_flag_watcher)
     if shell is not None:
         while is_hooked(shell):
             shell.events.unregister("post_run_cell", _post_run_cell)

@@ -5,6 +5,7 @@ recorded pass, shown one after the other when the recorder is displayed.
 """
 
 from .animation import AnimationWidget, Replay
+from ..viz.model import DEFAULT_MAX_NODES
 
 __all__ = ["TraceRecorder"]
 
@@ -26,7 +27,7 @@ class TraceRecorder:
     >>> recording                               # one replay per pass  # doctest: +SKIP
     """
 
-    def __init__(self, namespace=None, max_nodes=300):
+    def __init__(self, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         self.namespace = namespace
         self.max_nodes = max_nodes
         self.trace = None     # the gradnb.viz BackwardTrace, once entered

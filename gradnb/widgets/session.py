@@ -16,18 +16,31 @@ from IPython.display import display
 from . import animate_backward, graph, trace, watch
 from .live import LIVE, hook_shell, is_hooked, unhook_shell
 from .tensor_html import tensor_html
+from ..viz.model import DEFAULT_MAX_NODES
 from ..tensor import Tensor
+from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_for,
+                          torch_recorder, when_torch_imported)
 
 __all__ = ["NotebookSession"]
 
-_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_TORCH_TENSOR = ("torch", "Tensor")
+
+
+def _drop_torch_printer(formatter, previous):
+    """Remove our torch.Tensor HTML printer (still deferred, or resolved once a torch
+    tensor was shown), restoring ``previous``."""
+    formatter.deferred_printers.pop(_TORCH_TENSOR, None)
+    for cls, printer in list(formatter.type_printers.items()):
+        if printer is tensor_html and cls is not Tensor:
+            del formatter.type_printers[cls]
+    if previous not in (None, tensor_html):
+        formatter.for_type_by_name(*_TORCH_TENSOR, previous)
+
+
+# a variable, or a dotted path into it (model.fc.weight; model.0.weight in a Sequential)
+_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 _MISSING = object()
-
-
-def _kind(value):
-    """``'an int'``, ``'a list'``: how an error message names a value's type."""
-    name = type(value).__name__
-    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+_kind = describe_value     # 'an int', 'a list': how an error message names a value
 
 
 def unquote(text):
@@ -57,6 +70,7 @@ class NotebookSession:
     def __init__(self, shell):
         self.shell = shell
         self._previous_html = _MISSING
+        self.record = True     # %gradnb record on|off: note what torch's autograd skips
 
     # -- reading what the user typed ------------------------------------------------------
 
@@ -87,10 +101,14 @@ class NotebookSession:
     def tensors(self, expr, magic, many=False):
         """The tensor(s) ``expr`` evaluates to (a tuple/list of tensors when ``many``)."""
         value = self.evaluate(expr, magic)
-        if isinstance(value, Tensor):
+        if is_any_tensor(value):
             return [value]
         if many and isinstance(value, (tuple, list)) and value and all(
-                isinstance(v, Tensor) for v in value):
+                is_any_tensor(v) for v in value):
+            try:
+                source_for(value)
+            except MixedLibraries as exc:
+                raise UsageError(f"%{magic}: {expr.strip()!r}: {exc}") from None
             return list(value)
         raise UsageError(f"%{magic}: {expr.strip()!r} is {_kind(value)}, not a tensor")
 
@@ -104,13 +122,13 @@ class NotebookSession:
             if head not in self.shell.user_ns:
                 raise UsageError(f"%grad_watch: name {head!r} is not defined")
             value = resolve(self.shell.user_ns, name)
-            if not isinstance(value, Tensor):
+            if not is_any_tensor(value):
                 raise UsageError(f"%grad_watch: {name!r} is {_kind(value)}, not a tensor")
         return names
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=300):
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES):
         """``%grad_graph EXPR [--max-nodes N]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
         display(graph(*roots, namespace=self.shell.user_ns,
@@ -123,7 +141,7 @@ class NotebookSession:
         names = self.watched_names(names)
         display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
 
-    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=300):
+    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES):
         """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]``."""
         (root,) = self.tensors(expr, "grad_backward")
         seed = None
@@ -140,6 +158,26 @@ class NotebookSession:
             self.shell.run_cell(cell, store_history=False)
         display(recording)
 
+    def _before_cell(self, info=None):
+        """``pre_run_cell`` and right after ``import torch``: once the user imported
+        torch, record what its autograd skips (unless ``%gradnb record off``)."""
+        recorder = torch_recorder()
+        if recorder is not None and self.record and not recorder.on:
+            recorder.start()
+
+    def set_recording(self, on):
+        """``%gradnb record on|off``."""
+        self.record = on
+        recorder = torch_recorder()
+        if recorder is None:
+            return "torch is not imported: gradnb records torch ops once it is" + \
+                ("" if on else " (now off)")
+        if on:
+            recorder.start()
+        else:
+            recorder.stop()
+        return f"recording what torch's autograd skips: {'on' if on else 'off'}"
+
     def status(self, magics_help):
         """``%gradnb``: version, what is active, one line of help per magic."""
         from .. import __version__
@@ -153,6 +191,9 @@ class NotebookSession:
             f"{': ' + ', '.join(kinds) if kinds else ''})",
             "magics (full help: %grad_graph? and so on):",
         ]
+        if torch_recorder() is not None:    # only where torch is imported
+            lines.insert(2, "recording what torch's autograd skips: "
+                            + ("on" if torch_recorder().on else "off"))
         width = max(len(usage) for usage, _ in magics_help)
         lines += [f"  {usage:<{width}}  {summary}" for usage, summary in magics_help]
         return "\n".join(lines)
@@ -163,7 +204,13 @@ class NotebookSession:
         """Add the tensor HTML display and the after-each-cell refresh."""
         formatter = self.shell.display_formatter.formatters["text/html"]
         self._previous_html = formatter.for_type(Tensor, tensor_html)
+        # real torch tensors too, once the user imports torch (IPython resolves the
+        # name when it first meets one: gradnb never imports torch)
+        self._previous_torch_html = formatter.deferred_printers.get(_TORCH_TENSOR)
+        formatter.for_type_by_name(*_TORCH_TENSOR, tensor_html)
         hook_shell(self.shell)
+        self.shell.events.register("pre_run_cell", self._before_cell)
+        self._torch_watch = when_torch_imported(self._before_cell)
 
     def uninstall(self):
         """Remove what :meth:`install` added, restoring any earlier HTML display."""
@@ -171,7 +218,16 @@ class NotebookSession:
         formatter.pop(Tensor, None)
         if self._previous_html not in (_MISSING, None, tensor_html):
             formatter.for_type(Tensor, self._previous_html)
+        _drop_torch_printer(formatter, getattr(self, "_previous_torch_html", None))
         unhook_shell(self.shell)
+        while self._before_cell in self.shell.events.callbacks.get("pre_run_cell", []):
+            self.shell.events.unregister("pre_run_cell", self._before_cell)
+        watch = getattr(self, "_torch_watch", None)
+        if watch is not None:
+            watch.remove()
+        recorder = torch_recorder()
+        if recorder is not None:
+            recorder.stop()
 
     def html_installed(self):
         formatter = self.shell.display_formatter.formatters["text/html"]

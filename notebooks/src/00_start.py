@@ -27,6 +27,9 @@ import gradnb as torch
 #    what skipping saves.
 # 4. [Backward, step by step](04_backward_step_by_step.ipynb): the engine's pass
 #    animated, accumulation, `zero_grad`, `retain_grad`, hooks, and a tiny network.
+# 5. [gradnb with real PyTorch](05_real_pytorch.ipynb): the same views on `import torch`
+#    code: a model with a frozen layer, PyTorch's own backward animated, a custom
+#    `autograd.Function` (needs PyTorch installed).
 #
 # Each notebook runs top to bottom in a few seconds; change any cell and run it again.
 #

@@ -454,7 +454,8 @@ function drawLegend(graph) {
   return div;
 }
 
-/** One line: gradients computed vs skipped, and the memory pruning saved. */
+/** One line: gradients computed vs skipped, and the memory pruning saved (only for
+ * graphs from before ``summary_text`` was shipped: Python builds the line now). */
 function summaryText(summary) {
   if (!summary) return "";
   return `${summary.tensors} tensors, ${summary.functions} functions · ` +
