@@ -241,6 +241,9 @@ def namespace_functions():
     funcs.update({"arc" + name[1:] + "_": _checked("arc" + name[1:] + "_", funcs[name + "_"])
                   for name in _ARC if name != "atan2"})
     funcs.update(clip_=funcs["clamp_"], negative_=funcs["neg_"])
+    # image ops (they check their own arguments, with PyTorch's messages)
+    funcs.update(conv2d=ops.conv2d, max_pool2d=ops.max_pool2d,
+                 constant_pad_nd=_checked("constant_pad_nd", ops.constant_pad_nd))
     return funcs
 
 

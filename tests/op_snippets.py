@@ -5,7 +5,7 @@ lists, variables named ``out*`` are backpropagated with fixed weights.
 
 ``SNIPPETS`` maps a unique name to its source; names start with their family
 (``op_``, ``form_``, ``promote_``, ``err_``, ``edge_``, ``graph_``, ``fresh_``,
-``loss_``) so ``pytest -k`` can
+``loss_``, ``nn_``) so ``pytest -k`` can
 pick one. ``fresh_`` snippets run in a new interpreter.
 """
 
@@ -354,6 +354,352 @@ out = F.nll_loss(torch.ones(2, 3), torch.tensor([0, 3]))
 out = F.mse_loss(torch.ones(2, 3), torch.ones(3, 2))
 ### loss_err_cross_entropy_float_target_shape
 out = F.cross_entropy(torch.ones(2, 3), torch.ones(2))
+"""
+
+
+# ---------------------------------------------------------------------------------------
+# lessons-nn: image layers (conv2d, max_pool2d, F.pad), their modules and errors, and
+# small programs using the nn/optim API of PyTorch's beginner lessons (own programs;
+# parameters are filled from data() so both libraries start from the same weights)
+# ---------------------------------------------------------------------------------------
+
+_IMAGE_OPS = {
+    "conv2d": "F.conv2d(x, w, bias)",
+    "conv2d_no_bias": "torch.conv2d(x, w, stride=2)",
+    "conv2d_args": "F.conv2d(x, w[:2, :, :2], bias[:2], (2, 1), (1, 2), (1, 2))",
+    "conv2d_groups": "F.conv2d(x[:, :2].repeat(1, 2, 1, 1), w[:, :1], bias, 1, 1, 1, 3)",
+    "conv2d_same": "F.conv2d(x, w, bias, padding='same', dilation=2)",
+    "conv2d_valid_unbatched": "F.conv2d(x[0], w, bias, padding='valid')",
+    "max_pool2d": "F.max_pool2d(x, 2)",
+    "max_pool2d_args": "F.max_pool2d(x, (3, 2), (2, 1), 1, (1, 2), ceil_mode=True)",
+    "max_pool2d_overlap": "torch.max_pool2d(x, 3, 1)",
+    "max_pool2d_indices": "F.max_pool2d(x, 2, return_indices=True)",
+    "max_pool2d_unbatched": "F.max_pool2d(x[1], 2, 1, 1)",
+    "pad": "F.pad(x, (1, 2, -1, 0), value=0.5)",
+}
+
+# multiples of 1/4: every product and sum of the forward is exact in float32, so the
+# printed values cannot differ in a last digit with the summation order
+_IMAGE_LEAVES = """x = torch.tensor(np.round(np.array(data(2, 3, 6, 5)) * 4).tolist(),
+                 dtype=torch.{dt})
+x = (x / 4).requires_grad_()
+w = torch.tensor(np.round(np.array(data(3, 3, 3, 3, seed=1)) * 4).tolist(),
+                 dtype=torch.{dt})
+w = (w / 4).requires_grad_()
+bias = torch.tensor(data(3, seed=2), dtype=torch.{dt}, requires_grad=True)
+"""
+
+
+def _image_snippets():
+    return "".join(f"### nn_{name}_{dt}\n{_IMAGE_LEAVES.format(dt=dt)}out = {expr}\n"
+                   for name, expr in _IMAGE_OPS.items() for dt in ("float32", "float64"))
+
+
+NN_LAYERS = """
+### nn_conv2d_int64
+out = F.conv2d(torch.arange(16).view(1, 1, 4, 4), torch.ones(2, 1, 2, 2, dtype=torch.long))
+### nn_max_pool2d_ties_nan
+x = torch.tensor([[[1.0, 3.0, 3.0, float('nan'), 0.5, float('nan')]]], requires_grad=True)
+out = F.max_pool2d(x, (1, 3), return_indices=True)
+### nn_max_pool2d_all_minus_inf
+x = torch.full((1, 2, 2), -float('inf'), requires_grad=True)
+out = F.max_pool2d(x, 2, 1, 1, return_indices=True)
+### nn_module_reprs
+a = repr(torch.nn.Conv2d(2, 4, 3))
+b = repr(torch.nn.Conv2d(2, 4, (3, 1), 2, 1, 2, 2, False, 'circular'))
+c = repr(torch.nn.Conv2d(2, 4, 2, padding='same'))
+d = repr(torch.nn.MaxPool2d(2))
+e = repr(torch.nn.MaxPool2d((3, 2), 1, (1, 0), 2, True, True))
+f = repr(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                             torch.nn.Flatten(), torch.nn.Linear(8, 3), torch.nn.Softmax(dim=1)))
+### nn_module_attributes
+m = torch.nn.Conv2d(4, 6, (3, 2), stride=2, groups=2)
+shapes = (m.weight.shape, m.bias.shape, m.kernel_size, m.stride, m.padding, m.dilation)
+more = (m.groups, m.transposed, m.output_padding, m.padding_mode,
+        m._reversed_padding_repeated_twice)
+keys = list(m.state_dict())
+same = torch.nn.Conv2d(1, 1, (2, 3), padding='same', dilation=(3, 1))
+same = same._reversed_padding_repeated_twice
+no_bias = torch.nn.Conv2d(1, 1, 1, bias=False).bias
+p = torch.nn.MaxPool2d(3, padding=1)
+pool = (p.kernel_size, p.stride, p.padding, p.dilation, p.return_indices, p.ceil_mode)
+### nn_module_dtype_keyword
+conv = torch.nn.Conv2d(2, 4, 3, dtype=torch.float64, device='cpu')
+bn = torch.nn.BatchNorm1d(3, dtype=torch.float64)
+dtypes = (conv.weight.dtype, conv.bias.dtype, bn.weight.dtype, bn.running_var.dtype,
+          bn.num_batches_tracked.dtype)
+bound = bool(conv.weight.abs().max() <= 1 / math.sqrt(2 * 3 * 3))
+### nn_module_unbatched_and_indices
+conv = torch.nn.Conv2d(1, 2, 3)
+with torch.no_grad():
+    conv.weight.copy_(torch.tensor(data(2, 1, 3, 3)))
+    conv.bias.copy_(torch.tensor([0.5, -0.5]))
+x = torch.tensor(data(1, 5, 5, seed=3), requires_grad=True)
+out1 = conv(x)
+out2, idx = torch.nn.MaxPool2d(2, return_indices=True)(out1)
+### nn_pad_modes
+x = torch.tensor(data(2, 3, 4), dtype=torch.float64, requires_grad=True)
+out1 = F.pad(x, (2, 1), mode='reflect')
+out2 = F.pad(x, (0, 3, -1, 2), mode='reflect')
+out3 = F.pad(x, (1, 2, 2, 0), mode='replicate')
+out4 = F.pad(x[0], (-1, 3), mode='replicate')
+out5 = F.pad(x[None, None], (1, 0, 1, 1, 0, 2), mode='replicate')
+### nn_pad_circular
+x = torch.tensor(data(2, 3, 4), dtype=torch.float64, requires_grad=True)
+out1 = F.pad(x, (1, 2), mode='circular')
+out2 = F.pad(x, (4, 0, -1, 2), mode='circular')
+out3 = F.pad(x[None], (1, 1, 0, 2, 1, 0), mode='circular')
+### nn_err_pad_circular_wraps
+out = F.pad(torch.ones(1, 3, 4), (5, 0), mode='circular')
+### nn_err_pad_circular_empty
+out = F.pad(torch.ones(1, 3, 4), (-5, 0), mode='circular')
+### nn_conv2d_padding_modes
+x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
+outs = []
+for mode in ('reflect', 'replicate', 'circular'):
+    conv = torch.nn.Conv2d(2, 3, (3, 2), padding=(1, 2), padding_mode=mode).double()
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor(data(3, 2, 3, 2, seed=4)))
+        conv.bias.fill_(0.25)
+    outs.append(conv(x))
+out1, out2, out4 = outs
+names = [type(o.grad_fn.next_functions[0][0]).__name__ for o in outs]
+same = torch.nn.Conv2d(2, 1, 2, padding='same', padding_mode='replicate', bias=False).double()
+with torch.no_grad():
+    same.weight.fill_(0.3141)
+out3 = same(x)
+### nn_err_pad_reflect_too_big
+out = F.pad(torch.ones(1, 1, 3, 4), (0, 0, 3, 0), mode='reflect')
+### nn_err_pad_mode
+out = F.pad(torch.ones(3, 4), (1, 1), mode='mirror')
+### nn_err_pad_mode_sizes
+out = F.pad(torch.ones(1, 1, 3, 4), (1, 1), mode='reflect')
+### nn_err_pad_mode_value
+out = F.pad(torch.ones(3, 4), (1, 1), mode='replicate', value=2)
+### nn_err_pad_mode_empty
+out = F.pad(torch.ones(1, 0, 2), (1, 1), mode='replicate')
+### nn_batch_norm_1d
+bn = torch.nn.BatchNorm1d(3)
+text = repr(bn)
+keys = list(bn.state_dict())
+with torch.no_grad():
+    bn.weight.copy_(torch.tensor([1.0, 2.0, -0.5]))
+    bn.bias.copy_(torch.tensor([0.0, 0.5, -1.0]))
+x = torch.tensor(data(4, 3, 2, low=5.0, high=25.0), dtype=torch.float64, requires_grad=True)
+bn = bn.double()
+out1 = bn(x)
+stats = (bn.running_mean, bn.running_var, bn.num_batches_tracked)
+bn.eval()
+out2 = bn(x[:2] * 2)
+### nn_batch_norm_2d_options
+bn = torch.nn.BatchNorm2d(2, momentum=None, affine=False)
+text = repr(bn)
+x = torch.tensor(data(2, 2, 3, 3), requires_grad=True)
+out1 = bn(x)
+out2 = bn(x * 3)
+stats = (bn.running_mean, bn.running_var, bn.num_batches_tracked)
+plain = repr(torch.nn.BatchNorm1d(5, 1e-3, 0.2, track_running_stats=False, bias=False))
+### nn_batch_norm_functional
+x = torch.tensor(data(3, 2), requires_grad=True)
+w = torch.tensor([0.5, 1.5], requires_grad=True)
+out = F.batch_norm(x, torch.zeros(2), torch.ones(2), w, None, True, 0.5)
+### nn_err_batch_norm_dims
+out = torch.nn.BatchNorm1d(2)(torch.ones(2, 2, 2, 2))
+### nn_err_batch_norm_single_value
+out = torch.nn.BatchNorm1d(2)(torch.ones(1, 2))
+### nn_err_batch_norm_features
+out = torch.nn.BatchNorm1d(2)(torch.ones(3, 4))
+### nn_err_batch_norm_eval_without_stats
+out = F.batch_norm(torch.ones(3, 2), None, None)
+### nn_save_load_state_dict
+import io
+net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 2), torch.nn.BatchNorm2d(2), torch.nn.Flatten())
+with torch.no_grad():
+    for k, p in enumerate(net.parameters()):
+        p.copy_(torch.tensor(data(*p.shape, seed=k)))
+buffer = io.BytesIO()
+torch.save(net.state_dict(), buffer)
+buffer.seek(0)
+copy = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 2), torch.nn.BatchNorm2d(2), torch.nn.Flatten())
+keys = repr(copy.load_state_dict(torch.load(buffer, weights_only=True)))
+params = list(copy.parameters())
+buffer = io.BytesIO()
+torch.save({'w': torch.tensor([1.5, 2.0], requires_grad=True), 'n': 3, 'l': [0.5, 'a']}, buffer)
+buffer.seek(0)
+loaded = torch.load(buffer)
+w, n, l = loaded['w'], loaded['n'], loaded['l']
+### nn_err_conv_input_dims
+out = F.conv2d(torch.ones(2, 3), torch.ones(1, 1, 1, 1))
+### nn_err_conv_channels
+out = torch.nn.Conv2d(1, 2, 3)(torch.ones(1, 3, 5, 5))
+### nn_err_conv_kernel_too_big
+out = F.conv2d(torch.ones(1, 1, 2, 4), torch.ones(2, 1, 3, 3), padding=(0, 1))
+### nn_err_conv_bias_shape
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), torch.ones(3))
+### nn_err_conv_bias_dtype
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), torch.ones(2).double())
+### nn_err_conv_weight_dtype
+out = F.conv2d(torch.ones(1, 1, 5, 5).double(), torch.ones(2, 1, 3, 3))
+### nn_err_conv_groups
+out = F.conv2d(torch.ones(1, 4, 5, 5), torch.ones(3, 2, 3, 3), groups=2)
+### nn_err_conv_stride
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), stride=0)
+### nn_err_conv_padding
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), padding=-1)
+### nn_err_conv_padding_string
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), padding='full')
+### nn_err_conv_same_strided
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), padding='same', stride=2)
+### nn_err_conv_param_length
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), dilation=(1, 1, 1))
+### nn_err_conv_argument_types
+out = F.conv2d(torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), None, 1.5)
+### nn_err_conv_unknown_keyword
+out = F.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1), foo=2)
+### nn_err_conv_missing_weight
+out = torch.conv2d(torch.ones(1, 1, 3, 3))
+### nn_err_conv_too_many_arguments
+out = F.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 1, 1), None, 1, 0, 1, 1, 5)
+### nn_err_conv_bool
+out = F.conv2d(torch.ones(1, 1, 2, 2, dtype=torch.bool), torch.ones(1, 1, 1, 1, dtype=torch.bool))
+### nn_err_conv_module_groups
+m = torch.nn.Conv2d(3, 6, 3, groups=2)
+### nn_err_conv_module_out_groups
+m = torch.nn.Conv2d(4, 6, 3, groups=4)
+### nn_err_conv_module_same_strided
+m = torch.nn.Conv2d(4, 6, 3, padding='same', stride=(1, 2))
+### nn_err_conv_module_groups_zero
+m = torch.nn.Conv2d(4, 6, 3, groups=0)
+### nn_err_pool_input_dims
+out = torch.nn.MaxPool2d(2)(torch.ones(4, 4))
+### nn_err_pool_pad_too_big
+out = F.max_pool2d(torch.ones(1, 1, 3, 3), 2, padding=2)
+### nn_err_pool_output_too_small
+out = F.max_pool2d(torch.ones(1, 1, 1, 1), 2)
+### nn_err_pool_kernel_tuple
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), (2, 2, 2))
+### nn_err_pool_kernel_zero
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 0, stride=1)
+### nn_err_pool_stride_zero
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 2, stride=0)
+### nn_err_pool_stride_negative
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 2, stride=-1)
+### nn_err_pool_dilation
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 2, dilation=0)
+### nn_err_pool_padding_negative
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 2, padding=-1)
+### nn_err_pool_empty_channels
+out = F.max_pool2d(torch.ones(1, 0, 4, 4), 2)
+### nn_err_pool_float_kernel
+out = F.max_pool2d(torch.ones(1, 1, 4, 4), 2.0)
+### nn_err_pool_bool
+out = F.max_pool2d(torch.ones(1, 1, 2, 2, dtype=torch.bool), 2)
+### nn_err_pad_odd_length
+out = F.pad(torch.ones(2, 3), (1,))
+### nn_err_pad_too_long
+out = F.pad(torch.ones(2, 3), (1, 1, 1, 1, 1, 1))
+### nn_lesson_convnet_step
+class Tiny(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = torch.nn.Conv2d(1, 3, 5)
+        self.pool = torch.nn.MaxPool2d(2, 2)
+        self.more = torch.nn.Conv2d(3, 2, 3, padding=1)
+        self.out = torch.nn.Linear(2 * 7 * 7, 4)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.features(x)))
+        x = F.max_pool2d(F.relu(self.more(x)), (2, 2))
+        return self.out(torch.flatten(x, 1))
+
+net = Tiny().double()
+with torch.no_grad():
+    for k, p in enumerate(net.parameters()):
+        p.copy_(torch.tensor(data(*p.shape, seed=k, low=-0.3, high=0.3)))
+text = repr(net)
+count = len(list(net.parameters()))
+first = list(net.parameters())[0].size()
+image = torch.tensor(data(1, 1, 32, 32, seed=9), dtype=torch.float64)
+scores = net(image)
+chain = [scores.grad_fn.name(), scores.grad_fn.next_functions[1][0].name()]
+loss = torch.nn.MSELoss()(scores, torch.arange(1, 5).view(1, -1))
+net.zero_grad()
+before = net.features.bias.grad
+loss.backward()
+# + 0.0: PyTorch's mm gives -0.0 where every product is -0.0 (a dead unit times a
+# negative gradient), numpy's +0.0; the printed sign is not what this snippet checks
+grads = [p.grad + 0.0 for p in net.parameters()]
+opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+for step in range(2):
+    opt.zero_grad()
+    step_loss = torch.nn.CrossEntropyLoss()(net(image), torch.tensor([2]))
+    step_loss.backward()
+    opt.step()
+params = list(net.parameters())
+### nn_lesson_polynomial_sequential
+xs = torch.linspace(-2, 2, 40)
+ys = torch.sin(xs)
+feats = xs.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))
+model = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0, 1))
+with torch.no_grad():
+    model[0].weight.copy_(torch.tensor([[0.1, -0.2, 0.05]]))
+    model[0].bias.fill_(0.3)
+text = repr(model)
+loss_fn = torch.nn.MSELoss(reduction='sum')
+for step in range(3):
+    loss = loss_fn(model(feats), ys)
+    model.zero_grad()
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= 1e-3 * p.grad
+opt = torch.optim.SGD(model.parameters(), lr=1e-3)
+for step in range(3):
+    loss = loss_fn(model(feats), ys)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+params = list(model.parameters())
+result = (model[0].bias.item(), model[0].weight[:, 2].item())
+### nn_lesson_classifier
+model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 5), torch.nn.ReLU(),
+                            torch.nn.Linear(5, 3))
+with torch.no_grad():
+    for k, p in enumerate(model.parameters()):
+        p.copy_(torch.tensor(data(*p.shape, seed=k + 20, low=-0.5, high=0.5)))
+text = repr(model)
+named = [(n, p.size()) for n, p in model.named_parameters()]
+images = torch.tensor(data(4, 3, 4, seed=30, low=0.0, high=1.0))
+logits = model(images)
+probs = torch.nn.Softmax(dim=1)(logits)
+pred = probs.argmax(1)
+out = torch.nn.CrossEntropyLoss()(logits, torch.tensor([0, 2, 1, 2]))
+model.train(False)
+mode = (model.training, model[1].training)
+with torch.no_grad():
+    correct = (model(images).argmax(1) == torch.tensor([0, 2, 1, 2])).type(torch.float).sum().item()
+### nn_lesson_module_momentum
+class Cubic(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Parameter(torch.tensor(0.5))
+        self.b = torch.nn.Parameter(torch.tensor(-0.25))
+        self.c = torch.nn.Parameter(torch.tensor(0.1))
+
+    def forward(self, x):
+        return self.a + self.b * x + self.c * x ** 3
+
+xs = torch.arange(-12, 13) / 12.0
+model = Cubic()
+crit = torch.nn.MSELoss(reduction='sum')
+opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+for step in range(4):
+    loss = crit(model(xs), torch.sin(xs))
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+params = list(model.parameters())
+buffers = [opt.state[p]['momentum_buffer'] for p in model.parameters()]
 """
 
 
@@ -1504,6 +1850,11 @@ x = torch.tensor(1.5, requires_grad=True)
 out1 = x.T
 out2 = x.T
 out3 = torch.ones(3, 1).T
+### fresh_conv2d_same_even_kernel
+x = torch.tensor(data(1, 2, 4, 5), dtype=torch.float64, requires_grad=True)
+w = torch.tensor(data(3, 2, 2, 3, seed=1), dtype=torch.float64, requires_grad=True)
+out1 = F.conv2d(x, w, padding='same')
+out2 = F.conv2d(x, w[:1], padding='same', dilation=(1, 2))
 ### fresh_backward_create_graph
 x = torch.tensor([2.0, -1.5], requires_grad=True)
 (x ** 3).sum().backward(create_graph=True)
@@ -2496,7 +2847,8 @@ def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
                  GRAPHS, FRESH, LOSSES, _semantics_op_snippets(), SEMANTICS, RANDOM, HIGHER,
-                 _lesson_op_snippets(), LESSONS, LESSON_FRESH):      # lessons-api
+                 _lesson_op_snippets(), LESSONS, LESSON_FRESH,      # lessons-api
+                 _image_snippets(), NN_LAYERS):                     # lessons-nn
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

@@ -566,6 +566,74 @@ LOSSES = [
 ]
 
 # ---------------------------------------------------------------------------------------
+# image ops (lessons-nn): conv2d over batch, channels, stride, padding, dilation, groups
+# and bias; max_pool2d over stride, padding, dilation, ceil_mode and overlapping windows
+# ---------------------------------------------------------------------------------------
+
+def _conv(**kwargs):
+    return lambda f, x, w, *b: f(x, w, *b, **kwargs)
+
+
+_CONV_CONFIGS = [
+    # id, input shape, weight shape, bias?, keyword arguments
+    ("plain", (1, 1, 6, 6), (2, 1, 3, 3), True, {}),
+    ("batch_channels", (2, 3, 5, 4), (4, 3, 2, 3), True, {}),
+    ("stride_padding", (2, 2, 6, 5), (3, 2, 3, 3), True, {"stride": 2, "padding": 1}),
+    ("uneven_args", (1, 2, 7, 6), (2, 2, 3, 2), True,
+     {"stride": (2, 1), "padding": (1, 2), "dilation": (2, 1)}),
+    ("groups", (2, 4, 5, 5), (6, 2, 3, 3), True, {"groups": 2, "padding": 1}),
+    ("depthwise_no_bias", (1, 3, 5, 4), (3, 1, 2, 2), False, {"groups": 3, "stride": 2}),
+    ("same", (1, 2, 5, 5), (2, 2, 3, 3), True, {"padding": "same", "dilation": 2}),
+    ("same_even_kernel", (1, 1, 4, 5), (2, 1, 2, 4), True, {"padding": "same"}),
+    ("unbatched", (2, 5, 5), (3, 2, 3, 3), True, {"padding": "valid"}),
+]
+
+_POOL_CONFIGS = [
+    ("plain", (1, 2, 4, 4), {"kernel_size": 2}),
+    ("overlapping", (2, 2, 5, 5), {"kernel_size": 3, "stride": 1}),
+    ("padding_dilation", (1, 3, 7, 6), {"kernel_size": (3, 2), "stride": (2, 1),
+                                        "padding": 1, "dilation": (2, 1)}),
+    ("ceil_mode", (2, 1, 5, 5), {"kernel_size": 2, "ceil_mode": True}),
+    ("unbatched", (2, 5, 4), {"kernel_size": 2, "stride": 1, "padding": 1}),
+]
+
+IMAGE = [
+    *[_nn_case(f"conv2d_{name}", ("convolution",), "conv2d", _conv(**kwargs),
+               (In(x), In(w)) + ((In((w[0],)),) if bias else ()))
+      for name, x, w, bias, kwargs in _CONV_CONFIGS],
+    _nn_case("conv2d_constant_input", ("convolution",), "conv2d", _conv(stride=2),
+             (In((2, 2, 5, 5), grad=False), In((3, 2, 3, 3)), In((3,)))),
+    _nn_case("conv2d_constant_weight", ("convolution",), "conv2d", _conv(padding=1),
+             (In((2, 2, 4, 4)), In((3, 2, 3, 3), grad=False))),
+    *[_nn_case(f"max_pool2d_{name}", ("max_pool2d",), "max_pool2d",
+               lambda f, x, k=kwargs: f(x, **k), (In(x),))
+      for name, x, kwargs in _POOL_CONFIGS],
+    _nn_case("pad_constant", ("constant_pad_nd",), "pad",
+             lambda f, x: f(x, (1, 2, -1, 1), value=0.5), (In((2, 3, 4)),)),
+    *[_nn_case(f"pad_{mode}_{len(pad) // 2}d", (f"{kind}_pad{len(pad) // 2}d",), "pad",
+               lambda f, x, p=pad, m=mode: f(x, p, mode=m), (In(shape),))
+      for mode, kind in (("reflect", "reflection"), ("replicate", "replication"))
+      for shape, pad in (((2, 4), (2, 1)), ((2, 3, 4), (1, 2, -1, 2)),
+                         ((1, 2, 3, 3, 2), (1, 0, 1, 1, 0, 2)))],
+    _nn_case("pad_circular", (), "pad", lambda f, x: f(x, (2, 1, -1, 2), mode="circular"),
+             (In((2, 3, 4)),)),
+    _nn_case("conv2d_padding_mode", ("convolution", "reflection_pad2d"), "conv2d",
+             lambda f, x, w: torch.nn.functional.conv2d(
+                 torch.nn.functional.pad(x, (1, 1, 2, 2), mode="reflect"), w),
+             (In((1, 2, 4, 4)), In((2, 2, 3, 3)))),
+    _nn_case("batch_norm_training", ("native_batch_norm",), "batch_norm",
+             lambda f, x, w, b: f(x, None, None, w, b, training=True), (In((3, 2, 4)), In((2,)),
+                                                                        In((2,)))),
+    _nn_case("batch_norm_training_2d_no_affine", ("native_batch_norm",), "batch_norm",
+             lambda f, x: f(x, None, None, training=True), (In((2, 3, 2, 2)),)),
+    _nn_case("batch_norm_running_stats", ("native_batch_norm",), "batch_norm",
+             lambda f, x, w, b: f(x, torch.tensor([0.1, -0.2]).double(),
+                                  torch.tensor([0.5, 2.0]).double(), w, b),
+             (In((4, 2)), In((2,)), In((2,)))),
+]
+
+
+# ---------------------------------------------------------------------------------------
 # lessons-api: trigonometric and hyperbolic functions, their in-place forms, in-place views
 # ---------------------------------------------------------------------------------------
 
@@ -655,7 +723,7 @@ STATISTICS_LINALG = [
 ]
 
 CASES = ELEMENTWISE + ROUNDING + VIEW_REGENERATION + TIES + REDUCTIONS + SHAPE_OPS + JOINS \
-    + INDEXING + INPLACE + LINALG + LOSSES + TRIGONOMETRY + STATISTICS_LINALG
+    + INDEXING + INPLACE + LINALG + LOSSES + TRIGONOMETRY + STATISTICS_LINALG + IMAGE
 
 
 def _case_param(case):

@@ -241,6 +241,19 @@ PROBES = {
     "random_": lambda x, p, m: (_y(x).random_(), _y(x).random_(5), _y(x).random_(0, 5)),
     "bernoulli_": lambda x, p, m: (_y(x).bernoulli_(0.5), _y(x).bernoulli_(p / 3)),
     "exponential_": lambda x, p, m: _y(x).exponential_(),
+    # lessons-nn: image layers (max pooling's indices are integers: the values are probed)
+    "conv2d": lambda x, p, m: (F.conv2d(x.reshape(1, 1, 2, 3), m[:2].reshape(1, 1, 2, 2),
+                                        m[0, :1]),
+                               torch.conv2d(x.reshape(1, 1, 2, 3), p.reshape(3, 2, 1, 1)[:, :1],
+                                            padding=1)),
+    "max_pool2d": lambda x, p, m: F.max_pool2d(x.reshape(1, 2, 3), 2, 1),
+    "max_pool2d_with_indices":
+        lambda x, p, m: F.max_pool2d_with_indices(x.reshape(1, 1, 2, 3), 2, padding=1)[0],
+    "pad": lambda x, p, m: tuple(F.pad(x[None], (1, 1), mode=mode)
+                                 for mode in ("constant", "reflect", "replicate", "circular")),
+    "constant_pad_nd": lambda x, p, m: torch.constant_pad_nd(x, (1, 0, 0, 2), 0.5),
+    "batch_norm": lambda x, p, m: (F.batch_norm(x, None, None, p[0], p[1], training=True),
+                                   F.batch_norm(x, torch.zeros(3), torch.ones(3))),
 }
 
 

@@ -13,13 +13,17 @@ import warnings
 import numpy as np
 
 from .. import _dtype, _random, ops
+from ..ops.conv import (conv2d, max_pool2d, max_pool2d_with_indices, constant_pad_nd,
+                        index_pad, pad_sizes_error as _pad_sizes_error)
 from ..ops.linalg import is_transposed
 from ..ops._common import broadcast_error, quiet
 from ..ops._record import record
 from ..ops.rules import RULES, target_index
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+           "conv2d", "max_pool2d", "max_pool2d_with_indices", "pad", "batch_norm",
            "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "one_hot"]
 
@@ -121,6 +125,106 @@ def dropout(input, p=0.5, training=True, inplace=False):
         noise /= dt(1.0 - p)
     mask = Tensor._wrap(noise)
     return input.mul_(mask) if inplace else ops.mul(input, mask)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad ``input``: ``pad`` holds (before, after) pairs from the last dimension
+    backwards; negative amounts crop. ``mode``: 'constant' (with ``value``, default 0),
+    'reflect', 'replicate' or 'circular'."""
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode == "constant":
+        return constant_pad_nd(input, tuple(pad), 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if mode == "circular":
+        return _pad_circular(input, tuple(pad))
+    return index_pad(input, tuple(pad), mode)
+
+
+def _pad_circular(input, pad):
+    """Circular padding as PyTorch composes it (its graph: CopySlices over SliceBackward0):
+    the input is copied into the middle of a new tensor, then each padded dimension's
+    borders are copied from the opposite side of that tensor."""
+    n = len(pad) // 2
+    shape = input.shape
+    if n not in (1, 2, 3) or len(shape) not in (n + 1, n + 2):
+        raise _pad_sizes_error(len(pad), len(shape))
+    out_shape = list(shape)
+    for i in range(n):
+        dim = len(shape) - 1 - i
+        before, after = pad[2 * i], pad[2 * i + 1]
+        if before > shape[dim] or after > shape[dim]:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        out_shape[dim] = shape[dim] + before + after
+        if out_shape[dim] < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    out = input.new_zeros(out_shape)
+    out_part, in_part = out, input
+    for i in range(n):
+        dim, (before, after) = len(shape) - 1 - i, pad[2 * i:2 * i + 2]
+        lo, hi = max(before, 0), out_shape[dim] - max(after, 0)
+        out_part = out_part.narrow(dim, lo, hi - lo)
+        in_part = in_part.narrow(dim, max(-before, 0), hi - lo)
+    out_part.copy_(in_part)
+    for i in range(n):
+        dim, (before, after) = len(shape) - 1 - i, pad[2 * i:2 * i + 2]
+        size = out_shape[dim]
+        if before > 0:
+            out.narrow(dim, 0, before).copy_(
+                out.narrow(dim, size - before - max(after, 0), before))
+        if after > 0:
+            out.narrow(dim, size - after, after).copy_(out.narrow(dim, max(before, 0), after))
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalise each channel (dim 1) of ``input`` to zero mean and unit variance, then
+    scale by ``weight`` and shift by ``bias`` (NativeBatchNormBackward0).
+
+    In training the batch's statistics are used (biased variance) and the running ones,
+    if given, are updated in place: ``r = (1 - momentum) * r + momentum * batch`` (with
+    the unbiased variance); otherwise the running statistics are used.
+    """
+    x = input._data
+    axes = (0,) + tuple(range(2, x.ndim))
+    count = x.size // x.shape[1] if x.ndim > 1 else x.size
+    if training and count == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {input.shape}")
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+        if stat is not None and stat.numel() != x.shape[1]:
+            raise RuntimeError(f"{name} should contain {x.shape[1]} elements not "
+                               f"{stat.numel()}")
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+        _update_running(running_mean, mean, momentum)
+        _update_running(running_var, var * (count / max(count - 1, 1)), momentum)
+    elif running_mean is None or running_var is None:
+        raise RuntimeError(f"{'running_mean' if running_mean is None else 'running_var'} "
+                           "must be defined in evaluation mode")
+    else:
+        mean, var = running_mean._data, running_var._data
+    invstd = 1 / np.sqrt(var + eps)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    scale = invstd if weight is None else invstd * weight._data
+    out = (x - mean.reshape(shape)) * scale.reshape(shape)
+    if bias is not None:
+        out += bias._data.reshape(shape)
+    return record(RULES["native_batch_norm"], out.astype(x.dtype, copy=False),
+                  (input, weight, bias), training=bool(training), mean=mean, invstd=invstd,
+                  eps=eps)
+
+
+def _update_running(stat, batch_value, momentum):
+    """``stat = (1 - momentum) * stat + momentum * batch_value``, in place (a buffer)."""
+    if stat is not None:
+        with no_grad():
+            stat.mul_(1 - momentum).add_(Tensor._wrap(
+                np.asarray(batch_value, dtype=stat._data.dtype)), alpha=momentum)
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,4 +8,5 @@ from .index import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .inplace import *  # noqa: F401,F403
 from .compare import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
 from .rules import RULES, Rule, rule_text  # noqa: F401

@@ -59,6 +59,7 @@ import math
 import numpy as np
 
 from ..autograd.node import node_class
+from ._windows import add_columns, conv_columns, pad_region
 
 __all__ = ["Rule", "RULES", "rule_text", "NOT_DIFFERENTIABLE", "NOT_IMPLEMENTED"]
 
@@ -723,6 +724,93 @@ def concat_grads(grad, dim):
     return np.concatenate(grad, axis=dim)
 
 
+# -- image ops (conv2d, max_pool2d, constant pad) -----------------------------------------
+
+def conv_grad_groups(grad, groups):
+    """The output gradient (N, O, Ho, Wo) as ``(N, groups, O/groups, Ho*Wo)`` (a view),
+    the layout of the forward's matmul with the im2col columns."""
+    n, o, h, w = grad.shape
+    return grad.reshape(n, groups, o // groups, h * w)
+
+
+def conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape):
+    """d conv / d input: the columns' gradient (kernels transposed times grad), summed
+    back into the input positions each column entry was read from (col2im)."""
+    kernels = weight.reshape(groups, weight.shape[0] // groups, -1)
+    cols = np.matmul(kernels.transpose(0, 2, 1), conv_grad_groups(grad, groups))
+    return add_columns(cols, input_shape, weight.shape[2:], stride, padding, dilation)
+
+
+def conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size):
+    """d conv / d weight: grad times the input's im2col columns, per group, summed over
+    the batch."""
+    cols = conv_columns(input, kernel_size, stride, padding, dilation, groups, grad.shape[2:])
+    out = np.matmul(conv_grad_groups(grad, groups), cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    return out.reshape(grad.shape[1], input.shape[1] // groups, *kernel_size)
+
+
+def scatter_planes(grad, indices, self_shape, plane_ndim):
+    """Gradient of a gather within planes (max pooling, reflection/replication padding):
+    the output element at ``[..., j]`` was read from flat position ``indices[..., j]`` of
+    its plane (the last ``plane_ndim`` dims of ``self_shape``); its gradient goes back
+    there, summed where positions repeat. ``indices`` broadcasts against ``grad``."""
+    planes = math.prod(self_shape[:len(self_shape) - plane_ndim])
+    plane = math.prod(self_shape[len(self_shape) - plane_ndim:])
+    if grad.size == 0:
+        return np.zeros(self_shape, dtype=grad.dtype)
+    per_plane = grad.size // planes
+    flat = np.broadcast_to(indices, grad.shape).reshape(planes, per_plane) + \
+        (np.arange(planes) * plane)[:, None]
+    total = np.bincount(flat.reshape(-1), weights=grad.reshape(-1), minlength=planes * plane)
+    return total.astype(grad.dtype, copy=False).reshape(self_shape)
+
+
+def unpad(grad, pad, self_shape):
+    """d constant_pad_nd / d input: the gradient of the kept region (0 where cropped)."""
+    out = np.zeros(self_shape, dtype=grad.dtype)
+    out[pad_region(pad, self_shape, inner=True)] = grad[pad_region(pad, self_shape, inner=False)]
+    return out
+
+
+def channel_view(values, ndim):
+    """Per-channel values (C,) shaped to broadcast against (N, C, ...) of ``ndim`` dims."""
+    return values.reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def sum_but_channels(x):
+    """Sum over every dimension but the channel dimension 1 (one value per channel)."""
+    return sum_keepdim(x, (0,) + tuple(range(2, x.ndim))).reshape(-1)
+
+
+def batch_norm_stats(input, mean, invstd, training, eps):
+    """The mean and 1/std that normalised ``input``, shaped per channel. Here the values
+    forward computed; on tensors (tensor_rules) recomputed from ``input`` in training,
+    so that their dependence on the input is differentiated too."""
+    return channel_view(mean, input.ndim), channel_view(invstd, input.ndim)
+
+
+def batch_norm_input_backward(grad, input, weight, mean, invstd, training, eps):
+    """d batch_norm / d input. With batch statistics (training) the mean and variance
+    depend on the input too: dx = invstd * (g' - mean(g') - xhat * mean(g' * xhat)),
+    with g' = grad * weight; with running statistics, dx = g' * invstd."""
+    mean, invstd = batch_norm_stats(input, mean, invstd, training, eps)
+    scale = invstd if weight is None else invstd * channel_view(weight, input.ndim)
+    if not training:
+        return grad * scale
+    xhat = (input - mean) * invstd
+    axes = (0,) + tuple(range(2, input.ndim))
+    count = math.prod(input.shape) // input.shape[1]
+    mean_grad = sum_keepdim(grad, axes) / count
+    mean_grad_xhat = sum_keepdim(grad * xhat, axes) / count
+    return (grad - mean_grad - xhat * mean_grad_xhat) * scale
+
+
+def batch_norm_weight_backward(grad, input, mean, invstd, training, eps):
+    """d batch_norm / d weight: the gradient times the normalised input, per channel."""
+    mean, invstd = batch_norm_stats(input, mean, invstd, training, eps)
+    return sum_but_channels(grad * ((input - mean) * invstd))
+
+
 _HELPERS = {name: obj for name, obj in globals().items()
             if callable(obj) and not name.startswith("_")
             and name not in ("Rule", "node_class", "rule_text", "tensor_source")}
@@ -737,7 +825,10 @@ TENSOR_GENERIC = ("var_backward", "std_backward", "norm_backward", "swap_last",
                   "reverse_cumsum", "sum_tiles", "loss_grad", "mse_grad", "bce_backward",
                   "bce_target_backward", "log_sigmoid", "bce_logits_backward",
                   "bce_logits_target_backward", "mm_mat2_backward", "prod_backward",
-                  "prod_dim_backward")
+                  "prod_dim_backward",
+                  # lessons-nn: image ops
+                  "conv_grad_groups", "channel_view", "sum_but_channels",
+                  "batch_norm_input_backward", "batch_norm_weight_backward")
 
 # ---------------------------------------------------------------------------------------
 # the table
@@ -962,6 +1053,27 @@ _TABLE = [
     R("addmm", "AddmmBackward0", ("self", "mat1", "mat2"), ("mat2_transposed",),
       self="grad", mat1="grad @ mat2.T",
       mat2="mm_mat2_backward(grad, mat1, mat2_transposed)"),
+    # -- image ops (lessons-nn) ------------------------------------------------------------
+    # conv2d; the input's formula needs the weight, the weight's the input (as PyTorch saves)
+    R("convolution", "ConvolutionBackward0", ("input", "weight", "bias"),
+      ("stride", "padding", "dilation", "groups", "input_shape", "kernel_size"),
+      input="conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape)",
+      weight="conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size)",
+      bias="grad.sum((0, 2, 3))"),
+    R("max_pool2d", "MaxPool2DWithIndicesBackward0", ("self",), ("indices", "self_shape"),
+      self="scatter_planes(grad, indices, self_shape, 2)"),
+    R("constant_pad_nd", "ConstantPadNdBackward0", ("self",), ("pad", "self_shape"),
+      self="unpad(grad, pad, self_shape)"),
+    # F.pad's reflect/replicate modes: a gather of plane positions (1, 2 or 3 dims)
+    *[R(f"{kind.lower()}_pad{n}d", f"{kind}Pad{n}DBackward0", ("self",),
+        ("positions", "self_shape"), self=f"scatter_planes(grad, positions, self_shape, {n})")
+      for kind in ("Reflection", "Replication") for n in (1, 2, 3)],
+    # batch_norm with batch statistics (training) or running ones; mean/invstd per channel
+    R("native_batch_norm", "NativeBatchNormBackward0", ("input", "weight", "bias"),
+      ("training", "mean", "invstd", "eps"),
+      input="batch_norm_input_backward(grad, input, weight, mean, invstd, training, eps)",
+      weight="batch_norm_weight_backward(grad, input, mean, invstd, training, eps)",
+      bias="sum_but_channels(grad)"),
 ]
 
 # ---------------------------------------------------------------------------------------

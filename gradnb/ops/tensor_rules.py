@@ -266,6 +266,74 @@ def copy_slices_backward(grad, positions, fn, result):
     return (out.reshape(base_shape),) + tuple(grads[1:])
 
 
+
+# -- image ops (lessons-nn): gathers and scatters by numpy index arrays --------------------
+
+def _window_rows_cols(kernel, stride, dilation, out_hw):
+    """Index arrays (kh, 1, Ho, 1) and (1, kw, 1, Wo): the padded-input row and column
+    each kernel tap of each window reads."""
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_hw
+    rows = (np.arange(kh) * dh)[:, None, None, None] + (np.arange(ho) * sh)[None, None, :, None]
+    cols = (np.arange(kw) * dw)[None, :, None, None] + (np.arange(wo) * sw)[None, None, None, :]
+    return rows, cols
+
+
+def _zero_padded(x, padding):
+    n, c, h, w = x.shape
+    ph, pw = padding
+    if not (ph or pw):
+        return x
+    inside = (slice(None), slice(None), slice(ph, ph + h), slice(pw, pw + w))
+    return scatter_add(x, inside, (n, c, h + 2 * ph, w + 2 * pw))
+
+
+def conv_input_backward(grad, weight, stride, padding, dilation, groups, input_shape):
+    n, c, h, w = input_shape
+    kernel, out_hw = tuple(weight.shape[2:]), tuple(grad.shape[2:])
+    kernels = weight.reshape(groups, weight.shape[0] // groups, -1)
+    cols = kernels.swapaxes(-1, -2) @ rules.conv_grad_groups(grad, groups)
+    cols = cols.reshape(n, c, *kernel, *out_hw)
+    rows, columns = _window_rows_cols(kernel, stride, dilation, out_hw)
+    (ph, pw) = padding
+    full = scatter_add(cols, (slice(None), slice(None), rows, columns),
+                       (n, c, h + 2 * ph, w + 2 * pw))
+    return full[:, :, ph:ph + h, pw:pw + w]
+
+
+def conv_weight_backward(grad, input, stride, padding, dilation, groups, kernel_size):
+    n, c = input.shape[:2]
+    out_hw = tuple(grad.shape[2:])
+    rows, columns = _window_rows_cols(kernel_size, stride, dilation, out_hw)
+    cols = _zero_padded(input, padding)[:, :, rows, columns]      # (N, C, kh, kw, Ho, Wo)
+    cols = cols.reshape(n, groups, -1, out_hw[0] * out_hw[1])
+    out = (rules.conv_grad_groups(grad, groups) @ cols.swapaxes(-1, -2)).sum(0)
+    return out.reshape(grad.shape[1], c // groups, *kernel_size)
+
+
+def scatter_planes(grad, indices, self_shape, plane_ndim):
+    planes = math.prod(self_shape[:len(self_shape) - plane_ndim])
+    plane = math.prod(self_shape[len(self_shape) - plane_ndim:])
+    per_plane = math.prod(grad.shape) // max(planes, 1)
+    index = np.broadcast_to(indices, grad.shape).reshape(planes, per_plane)
+    key = (np.arange(planes)[:, None], index)
+    return scatter_add(grad.reshape(planes, per_plane), key, (planes, plane)).reshape(self_shape)
+
+
+def unpad(grad, pad, self_shape):
+    return scatter_add(grad[rules.pad_region(pad, self_shape, inner=False)],
+                       rules.pad_region(pad, self_shape, inner=True), self_shape)
+
+
+def batch_norm_stats(input, mean, invstd, training, eps):
+    if not training:
+        return (_const(rules.channel_view(mean, input.ndim)),
+                _const(rules.channel_view(invstd, input.ndim)))
+    axes = (0,) + tuple(range(2, input.ndim))
+    mean = reduce.mean(input, axes, keepdim=True)
+    centered = input - mean
+    return mean, (reduce.mean(centered * centered, axes, keepdim=True) + eps) ** -0.5
+
+
 _PRIMITIVES = dict(
     exp=elementwise.exp, sin=elementwise.sin, cos=elementwise.cos, sign=elementwise.sign,
     outer=linalg.outer, absolute=elementwise.abs, isnan=elementwise.isnan,
@@ -290,7 +358,10 @@ _OWN = ("where", "log", "zeros_like", "expand", "restore_dims", "evenly_distribu
         "value_selecting_backward", "scale_grad_by_count", "product_of_others", "in_range",
         "select_backward", "slice_backward", "index_backward", "scatter_positions",
         "zero_index", "cat_tensors_backward", "unstack", "stack_grads", "concat_grads",
-        "nll_loss_backward", "copy_slices_backward", "det_backward")
+        "nll_loss_backward", "copy_slices_backward", "det_backward",
+        # lessons-nn: image ops
+        "conv_input_backward", "conv_weight_backward", "scatter_planes", "unpad",
+        "batch_norm_stats")
 
 _NAMESPACE = None
 
