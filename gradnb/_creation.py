@@ -18,7 +18,9 @@ from . import _dtype
 from . import _random, ops
 from .tensor import Tensor, Size, require_cpu
 from .ops._common import int_tuple
+from .ops._record import record
 from .ops.out import factory_out
+from .ops.rules import RULES
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "ones", "zeros", "empty", "full", "eye",
            "arange", "range", "linspace", "logspace", "ones_like", "zeros_like", "empty_like",
@@ -481,14 +483,17 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if std_t:
         data *= std._data
     data += mean._data if mean_t else like._data.dtype.type(mean)
-    return _leaf(data)
+    if mean_t and std_t:
+        return record(RULES["normal_tensor_tensor"], data, (mean, std))
+    return record(RULES["normal_tensor_float" if mean_t else "normal_float_tensor"], data,
+                  (like,))
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws with probabilities ``input`` (or the float ``p``), in ``input``'s dtype."""
     t = Tensor._wrap(np.empty_like(input._data))
     ops.bernoulli_(t, input if p is None else p, generator=generator)
-    return t
+    return record(RULES["bernoulli" if p is None else "bernoulli_p"], t._data, (input,))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
@@ -517,7 +522,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     else:
         picks = np.stack([_search_cumulative(row, gen.uniform(num_samples, np.float64))
                           for row in rows])
-    return _leaf(picks.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64))
+    return record(RULES["multinomial"],
+                  picks.reshape(probs.shape[:-1] + (num_samples,)).astype(np.int64), (input,))
 
 
 def _search_cumulative(row, u):

@@ -2843,12 +2843,39 @@ out2 = torch.cross(torch.ones(2, 3), torch.tensor([[1., 0., 0.], [0., 1., 0.]]))
 """
 
 
+# ---------------------------------------------------------------------------------------
+# integration of semantics with main: draws from tensor parameters record PyTorch's nodes
+# (zero gradients; bernoulli with a float p has no formula)
+# ---------------------------------------------------------------------------------------
+
+INTEGRATION = """
+### graph_random_draws_from_parameters
+torch.manual_seed(4)
+m = torch.tensor([0.25, -1.5], requires_grad=True)
+s = torch.tensor([1.0, 2.0], requires_grad=True)
+a = torch.normal(m, 1.0)
+b = torch.normal(0.5, s)
+c = torch.normal(m, s)
+d = torch.bernoulli(torch.tensor([0.2, 0.9], requires_grad=True))
+e = torch.normal(torch.zeros(2), s)
+names = tuple(t.grad_fn.name() for t in (a, b, c, d, e))
+(a + b + c + d + e).sum().backward()
+gm, gs = m.grad, s.grad
+idx = torch.multinomial(s, 2)
+flags = (idx.requires_grad, idx.grad_fn is None)
+### err_bernoulli_float_p_backward
+x = torch.tensor([0.3, 0.6], requires_grad=True)
+torch.bernoulli(x, p=0.5).sum().backward()
+"""
+
+
 def _all_snippets():
     snippets = {}
     for text in (_op_snippets(), MORE_FORMS, _promotion_snippets(), PROMOTION, ERRORS, EDGES,
                  GRAPHS, FRESH, LOSSES, _semantics_op_snippets(), SEMANTICS, RANDOM, HIGHER,
                  _lesson_op_snippets(), LESSONS, LESSON_FRESH,      # lessons-api
-                 _image_snippets(), NN_LAYERS):                     # lessons-nn
+                 _image_snippets(), NN_LAYERS,                      # lessons-nn
+                 INTEGRATION):
         for name, source in parse_snippets(text).items():
             if name in snippets:
                 raise ValueError(f"duplicate snippet {name!r}")

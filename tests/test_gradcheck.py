@@ -420,6 +420,12 @@ INPLACE = [
     *unary("bernoulli_tensor", _seeded(
         lambda x: x.clone().bernoulli_(torch.tensor(0.5, dtype=torch.float64)) * x)),
     *unary("exponential_", _seeded(lambda x: x.clone().exponential_() * x)),
+    # sampling is not differentiated (zero gradients, as PyTorch): the samples only scale
+    # x, or are multiplied by 0 where their values follow x
+    *unary("normal_tensor_float", _seeded(lambda x: torch.normal(x, 1.0) * 0.0 + x)),
+    *unary("normal_float_tensor", _seeded(lambda x: torch.normal(0.0, x * x + 1) * 0.0 + x)),
+    *unary("normal_tensor_tensor", _seeded(lambda x: torch.normal(x, x * x + 1) * 0.0 + x)),
+    *unary("bernoulli", _seeded(lambda x: torch.bernoulli(x.sigmoid()) * x)),
     Case("copy_", lambda x, s: x.clone().copy_(s), (In((2, 3)), In((3,)))),
     Case("copy_into_const", lambda s: torch.zeros(2, 3).double().copy_(s), (In((1, 3)),)),
     Case("masked_fill_", lambda x: x.clone().masked_fill_(MASK, 0.5), (In((2, 3)),)),

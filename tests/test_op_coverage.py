@@ -52,10 +52,6 @@ NOT_OPS = {
     **dict.fromkeys("get_default_device set_default_device save load".split(),
                     "metadata or setup"),
     **dict.fromkeys("allclose equal".split(), "returns a python bool, not a tensor"),
-    # known gap: PyTorch records NormalBackward1-3 / BernoulliBackward0 when the mean, std
-    # or probabilities require grad; gradnb draws a new leaf (multinomial: integer indices)
-    **dict.fromkeys("normal bernoulli multinomial".split(),
-                    "draws a new leaf from its parameters"),
 }
 
 
@@ -241,6 +237,13 @@ PROBES = {
     "random_": lambda x, p, m: (_y(x).random_(), _y(x).random_(5), _y(x).random_(0, 5)),
     "bernoulli_": lambda x, p, m: (_y(x).bernoulli_(0.5), _y(x).bernoulli_(p / 3)),
     "exponential_": lambda x, p, m: _y(x).exponential_(),
+    # draws from tensor parameters: nodes whose gradient is zero (bernoulli(x, p=float):
+    # NotImplemented); multinomial's indices have no gradient
+    "normal": lambda x, p, m: (torch.normal(x, 1.0), torch.normal(0.0, p),
+                               torch.normal(x, p), torch.normal(torch.zeros(2, 3), p)),
+    "bernoulli": lambda x, p, m: (torch.bernoulli(p / 3), (p / 3).bernoulli(),
+                                  torch.bernoulli(x, p=0.5)),
+    "multinomial": lambda x, p, m: torch.multinomial(p, 2),
     # lessons-nn: image layers (max pooling's indices are integers: the values are probed)
     "conv2d": lambda x, p, m: (F.conv2d(x.reshape(1, 1, 2, 3), m[:2].reshape(1, 1, 2, 2),
                                         m[0, :1]),

@@ -894,7 +894,7 @@ _TABLE = [
         "bitwise_or", "bitwise_xor", "isclose")],
     *[R(op, NOT_DIFFERENTIABLE) for op in (
         "logical_not", "isnan", "isinf", "invert", "argmax", "argmin", "all", "any",
-        "one_hot")],
+        "one_hot", "multinomial")],
     # elementwise functions
     R("exp", "ExpBackward0", self="grad * result"),
     R("log", "LogBackward0", self="grad / self"),
@@ -925,6 +925,15 @@ _TABLE = [
     R("bernoulli_tensor", "BernoulliBackward1", self="zeros_like(grad)"),
     R("bernoulli_", "BernoulliBackward2", self="zeros_like(grad)"),
     R("exponential_", "ExponentialBackward0", self="zeros_like(grad)"),
+    # draws from tensor parameters (torch.normal, torch.bernoulli): PyTorch does not
+    # differentiate through sampling, the parameters get zeros; bernoulli(x, p=float) has
+    # no formula at all
+    R("normal_tensor_float", "NormalBackward1", ("mean",), mean="zeros_like(grad)"),
+    R("normal_float_tensor", "NormalBackward2", ("std",), std="zeros_like(grad)"),
+    R("normal_tensor_tensor", "NormalBackward3", ("mean", "std"), mean="zeros_like(grad)",
+      std="zeros_like(grad)"),
+    R("bernoulli", "BernoulliBackward0", self="zeros_like(grad)"),
+    R("bernoulli_p", NOT_IMPLEMENTED, aten="bernoulli"),
     R("copy_", "CopyBackwards", ("self", "src"), self="zeros_like(grad)", src="grad"),
     R("masked_fill_tensor", "MaskedFillBackward1", ("self", "value"), ("mask",),
       self="where(mask, 0, grad)", value="where(mask, grad, 0).sum()"),
