@@ -13,6 +13,8 @@ formula text a second time, into a namespace where
   calls) are defined again below with recorded tensor ops. A scatter is the
   ``index_put_accumulate`` rule, whose own backward is indexing, whose backward is again
   a scatter: every rule's gradient is differentiable again, to any order.
+* parameters that are the op's own outputs (``rules.OUTPUT_PARAMS``: std_mean's std,
+  svd's U, S, Vh) become tensors whose history is the node itself, as ``result`` does.
 
 Masks and counts are not differentiable; they are computed on the arrays.
 """
