@@ -37,7 +37,9 @@ Graph
     ``["rule not known"]`` otherwise); ``saved_flags(node)`` (``(name, kept,
     skipped_for_constant)`` per value the node's rule may save) and
     ``value_bytes(node, name)``; ``freed(node)`` (backward freed its saved values);
-    ``node_state(node)`` (hashable token for what a node's box shows).
+    ``node_state(node)`` (hashable token for what a node's box shows);
+    ``stale_saved(node)`` (``(name, version saved, version now)`` per saved tensor
+    modified in place since the node saved it: what backward would refuse).
 Outside autograd
     ``provenance(t)`` (:class:`gradnb.autograd.provenance.Provenance` of a result autograd
     did not record: the op, weak inputs, the reason; None if unknown);

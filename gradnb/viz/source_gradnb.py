@@ -185,6 +185,12 @@ class GradnbSource(Source):
         return bool(rule is not None and rule.saves and node._saved is None)
 
     @staticmethod
+    def stale_saved(node):
+        checks = getattr(node, "_checks", None) or ()
+        return [(name, expected, counter[0]) for name, counter, expected, _ in checks
+                if counter[0] != expected]
+
+    @staticmethod
     def node_state(node):
         return getattr(node, "_saved", None) is None
 
