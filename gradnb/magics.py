@@ -50,6 +50,9 @@ class GradMagics(Magics):
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: hide what autograd decided; the learner marks each "
+                   "tensor and op tracked or skipped, then presses Check")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
@@ -60,7 +63,7 @@ class GradMagics(Magics):
         backward()). Python: gradnb.graph(t).
         """
         args = _parse(self.grad_graph, line)
-        self.session.show_graph(" ".join(args.expr), args.max_nodes)
+        self.session.show_graph(" ".join(args.expr), args.max_nodes, args.predict)
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
@@ -133,7 +136,7 @@ def _parse(magic, line):
 # usage line of each magic, in the order %gradnb lists them
 _USAGE = {
     "grad_watch": "%grad_watch [names ...] [--all]",
-    "grad_graph": "%grad_graph EXPR [--max-nodes N]",
+    "grad_graph": "%grad_graph EXPR [--max-nodes N] [--predict]",
     "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",

@@ -232,6 +232,13 @@ class GradnbSource(Source):
         return grad.astype(dtype) if before is None else np.add(before, grad).astype(dtype)
 
     @staticmethod
+    def autograd_grad(root, inputs):
+        from ..autograd import grad
+        # values as the backward events give them (arrays), for grad_text
+        return [None if g is None else g._data
+                for g in grad(root, inputs, retain_graph=True, allow_unused=True)]
+
+    @staticmethod
     def run_backward(root, gradient=None, retain_graph=False):
         root.backward(gradient, retain_graph=retain_graph)
 

@@ -577,6 +577,11 @@ class TorchSource(Source):
         return grad.to(tensor.dtype) if before is None else (before + grad).to(tensor.dtype)
 
     @staticmethod
+    def autograd_grad(root, inputs):
+        import torch
+        return torch.autograd.grad(root, inputs, retain_graph=True, allow_unused=True)
+
+    @staticmethod
     def run_backward(root, gradient=None, retain_graph=False):
         root.backward(gradient, retain_graph=retain_graph or None)
 

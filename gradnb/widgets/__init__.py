@@ -45,7 +45,7 @@ def _keep_live(widget):
     return widget
 
 
-def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
+def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -59,11 +59,20 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
         Larger graphs are collapsed (None: never).
     live : bool
         Redraw after each later cell (e.g. to show gradients after ``backward()``).
+    predict : bool
+        An exercise instead (:mod:`gradnb.widgets.predict`): what autograd decided is
+        hidden; the learner marks each tensor and op tracked or skipped, may type the
+        ``.grad`` they expect, and presses Check to see the truth and their score.
 
     Returns
     -------
-    GraphWidget
+    GraphWidget, or PredictWidget when ``predict``
     """
+    if predict:
+        from ..viz.predict import Prediction
+        from .predict import PredictWidget
+        return PredictWidget(Prediction(tensors, namespace=default_namespace(namespace),
+                                        max_nodes=max_nodes))
     view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes)
     widget = GraphWidget(view)
     return _keep_live(widget) if live else widget

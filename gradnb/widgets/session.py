@@ -128,11 +128,11 @@ class NotebookSession:
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES):
-        """``%grad_graph EXPR [--max-nodes N]``."""
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False):
+        """``%grad_graph EXPR [--max-nodes N] [--predict]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
         display(graph(*roots, namespace=self.shell.user_ns,
-                      max_nodes=_limit(max_nodes, "grad_graph")))
+                      max_nodes=_limit(max_nodes, "grad_graph"), predict=predict))
 
     def show_watch(self, names, everything):
         """``%grad_watch [names ...] [--all]``."""
