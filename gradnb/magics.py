@@ -73,6 +73,9 @@ class GradMagics(Magics):
               help="keep saved values so that backward can run again")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: before each step, ask which node runs next or what "
+                   "gradient a leaf receives")
     @line_magic
     def grad_backward(self, line):
         """Run EXPR.backward() while recording it, and show the animated replay.
@@ -84,7 +87,7 @@ class GradMagics(Magics):
         """
         args = _parse(self.grad_backward, line)
         self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph,
-                                   args.max_nodes)
+                                   args.max_nodes, args.predict)
 
     @magic_arguments()
     @cell_magic
@@ -137,7 +140,8 @@ def _parse(magic, line):
 _USAGE = {
     "grad_watch": "%grad_watch [names ...] [--all]",
     "grad_graph": "%grad_graph EXPR [--max-nodes N] [--predict]",
-    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
+    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N] "
+                     "[--predict]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",
 }

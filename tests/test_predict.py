@@ -158,3 +158,33 @@ def test_magic_predict_flag(monkeypatch):
         for view in live.LIVE.views():
             live.LIVE.discard(view)
         ip.reset()
+
+
+def test_predicted_backward_asks_before_nodes_and_accumulations(lib):
+    from gradnb.widgets.predict import PredictReplayWidget
+    w = lib.ones(2, requires_grad=True)
+    x = lib.tensor([1., 2.])
+    h = w * x
+    loss = (h * h).sum()
+    widget = gradnb.animate_backward(loss, namespace=dict(w=w, x=x, h=h, loss=loss),
+                                     predict=True)
+    assert isinstance(widget, PredictReplayWidget) and widget.step == 0
+    steps = widget.trace["steps"]
+    questions = widget.quiz["questions"]
+    assert {int(k) for k in questions} == \
+        {s["index"] for s in steps if s["kind"] in ("node", "accumulate")}
+    assert "steps" not in repr(widget) and "4 questions, 0 answered" in repr(widget)
+    first = min(int(k) for k in questions)
+    verdict = widget.answer(first, steps[first]["node"])
+    assert verdict["right"] and verdict["text"].startswith("✓ right: SumBackward0 runs")
+    second = sorted(int(k) for k in questions)[1]
+    verdict = widget.answer(second, steps[first]["node"])         # the wrong node
+    assert not verdict["right"] and "you chose SumBackward0" in verdict["text"]
+    grad_step = next(int(k) for k, q in questions.items() if q["kind"] == "grad")
+    assert questions[str(grad_step)]["prompt"] == \
+        "What will w.grad be after this step? (It was None.)"
+    assert widget.answer(grad_step, "[2, 8]")["right"]
+    assert widget.score == "2 of 3 right"
+    widget.answer(grad_step, "[0, 0]")          # a second reply does not change the first
+    assert widget.verdicts[str(grad_step)]["right"] and widget.score == "2 of 3 right"
+    assert w.grad is not None       # the pass really ran (as %grad_backward does)

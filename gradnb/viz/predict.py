@@ -259,3 +259,67 @@ class Prediction:
         result = score(self.model.to_json(), answers, self.grads())
         result["graph"] = self.model.to_json()
         return result
+
+
+# -- a predicted backward pass (%grad_backward loss --predict) ---------------------------------
+BACKWARD_TEXTS = {
+    "instructions": "Predict the backward pass: before each step you are asked which node "
+                    "runs next (click it in the graph) or what gradient a leaf's .grad "
+                    "becomes (type it). Step forward with › to get the next question.",
+    "node": "Which node runs next? Click it in the graph.",
+    "answer": "Answer", "grad_placeholder": "e.g. tensor([1., 2.])",
+    "right": "✓ right", "wrong": "✗ not quite",
+}
+
+
+def backward_quiz(pass_data):
+    """The questions of a predicted backward pass (JSON-ready).
+
+    Parameters
+    ----------
+    pass_data : dict
+        One :class:`gradnb.viz.schema.Pass` (``BackwardTrace.to_json()["passes"][i]``).
+
+    Returns
+    -------
+    dict
+        ``questions``: ``{step: {"kind": "node" | "grad", "prompt"}}`` (keys are step
+        indices as strings) -- a "node" question before each node that runs, a "grad"
+        question before each accumulation into a leaf's ``.grad``; ``texts``.
+    """
+    labels = {n["id"]: n["label"] for n in pass_data["graph"]["nodes"]}
+    questions = {}
+    for step in pass_data["steps"]:
+        if step["kind"] == "node":
+            questions[str(step["index"])] = {"kind": "node", "prompt": BACKWARD_TEXTS["node"]}
+        elif step["kind"] == "accumulate" and step.get("target") in labels:
+            leaf = labels[step["target"]]
+            questions[str(step["index"])] = {
+                "kind": "grad",
+                "prompt": f"What will {leaf}.grad be after this step? "
+                          f"(It was {step.get('before') or 'None'}.)"}
+    return {"questions": questions, "texts": BACKWARD_TEXTS}
+
+
+def answer_step(pass_data, step_index, answer):
+    """Judge the answer to the question before step ``step_index``.
+
+    Returns
+    -------
+    dict
+        ``right`` (bool) and ``text``: the verdict and what really happens (the step's
+        caption, as the animation says it).
+    """
+    step = pass_data["steps"][step_index]
+    labels = {n["id"]: n["label"] for n in pass_data["graph"]["nodes"]}
+    if step["kind"] == "node":
+        right = answer == step["node"]
+        said = labels.get(answer, answer or "nothing")
+        if said == labels.get(step["node"]) and not right:
+            said = f"another {said}"
+        truth = f"{step['text']}" if right else f"you chose {said}; {step['text']}"
+    else:
+        right = _same_grad(answer or "", step.get("after"))
+        truth = step["text"]
+    verdict = BACKWARD_TEXTS["right"] if right else BACKWARD_TEXTS["wrong"]
+    return {"right": right, "text": f"{verdict}: {truth}"}

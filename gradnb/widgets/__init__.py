@@ -105,7 +105,7 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
-                     raise_error=False, max_nodes=DEFAULT_MAX_NODES):
+                     raise_error=False, max_nodes=DEFAULT_MAX_NODES, predict=False):
     """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
 
     Parameters
@@ -123,15 +123,22 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
         the replay, after the steps that ran before it.
     max_nodes : int or None
         Larger graphs are collapsed (None: never).
+    predict : bool
+        An exercise (:mod:`gradnb.widgets.predict`): the replay starts at the first step
+        and, before each node runs, asks which one runs next; before each accumulation,
+        what the leaf's ``.grad`` becomes.
 
     Returns
     -------
-    AnimationWidget
+    AnimationWidget, or PredictReplayWidget when ``predict``
     """
     from .. import viz
     recorded = viz.record_backward(tensor, gradient=gradient, retain_graph=retain_graph,
                                    namespace=default_namespace(namespace),
                                    raise_error=raise_error, max_nodes=max_nodes)
+    if predict:
+        from .predict import PredictReplayWidget
+        return PredictReplayWidget(Replay(recorded, 0))
     return AnimationWidget(Replay(recorded, 0))
 
 

@@ -10,20 +10,28 @@ the real graph, the wrong answers highlighted, the count of right answers and th
 for each wrong one. Answers and result are widget state, so a saved notebook reopens
 with them; the static fallbacks (SVG, text) show the current state too.
 
-Use it in a teaching notebook::
+:class:`PredictReplayWidget` is the predicted backward pass (``%grad_backward loss
+--predict``, ``gradnb.animate_backward(loss, predict=True)``): the animation stops before
+each node runs and asks which one runs next (click it), and before each accumulation
+asks what the leaf's ``.grad`` becomes (type it); Python judges each reply
+(:func:`gradnb.viz.predict.answer_step`) and the step is played.
+
+Use them in a teaching notebook::
 
     %load_ext gradnb
     x = torch.ones(2); w = torch.ones(2, requires_grad=True)
     total = (w * x).sum()
     %grad_graph total --predict        # or: gradnb.graph(total, predict=True)
+    %grad_backward total --predict     # or: gradnb.animate_backward(total, predict=True)
 """
 
 import traitlets
 
 from . import assets
+from .animation import AnimationWidget
 from .base import ViewWidget
 
-__all__ = ["PredictWidget"]
+__all__ = ["PredictWidget", "PredictReplayWidget"]
 
 
 class PredictWidget(ViewWidget):
@@ -75,3 +83,47 @@ class PredictWidget(ViewWidget):
             line = f"  {item['label']}: {item['answer']} ({mark})"
             lines.append(line + (f" - {item['why']}" if item["why"] else ""))
         return "\n".join(lines)
+
+
+class PredictReplayWidget(AnimationWidget):
+    """A backward replay that asks before each step (see the module docstring).
+
+    Traits: ``quiz`` (from :func:`gradnb.viz.predict.backward_quiz`), ``replies``
+    (step -> answer, written by the browser), ``verdicts`` (step -> ``{right, text}``,
+    written by Python) and ``score`` (``"2 of 3 right"``). Starts at the first step.
+    """
+
+    _esm = assets.esm("animation", extra="quiz")
+    quiz = traitlets.Dict().tag(sync=True)
+    replies = traitlets.Dict().tag(sync=True)
+    verdicts = traitlets.Dict().tag(sync=True)
+    score = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, replay, **kwargs):
+        from ..viz.predict import backward_quiz
+        super().__init__(replay, quiz=backward_quiz(replay.data), step=0, **kwargs)
+
+    @traitlets.observe("replies")
+    def _on_replies(self, change):
+        from ..viz.predict import answer_step
+        verdicts = dict(self.verdicts)
+        for step, answer in change["new"].items():
+            if step not in verdicts and step in self.quiz["questions"]:
+                verdicts[step] = answer_step(self.replay.data, int(step), answer)
+        right = sum(v["right"] for v in verdicts.values())
+        self.verdicts = verdicts
+        self.score = f"{right} of {len(verdicts)} right"
+
+    def answer(self, step, answer):
+        """Reply to the question before ``step`` from Python (as the browser does)."""
+        self.replies = dict(self.replies, **{str(step): answer})
+        return self.verdicts.get(str(step))
+
+    def fallback_text(self):
+        # the steps are the answers: listed only once every question was answered
+        questions = self.quiz["questions"]
+        if len(self.verdicts) < len(questions):
+            return (f"{self.quiz['texts']['instructions']}\n"
+                    f"{len(questions)} questions, {len(self.verdicts)} answered"
+                    + (f" ({self.score})" if self.verdicts else ""))
+        return f"{super().fallback_text()}\npredictions: {self.score}"

@@ -1,6 +1,8 @@
 """Learning by doing, in a real browser, in JupyterLab 4 and in Notebook 7: the why panel
-under a failed cell (PyTorch's message, no gradnb frame, the culprit highlighted), and
-the predict mode (clicking predictions, typing a gradient, Check reveals and scores).
+under a failed cell (PyTorch's message, no gradnb frame, the culprit highlighted), the
+predict mode (clicking predictions, typing a gradient, Check reveals and scores), and a
+predicted backward pass (stepping stops at each question; clicking the node or typing
+the gradient answers it, judged by Python).
 
 The screenshots (test-artifacts/learn-*.png) of the JupyterLab runs are the README's
 pictures (copied to docs/images/).
@@ -18,8 +20,11 @@ CELLS = ["%load_ext gradnb\nimport gradnb as torch",
          ARTICLE,
          "%grad_graph total --predict",
          "a = torch.ones(3, requires_grad=True)\nloss = (a * a).exp().sum()\n"
-         "loss.backward()\nloss.backward()"]
-PREDICT, ERROR = 2, 3
+         "loss.backward()\nloss.backward()",
+         "b = torch.ones(2, requires_grad=True)\nc = torch.tensor([1., 2.])\n"
+         "out = (b * c).sum()",
+         "%grad_backward out --predict"]
+PREDICT, ERROR, STEPPED = 2, 3, 5
 # the learner's answers by drawn id (both adds show as "add"): everything right but z
 # (t1: it is pruned, no input requires grad)
 MARKS = {"t0": "tracked", "f0": "tracked", "t1": "tracked", "t2": "tracked",
@@ -116,3 +121,47 @@ def test_why_panel_under_the_error(page, artifacts):
     assert sorted(culprits.all_text_contents()) == ["ExpBackward0", "MulBackward0"]
     assert panel.locator(".gradnb-fixes li").count() == 2
     output.screenshot(path=artifacts / f"learn-why-{page.front_end}.png")
+
+
+def _node_labelled(view, label):
+    return view.locator(".gradnb-node", has=view.page.locator(
+        f"text.gradnb-label:text-is('{label}')"))
+
+
+def test_stepping_a_predicted_backward(page, artifacts):
+    player = page.output(STEPPED).locator(".gradnb-animation")
+    page.page.wait_for_function(
+        "(el) => el.dataset.ready === 'true'", arg=player.element_handle(), timeout=30_000)
+    quiz = player.locator(".gradnb-quiz")
+    forward = player.get_by_role("button", name="Step forward (→)")
+
+    def wait(expression):
+        page.page.wait_for_function(expression, arg=player.element_handle(), timeout=30_000)
+
+    assert player.get_attribute("data-step") == "0"
+    forward.click()                                  # stops: which node runs next?
+    assert quiz.get_attribute("data-pending") == "1"
+    assert player.get_attribute("data-step") == "0"
+    assert "Which node runs next?" in quiz.locator(".gradnb-quiz-prompt").text_content()
+    _node_labelled(player, "SumBackward0").click()
+    wait("(el) => el.dataset.step === '1'")
+    assert quiz.locator(".gradnb-quiz-verdict").text_content().startswith("✓ right")
+    forward.click()                                  # the edge: no question
+    wait("(el) => el.dataset.step === '2'")
+    forward.click()
+    assert quiz.get_attribute("data-pending") == "3"
+    _node_labelled(player, "SumBackward0").click()   # wrong: MulBackward0 runs
+    wait("(el) => el.dataset.step === '3'")
+    verdict = quiz.locator(".gradnb-quiz-verdict").text_content()
+    assert verdict.startswith("✗ not quite: you chose SumBackward0; MulBackward0 runs")
+    forward.click()
+    wait("(el) => el.dataset.step === '4'")
+    forward.click()                                  # what will b.grad be?
+    assert quiz.get_attribute("data-kind") == "grad"
+    assert "b.grad" in quiz.locator(".gradnb-quiz-prompt").text_content()
+    quiz.locator("input").fill("tensor([1., 2.])")
+    quiz.locator("input").press("Enter")
+    wait("(el) => el.dataset.step === '5'")
+    wait("(el) => el.querySelector('.gradnb-quiz .gradnb-score').textContent !== '1 of 2 right'")
+    assert quiz.locator(".gradnb-score").text_content() == "2 of 3 right"
+    player.screenshot(path=artifacts / f"learn-backward-predict-{page.front_end}.png")
