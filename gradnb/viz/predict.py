@@ -23,7 +23,7 @@ import numpy as np
 from . import schema
 from .describe import box_size
 from .layout import layered_layout
-from .model import GraphModel
+from .model import DEFAULT_MAX_NODES, GraphModel
 
 __all__ = ["puzzle", "puzzle_svg", "score", "Prediction", "TEXTS", "TRACKED", "SKIPPED"]
 
@@ -232,7 +232,7 @@ class Prediction:
     max_nodes : int or None
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=300):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         # with the object lookup: the check finds the leaves by their drawn id
         self.model = GraphModel(list(roots), namespace, max_nodes, lookup=True)
         self.puzzle = puzzle(self.model.to_json())
