@@ -139,9 +139,8 @@ def _parse(magic, line):
 # usage line of each magic, in the order %gradnb lists them
 _USAGE = {
     "grad_watch": "%grad_watch [names ...] [--all]",
-    "grad_graph": "%grad_graph EXPR [--max-nodes N] [--predict]",
-    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N] "
-                     "[--predict]",
+    "grad_graph": "%grad_graph EXPR [--max-nodes N]",
+    "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",
 }
