@@ -3,8 +3,6 @@ counts right answers and explains wrong ones with the graph view's reasons, expe
 gradients come from the library without changing any .grad, for gradnb and torch; the
 widget keeps answers/result as state and its fallbacks follow them; the magic flag."""
 
-import re
-
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output

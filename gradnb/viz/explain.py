@@ -172,9 +172,9 @@ class _Failure:
                 if obj is not None:
                     self._add(obj)
 
-    def tensors(self, src=None):
-        return [c for c in self.candidates
-                if (src or source_of(c)) is source_of(c) and source_of(c).is_tensor(c)]
+    def tensors(self):
+        """The tensors found, most telling first."""
+        return [c for c in self.candidates if source_of(c).is_tensor(c)]
 
     def first(self, test):
         for t in self.tensors():
@@ -215,8 +215,9 @@ def _inplace_op(line):
 
 # -- the explanations -------------------------------------------------------------------------
 def _graph(roots, failure):
-    model = GraphModel(roots, failure.namespace, _MAX_NODES, lookup=True)
-    return model
+    """The graph of ``roots``, keeping the object lookup (the culprits are found by
+    object; :func:`explain` releases it)."""
+    return GraphModel(roots, failure.namespace, _MAX_NODES, lookup=True)
 
 
 def _ids(model, objects):
