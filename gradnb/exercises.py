@@ -1,12 +1,17 @@
 """Exercises that check themselves: :func:`check` compares a learner's answer with the
 expected one and prints a clear right / not-quite message, with a hint when wrong.
 
+    >>> import gradnb
     >>> import gradnb as torch
     >>> w = torch.tensor([1., 2.], requires_grad=True)
     >>> (w * w).sum().backward()
-    >>> torch.check(w.grad, [2., 4.], what="w.grad", hint="d(w*w)/dw = 2w")
+    >>> gradnb.check(w.grad, [2., 4.], what="w.grad", hint="d(w*w)/dw = 2w")
     Right: w.grad is tensor([2., 4.])
     Right
+
+In a tutorial, call it as ``gradnb.check`` (``import gradnb`` next to ``import gradnb as
+torch`` or ``import torch``): real PyTorch has no ``torch.check``, and the notebooks are
+also run with real PyTorch substituted.
 
 Answers may be gradnb tensors, real torch tensors (read through the views' interface,
 :mod:`gradnb.viz.source`), numpy arrays, python numbers or lists, ``None`` (e.g. the
