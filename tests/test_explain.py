@@ -23,6 +23,13 @@ CASES = [
      "l.backward()\nl.backward()", ["ExpBackward0", "MulBackward0"], "freed the values"),
     ("leaf_inplace", "w = torch.ones(3, requires_grad=True)\nw.add_(1)", ["w"], "(add_())"),
     ("leaf_inplace", "w = torch.ones(3, requires_grad=True)\nw += 1", ["w"], "(+=)"),
+    ("leaf_inplace", "m = torch.nn.Linear(2, 1)\nm.weight.mul_(2)", ["m.weight"],
+     "m.weight is a leaf that requires grad"),
+    ("numpy", "w = torch.ones(3, requires_grad=True)\ndef f(t):\n    return t.numpy()\nf(w)",
+     ["w"], "w requires grad"),
+    ("freed", "w = torch.ones(3, requires_grad=True)\nl = (w * w).exp().sum()\n"
+     "torch.autograd.grad(l, w)\ntorch.autograd.grad(l, w)",
+     ["ExpBackward0", "MulBackward0"], "freed the values"),
     ("version", "w = torch.ones(3, requires_grad=True)\ny = w.exp()\ny.add_(1)\n"
      "y.sum().backward()", ["ExpBackward0"],
      "ExpBackward0 saved result at version 0; it is now at version 1"),

@@ -307,8 +307,8 @@ def _leaf_inplace(failure):
         f"value it has now, so autograd refuses to change that value in place ({op})."], [
         f"Update it inside `with torch.no_grad():` (as optimizers do), e.g. "
         f"`with torch.no_grad(): {name} -= lr * {name}.grad`.",
-        f"Or compute a new tensor instead: `{name}2 = {name} + 1` (out of place; not a "
-        "leaf)."]
+        f"Or compute a new tensor instead: `{name} + 1` (out of place) is not a leaf "
+        "and may be changed freely."]
 
 
 def _version(failure):
