@@ -41,6 +41,7 @@ _LAZY = {
     "graph": ("gradnb.widgets", "graph"), "watch": ("gradnb.widgets", "watch"),
     "animate_backward": ("gradnb.widgets", "animate_backward"),
     "trace": ("gradnb.widgets", "trace"),
+    "check": ("gradnb.exercises", "check"),
 }
 
 

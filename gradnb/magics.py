@@ -15,6 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from . import ipython_errors
 from .viz.model import DEFAULT_MAX_NODES
 from .widgets.session import NotebookSession
 
@@ -49,6 +50,9 @@ class GradMagics(Magics):
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: hide what autograd decided; the learner marks each "
+                   "tensor and op tracked or skipped, then presses Check")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
@@ -59,7 +63,7 @@ class GradMagics(Magics):
         backward()). Python: gradnb.graph(t).
         """
         args = _parse(self.grad_graph, line)
-        self.session.show_graph(" ".join(args.expr), args.max_nodes)
+        self.session.show_graph(" ".join(args.expr), args.max_nodes, args.predict)
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
@@ -69,6 +73,9 @@ class GradMagics(Magics):
               help="keep saved values so that backward can run again")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: before each step, ask which node runs next or what "
+                   "gradient a leaf receives")
     @line_magic
     def grad_backward(self, line):
         """Run EXPR.backward() while recording it, and show the animated replay.
@@ -80,7 +87,7 @@ class GradMagics(Magics):
         """
         args = _parse(self.grad_backward, line)
         self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph,
-                                   args.max_nodes)
+                                   args.max_nodes, args.predict)
 
     @magic_arguments()
     @cell_magic
@@ -94,22 +101,29 @@ class GradMagics(Magics):
 
     @magic_arguments()
     @argument("action", nargs="*", help="'record off' / 'record on': stop or resume noting "
-              "what real torch's autograd skips (pruned parts of torch graphs)")
+              "what real torch's autograd skips (pruned parts of torch graphs); "
+              "'explain off' / 'explain on': the why panel under autograd's errors")
     @line_magic
     def gradnb(self, line):
         """gradnb's version, what is active, and one line of help per magic.
 
         ``%gradnb record off`` stops the recorder that notes, for real torch tensors,
         the results autograd did not record and why (its cost is a few microseconds per
-        torch op); ``%gradnb record on`` resumes it.
+        torch op); ``%gradnb record on`` resumes it. ``%gradnb explain off`` shows
+        autograd's errors as plain IPython does (no why panel, full traceback);
+        ``%gradnb explain on`` explains them again.
         """
         args = _parse(self.gradnb, line)
         if args.action:
-            if len(args.action) != 2 or args.action[0] != "record" or \
+            if len(args.action) != 2 or args.action[0] not in ("record", "explain") or \
                     args.action[1] not in ("on", "off"):
                 raise UsageError(f"%gradnb: unrecognized arguments: {' '.join(args.action)}"
-                                 " (expected 'record on' or 'record off')")
-            print(self.session.set_recording(args.action[1] == "on"))
+                                 " (expected 'record on|off' or 'explain on|off')")
+            on = args.action[1] == "on"
+            if args.action[0] == "explain":
+                print(ipython_errors.set_enabled(on))
+            else:
+                print(self.session.set_recording(on))
             return
         print(self.session.status(magics_help()))
 
@@ -155,6 +169,7 @@ def load_ipython_extension(ipython):
         unload_ipython_extension(ipython)  # loading twice must not add things twice
     session = NotebookSession(ipython)
     session.install()
+    ipython_errors.install(ipython)
     ipython.register_magics(GradMagics(ipython, session))
 
 
@@ -164,6 +179,7 @@ def unload_ipython_extension(ipython):
     if magics is None:
         return
     magics.session.uninstall()
+    ipython_errors.uninstall(ipython)
     manager = ipython.magics_manager
     for kind, names in GradMagics.magics.items():
         for name in names:

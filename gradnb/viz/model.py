@@ -318,6 +318,15 @@ class _ObjectLookup:
             self._input_edge[(id(items[b].obj), i)] = (record["id"],
                                                        records[drawn.owner[a]]["id"])
 
+    def find(self, gid):
+        """The live object drawn as ``gid`` (a tensor or node), or None."""
+        for ref, drawn in self._gid.values():
+            if drawn == gid:
+                obj = ref()
+                if obj is not None:
+                    return obj
+        return None
+
     def gid(self, obj):
         """The id drawn for ``obj`` (a node or tensor), or None."""
         entry = self._gid.get(id(obj))

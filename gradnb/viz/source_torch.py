@@ -29,6 +29,7 @@ at leaves). Gradient values are torch tensors, shown with torch's own repr.
 """
 
 import inspect
+import re
 import sys
 import textwrap
 import warnings
@@ -274,6 +275,9 @@ def _saved_attrs(node):
     return names
 
 
+_VERSIONS = re.compile(r"is at version (\d+); expected version (\d+)")
+
+
 def _read_saved(node, attr):
     """``(value, freed)`` of a saved attribute."""
     try:
@@ -508,6 +512,20 @@ class TorchSource(Source):
 
     node_state = freed
 
+    @staticmethod
+    def stale_saved(node):
+        # torch keeps the saved version in C++ only; reading the attribute raises the
+        # version error, whose text carries both numbers
+        stale = []
+        for attr in _saved_attrs(node):
+            try:
+                getattr(node, attr)
+            except RuntimeError as exc:
+                found = _VERSIONS.search(str(exc))
+                if found:
+                    stale.append((attr[7:], int(found.group(2)), int(found.group(1))))
+        return stale
+
     # -- outside autograd ---------------------------------------------------------------
     @staticmethod
     def provenance(t):
@@ -557,6 +575,11 @@ class TorchSource(Source):
     @staticmethod
     def accumulated(tensor, before, grad):
         return grad.to(tensor.dtype) if before is None else (before + grad).to(tensor.dtype)
+
+    @staticmethod
+    def autograd_grad(root, inputs):
+        import torch
+        return torch.autograd.grad(root, inputs, retain_graph=True, allow_unused=True)
 
     @staticmethod
     def run_backward(root, gradient=None, retain_graph=False):

@@ -45,7 +45,7 @@ def _keep_live(widget):
     return widget
 
 
-def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
+def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -59,11 +59,20 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
         Larger graphs are collapsed (None: never).
     live : bool
         Redraw after each later cell (e.g. to show gradients after ``backward()``).
+    predict : bool
+        An exercise instead (:mod:`gradnb.widgets.predict`): what autograd decided is
+        hidden; the learner marks each tensor and op tracked or skipped, may type the
+        ``.grad`` they expect, and presses Check to see the truth and their score.
 
     Returns
     -------
-    GraphWidget
+    GraphWidget, or PredictWidget when ``predict``
     """
+    if predict:
+        from ..viz.predict import Prediction
+        from .predict import PredictWidget
+        return PredictWidget(Prediction(tensors, namespace=default_namespace(namespace),
+                                        max_nodes=max_nodes))
     view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes)
     widget = GraphWidget(view)
     return _keep_live(widget) if live else widget
@@ -96,7 +105,7 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
-                     raise_error=False, max_nodes=DEFAULT_MAX_NODES):
+                     raise_error=False, max_nodes=DEFAULT_MAX_NODES, predict=False):
     """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
 
     Parameters
@@ -114,15 +123,22 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
         the replay, after the steps that ran before it.
     max_nodes : int or None
         Larger graphs are collapsed (None: never).
+    predict : bool
+        An exercise (:mod:`gradnb.widgets.predict`): the replay starts at the first step
+        and, before each node runs, asks which one runs next; before each accumulation,
+        what the leaf's ``.grad`` becomes.
 
     Returns
     -------
-    AnimationWidget
+    AnimationWidget, or PredictReplayWidget when ``predict``
     """
     from .. import viz
     recorded = viz.record_backward(tensor, gradient=gradient, retain_graph=retain_graph,
                                    namespace=default_namespace(namespace),
                                    raise_error=raise_error, max_nodes=max_nodes)
+    if predict:
+        from .predict import PredictReplayWidget
+        return PredictReplayWidget(Replay(recorded, 0))
     return AnimationWidget(Replay(recorded, 0))
 
 

@@ -128,11 +128,11 @@ class NotebookSession:
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES):
-        """``%grad_graph EXPR [--max-nodes N]``."""
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False):
+        """``%grad_graph EXPR [--max-nodes N] [--predict]``."""
         roots = self.tensors(expr, "grad_graph", many=True)
         display(graph(*roots, namespace=self.shell.user_ns,
-                      max_nodes=_limit(max_nodes, "grad_graph")))
+                      max_nodes=_limit(max_nodes, "grad_graph"), predict=predict))
 
     def show_watch(self, names, everything):
         """``%grad_watch [names ...] [--all]``."""
@@ -141,15 +141,18 @@ class NotebookSession:
         names = self.watched_names(names)
         display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
 
-    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES):
-        """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]``."""
+    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES,
+                      predict=False):
+        """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]
+        [--predict]``."""
         (root,) = self.tensors(expr, "grad_backward")
         seed = None
         if gradient is not None:
             (seed,) = self.tensors(unquote(gradient), "grad_backward --gradient")
         display(animate_backward(root, gradient=seed, retain_graph=retain_graph,
                                  namespace=self.shell.user_ns,
-                                 max_nodes=_limit(max_nodes, "grad_backward")))
+                                 max_nodes=_limit(max_nodes, "grad_backward"),
+                                 predict=predict))
 
     def trace_cell(self, cell):
         """``%%grad_trace``: run the cell recording its backward passes, show each."""

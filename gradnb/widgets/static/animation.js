@@ -160,6 +160,9 @@ class Player {
     this.caption = htmlEl("div", "gradnb-caption");
     this.caption.setAttribute("aria-live", "polite");
     this.root.appendChild(this.caption);
+    // predicted pass (%grad_backward --predict): quiz.js asks before each step
+    this.quiz = typeof makeQuiz === "function" ? makeQuiz(this) : null;
+    if (this.quiz) this.root.appendChild(this.quiz.box);
     this.root.appendChild(this.parts.canvas);
     if (pass.error) this.root.appendChild(htmlEl("pre", "gradnb-error", pass.error));
     this.root.appendChild(drawLegend(graph));
@@ -220,7 +223,8 @@ class Player {
 
   /** Show the picture after step i. */
   goTo(i) {
-    const target = this.clampStep(i);
+    let target = this.clampStep(i);
+    if (this.quiz && target > this.current) target = this.quiz.gate(this.current, target);
     const steps = this.steps;
     if (target < this.current) {
       this.stage.reset();
@@ -318,6 +322,7 @@ class Player {
 
   dispose() {
     this.playing = false;
+    if (this.quiz) this.quiz.dispose();
     this.parts.dispose();
   }
 }
