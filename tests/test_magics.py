@@ -111,6 +111,26 @@ def test_gradnb_status_lists_version_state_and_magics(shell):
                   "%%grad_trace"):
         assert usage in text
     assert "Run EXPR.backward() while recording it" in text
+    assert max(len(line) for line in text.splitlines()) <= 79    # nothing wraps
+
+
+def test_gradnb_status_stays_narrow_with_many_live_views(shell):
+    for _ in range(3):
+        run(shell, "%grad_graph total")
+    run(shell, "%grad_watch x w")
+    text = run(shell, "%gradnb").stdout
+    assert "3 GraphWidget" in text and "InspectorWidget" in text
+    assert max(len(line) for line in text.splitlines()) <= 79
+
+
+def test_dir_and_help_list_the_lazy_public_names():
+    import pydoc
+    lazy = ("graph", "watch", "animate_backward", "trace", "nn", "optim")
+    listed = dir(gradnb)
+    assert all(name in listed for name in lazy)
+    doc = pydoc.render_doc(gradnb, renderer=pydoc.plaintext)
+    for name in lazy:
+        assert f"    {name}" in doc or f" {name}(" in doc or f"{name}," in doc, name
 
 
 @pytest.mark.parametrize("magic, words", [

@@ -9,6 +9,8 @@ after-each-cell refresh of live views.
 """
 
 import re
+import textwrap
+from collections import Counter
 
 from IPython.core.error import UsageError
 from IPython.display import display
@@ -24,6 +26,7 @@ from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_
 __all__ = ["NotebookSession"]
 
 _TORCH_TENSOR = ("torch", "Tensor")
+STATUS_WIDTH = 79      # %gradnb prints no line longer than this
 
 
 def _drop_torch_printer(formatter, previous):
@@ -185,20 +188,25 @@ class NotebookSession:
         """``%gradnb``: version, what is active, one line of help per magic."""
         from .. import __version__
         views = LIVE.views()
-        kinds = sorted(type(v).__name__ for v in views)
+        counts = Counter(type(v).__name__ for v in views)
+        kinds = [f"{n} {kind}" if n > 1 else kind for kind, n in sorted(counts.items())]
         lines = [
             f"gradnb {__version__}: PyTorch's autograd on numpy, with live views",
             f"tensor HTML display: {'on' if self.html_installed() else 'off'}",
-            f"refresh after each cell: {'on' if is_hooked(self.shell) else 'off'}"
-            f" ({len(views)} live view{'s' if len(views) != 1 else ''}"
-            f"{': ' + ', '.join(kinds) if kinds else ''})",
+            *textwrap.wrap(
+                f"refresh after each cell: {'on' if is_hooked(self.shell) else 'off'}"
+                f" ({len(views)} live view{'s' if len(views) != 1 else ''}"
+                f"{': ' + ', '.join(kinds) if kinds else ''})", STATUS_WIDTH,
+                subsequent_indent="    "),
             "magics (full help: %grad_graph? and so on):",
         ]
         if torch_recorder() is not None:    # only where torch is imported
             lines.insert(2, "recording what torch's autograd skips: "
                             + ("on" if torch_recorder().on else "off"))
-        width = max(len(usage) for usage, _ in magics_help)
-        lines += [f"  {usage:<{width}}  {summary}" for usage, summary in magics_help]
+        for usage, summary in magics_help:     # usage, then its summary below it:
+            lines.append(f"  {usage}")         # short lines that never wrap
+            lines += textwrap.wrap(summary, STATUS_WIDTH, initial_indent="      ",
+                                   subsequent_indent="      ")
         return "\n".join(lines)
 
     # -- installing into the shell -----------------------------------------------------------
