@@ -89,6 +89,8 @@ def make_record(op, inputs, reason, result):
     for x in inputs:
         refs.append(weakref.ref(x))
         parent = getattr(x, _PROV, None)
+        if parent is None and op == "detach":
+            parent = _detached_record(x)
         if parent is None and not x.requires_grad:
             parent = (None, (), schema.REASON_CONSTANT, (), 0, x.shape, x.dtype)
         if parent is not None and parent[4] < MAX_DEPTH:
@@ -98,6 +100,52 @@ def make_record(op, inputs, reason, result):
         else:
             parents.append(None)
     return (op, tuple(refs), reason, tuple(parents), depth, result.shape, result.dtype)
+
+
+_MAX_DETACHED_NODES = 256     # grad_fn nodes described when a tracked value is detached
+
+
+def _detached_record(t):
+    """The record of ``t`` as its ``detach()`` sees it: for a result autograd tracks, a
+    chain of records copied from its grad_fn graph (op, weak references to the leaves),
+    so ``(price * 2).detach()`` still draws ``price -> mul -> detach`` once the unnamed
+    product is freed (same layout and limits as gradnb's ``detached_record``)."""
+    node = t.grad_fn
+    if node is None:
+        return None
+    return _node_record(node, t.shape, t.dtype, {}, [_MAX_DETACHED_NODES])
+
+
+def _node_record(node, shape, dtype, memo, budget):
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    refs, parents = [], []
+    # constant inputs, in the order of the node's (None, 0) slots (see note())
+    constants = iter(node.metadata[_CONSTS][0] if _CONSTS in node.metadata else ())
+    for nxt, _ in node.next_functions:
+        ref = parent = None
+        if nxt is None:
+            ref, parent = next(constants, (None, None))
+        elif hasattr(nxt, "variable"):      # AccumulateGrad
+            ref = weakref.ref(nxt.variable)
+        else:
+            # an intermediate's shape is not kept on its node: the box shows the op only
+            parent = _node_record(nxt, (), dtype, memo, budget)
+        if parent is not None and parent[4] >= MAX_DEPTH:
+            parent = None
+        refs.append(ref)
+        parents.append(parent)
+    depth = max((p[4] + 1 for p in parents if p is not None), default=0)
+    rule = _rule_of(node)
+    op = rule.op if rule is not None else type(node).__name__
+    record = (op, tuple(refs), schema.REASON_DETACH, tuple(parents), depth, tuple(shape),
+              dtype)
+    memo[key] = record
+    return record
 
 
 def from_record(record):
