@@ -31,8 +31,9 @@ class GradMagics(Magics):
         self.session = session
 
     @magic_arguments()
-    @argument("names", nargs="*", help="variable names (or dotted paths such as "
-              "model.fc.weight) of the tensors to show; none: every tensor")
+    @argument("names", nargs="*", help="variable names or paths (model.fc.weight, "
+              "deep.0.weight, v.grad, params[0]) of the tensors to show, defined now or "
+              "later (pending until then); none: every tensor")
     @argument("--all", action="store_true", dest="everything",
               help="every tensor bound to a public name, including ones defined later")
     @line_magic
@@ -40,8 +41,8 @@ class GradMagics(Magics):
         """Live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
 
         The table refreshes after every cell and when a shown tensor's flags change in
-        place (requires_grad_()). It holds weak references only: rows of deleted
-        variables disappear. Python: gradnb.watch("x", "w").
+        place (requires_grad_()). It holds weak references only; a name that holds no
+        tensor (yet) keeps its row, marked pending. Python: gradnb.watch("x", "w").
         """
         args = _parse(self.grad_watch, line)
         self.session.show_watch(args.names, args.everything)
@@ -57,7 +58,9 @@ class GradMagics(Magics):
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
 
-        Tensors are named after the variables holding them. Pruned parts are greyed and
+        Tensors are named after the variables holding them (EXPR itself labels the
+        root, as written: v.grad, (w * 3).sum()), and keep those names when a name is
+        rebound later (marked: price (rebound)). Pruned parts are greyed and
         dashed, each with its reason, and a summary counts the gradients computed and
         skipped. The picture updates after later cells (gradients appear after
         backward()). Python: gradnb.graph(t).

@@ -76,3 +76,52 @@ def test_detach_records_keep_nothing_alive(lib):
     del w
     gc.collect()
     assert ref() is None and y is not None
+
+
+# -- item 2: names stay what the learner wrote ---------------------------------------------
+
+def _lesson(lib, ns):
+    """The cells of the issue's lesson: prices, then a cost from them."""
+    ns["price"] = lib.tensor([2.0], requires_grad=True)
+    ns["qty"] = lib.tensor([3.0])
+    ns["shipping"] = lib.tensor([5.0])
+    ns["cost"] = ns["price"] * ns["qty"] + ns["shipping"]
+
+
+def test_rebinding_names_keeps_an_earlier_view(lib):
+    ns = {"__name__": "__main__"}
+    _lesson(lib, ns)
+    model = viz.build_graph(ns["cost"], namespace=ns)
+    labels = sorted(n["label"] for n in model.nodes)
+    summary = dict(model.summary)
+    ns["_3"] = ns["cost"]                 # IPython's output history keeps the old cost
+    _lesson(lib, ns)                      # both cells run again
+    gc.collect()                          # the old shipping is gone (only its name held it)
+    model.refresh()
+    moved = sorted(n["label"] for n in model.nodes)
+    assert moved == sorted(label if label not in ("cost", "price", "qty", "shipping")
+                           else f"{label} (rebound)" for label in labels)
+    assert model.summary["gradients_skipped"] == summary["gradients_skipped"]
+    assert model.summary["gradients_computed"] == summary["gradients_computed"]
+    shipping = model.node("shipping (rebound)")
+    assert shipping["pruned"] and "constant" in shipping["lines"]
+
+
+def test_names_bound_back_lose_the_mark(lib):
+    ns = {"__name__": "__main__"}
+    _lesson(lib, ns)
+    model = viz.build_graph(ns["cost"], namespace=ns)
+    price = ns["price"]
+    ns["price"] = lib.tensor([9.0])
+    assert model.refresh().node("price (rebound)")
+    ns["price"] = price
+    assert model.refresh().node("price")
+
+
+def test_a_label_given_for_the_root_is_used(lib):
+    ns = {"__name__": "__main__"}
+    _lesson(lib, ns)
+    ns["cost"].backward()
+    grad = ns["price"].grad
+    model = viz.build_graph(grad, namespace=ns, labels=["price.grad"])
+    assert model.node("price.grad")["id"] == "t0"

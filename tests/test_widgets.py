@@ -257,7 +257,8 @@ def test_inspector_rows_follow_the_namespace():
     assert not inspector.refresh()                 # nothing changed since
     del ns["total"]
     assert inspector.refresh()
-    assert [r["name"] for r in inspector.rows] == ["w"]
+    assert [r["name"] for r in inspector.rows] == ["w", "total"]
+    assert inspector.rows[1]["pending"] and inspector.rows[1]["shape"] == ""
 
 
 def test_inspector_sees_a_new_grad_object_and_accumulation():

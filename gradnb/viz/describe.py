@@ -122,8 +122,14 @@ def _describe_accumulate(item, leaf):
     return record
 
 
-def _describe_pruned_op(item):
+def _describe_pruned_op(item, name=None):
     prov = item.prov
+    if prov.op == "leaf" and name:       # a freed constant leaf drawn under its old name
+        record = _common(item, name, name)
+        record.update(op=prov.op, would_be=None)
+        record["lines"] = [name, f"{shape_text(prov.shape)} {prov.dtype[6:]}",
+                           short_reason(item.reason)]
+        return record
     record = _common(item, prov.op)
     record.update(op=prov.op, would_be=prov.grad_fn_name)
     lines = [prov.op]
@@ -153,7 +159,7 @@ def describe_item(src, item, name=None, leaf=None):
         return _describe_function(src, item)
     if kind == schema.ACCUMULATE:
         return _describe_accumulate(item, leaf or ("leaf", None))
-    return _describe_pruned_op(item)
+    return _describe_pruned_op(item, name)
 
 
 def _kind_label(src, item):

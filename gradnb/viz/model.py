@@ -20,7 +20,7 @@ from .collapse import plan_collapse
 from .describe import box_size, describe_collapsed, describe_item
 from .discover import discover
 from .layout import layered_layout
-from .naming import Namespace
+from .naming import Names, Namespace
 from .pruning import summarise
 from .signature import Signature
 from .source import source_for
@@ -76,7 +76,8 @@ class _Drawn:
                 self.owner[i] = group_node[g]
                 continue
             self.owner[i] = len(self.records)
-            self.records.append(describe_item(src, item, names.by_tensor.get(id(item.obj)),
+            name = names.by_tensor.get(id(item.obj)) or found.labels.get(i)
+            self.records.append(describe_item(src, item, name,
                                               self._leaf(src, item, names, found)))
 
     @staticmethod
@@ -133,7 +134,8 @@ class GraphModel:
         not build it again).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, lookup=False):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, lookup=False,
+                 labels=None):
         self.source = source_for(roots)
         self._roots = [_weak_root(r) for r in roots]
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
@@ -142,13 +144,40 @@ class GraphModel:
         self.builds = 0
         self._keep_lookup = lookup
         self._lookup = None
-        self._build(list(roots), self._namespace.names(self.source))
+        self._kept = None         # [(name, weak tensor)]: the names of the first picture
+        self._remembered = {}     # {id(record): (record, name)}: constant leaves drawn
+        self._freed_labels = {}   # by name, and how to label them once freed
+        names = self._namespace.names(self.source)
+        for label, root in zip(labels or (), roots):
+            if label and self.source.is_tensor(root):
+                _name_first(names, label, root)
+        self._build(list(roots), names)
+
+    def _stable_names(self):
+        """The names of the first picture, each still on the tensor it named then:
+        ``price`` if the namespace still binds it there, ``price (rebound)`` if it
+        binds it to something else now, ``price (deleted)`` if to nothing. A view
+        keeps what the learner saw when it was drawn."""
+        now = self._namespace.names(self.source)
+        bound = {name: key for key, name in now.by_tensor.items()}
+        names = Names(self.source)
+        for name, ref in self._kept:
+            t = ref()
+            if t is not None:
+                names.add(_moved(name, bound.get(name), id(t)), t)
+        # constant leaves drawn by name and freed since: their name moved
+        self._freed_labels = {key: (record, _moved(name, bound.get(name), None))
+                              for key, (record, name) in self._remembered.items()}
+        return names
 
     # -- building -----------------------------------------------------------------------
     def refresh(self):
         """Bring the model up to date with the same roots (e.g. to show gradients after
         ``backward()``), rebuilding only if something it shows changed (see
         :mod:`gradnb.viz.signature`): then :meth:`to_json` returns the same object.
+        Names stay those of the first picture: a name bound since does not rename a box,
+        and a name that moved is marked (``price (rebound)``) without the box
+        disappearing.
 
         Returns
         -------
@@ -158,7 +187,7 @@ class GraphModel:
         roots = self._live_roots()
         if roots is None:
             return self
-        names = self._namespace.names(self.source)
+        names = self._stable_names()
         if not self._signature.matches(names, self.max_nodes):
             self._build(roots, names)
         return self
@@ -168,7 +197,7 @@ class GraphModel:
         changed (False once a root is gone: the last picture stays)."""
         roots = self._live_roots()
         return roots is not None and not self._signature.matches(
-            self._namespace.names(self.source), self.max_nodes)
+            self._stable_names(), self.max_nodes)
 
     def _live_roots(self):
         """The roots, or None (and ``alive`` False) once one was garbage-collected."""
@@ -181,7 +210,7 @@ class GraphModel:
     def _build(self, roots, names):
         self.builds += 1
         src = self.source
-        found = discover(src, roots, names)
+        found = discover(src, roots, names, self._freed_labels)
         groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
                                self.max_nodes)
         drawn = _Drawn(found, groups)
@@ -201,7 +230,21 @@ class GraphModel:
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
         self._signature = Signature(found, names, self.max_nodes)
+        self._remember(found, names)
         self._svg = self._text = None
+
+    def _remember(self, found, names):
+        """After the first build, keep its names (weakly) and the records of the named
+        constant leaves it drew (records hold no tensor and no array)."""
+        by_tensor = names.by_tensor
+        if self._kept is None:     # in the namespace's order, as the signature reads
+            drawn = {id(item.obj) for item in found.items if item.kind == schema.TENSOR}
+            self._kept = [(by_tensor[id(t)], weakref.ref(t)) for t in names.keep
+                          if id(t) in drawn]
+            for index, record in found.leaf_records.items():
+                label = by_tensor.get(id(found.items[index].obj))
+                if label is not None:
+                    self._remembered[id(record)] = (record, label)
 
     def _place(self, nodes, edges):
         sizes = [box_size(n) for n in nodes]
@@ -285,6 +328,27 @@ class GraphModel:
                 f"{summary['pruned_nodes']} pruned>")
 
 
+def _name_first(names, label, tensor):
+    """Give ``tensor`` the name ``label`` in ``names`` instead of any other name."""
+    key = id(tensor)
+    if key not in names.by_tensor:
+        names.add(label, tensor)
+        return
+    names.by_tensor[key] = label
+    edge = names.src.grad_edge(tensor)
+    if edge is not None:
+        names.by_edge[(id(edge[0]), edge[1])] = tensor
+
+
+def _moved(name, bound_to, key):
+    """``name`` as a view drawn earlier shows it, now that the namespace binds it to
+    the object with id ``bound_to`` (None: to nothing). A label that is not a variable
+    name (an expression such as ``v.grad``) is shown as written."""
+    if bound_to == key or not name.isidentifier():
+        return name
+    return f"{name} (rebound)" if bound_to is not None else f"{name} (deleted)"
+
+
 class _ObjectLookup:
     """From autograd objects to the ids drawn for them, for the backward trace.
 
@@ -348,7 +412,7 @@ class _ObjectLookup:
         return self._input_edge.get((id(node), index), (None, None))
 
 
-def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
     """The graph of the computation behind ``roots``.
 
     Parameters
@@ -360,16 +424,21 @@ def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         their id (``t3``) as label.
     max_nodes : int or None
         Larger graphs are collapsed to about this many boxes (None: never).
+    labels : sequence of str or None, optional
+        A label per root, drawn instead of its variable name (the expression the user
+        wrote, such as ``v.grad``).
 
     Returns
     -------
     GraphModel
+        Later refreshes keep the names of this first picture (see
+        :meth:`GraphModel.refresh`).
     """
     if not roots:
         raise TypeError("build_graph() needs at least one tensor")
-    return GraphModel(roots, namespace, max_nodes)
+    return GraphModel(roots, namespace, max_nodes, labels=labels)
 
 
-def graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+def graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
     """Same as :func:`build_graph` (the name the views use)."""
-    return build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
+    return build_graph(*roots, namespace=namespace, max_nodes=max_nodes, labels=labels)

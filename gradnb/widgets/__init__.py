@@ -45,7 +45,8 @@ def _keep_live(widget):
     return widget
 
 
-def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False):
+def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False,
+          labels=None):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -64,16 +65,22 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, pred
         hidden; the learner marks each tensor and op tracked or skipped, may type the
         ``.grad`` they expect, and presses Check to see the truth and their score.
 
+    labels : sequence of str, optional
+        A label per tensor instead of its variable name (e.g. the expression written).
+
     Returns
     -------
     GraphWidget, or PredictWidget when ``predict``
+        A graph keeps the names it was drawn with: a name rebound later is marked
+        ``name (rebound)``.
     """
     if predict:
         from ..viz.predict import Prediction
         from .predict import PredictWidget
         return PredictWidget(Prediction(tensors, namespace=default_namespace(namespace),
                                         max_nodes=max_nodes))
-    view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes)
+    view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes,
+                     labels=labels)
     widget = GraphWidget(view)
     return _keep_live(widget) if live else widget
 

@@ -27,11 +27,14 @@ class GraphView:
         Where tensor names come from (found by identity), e.g. the notebook's globals.
     max_nodes : int or None
         Larger graphs are collapsed by :mod:`gradnb.viz` (None: never).
+    labels : sequence of str, optional
+        A label per root (the expression the user wrote).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
         from .. import viz
-        self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
+        self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes,
+                                     labels=labels)
         self.data = self.model.to_json()
 
     def refresh(self):

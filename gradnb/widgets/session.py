@@ -8,7 +8,9 @@ what ``%load_ext gradnb`` adds to the shell: the tensor HTML display and the
 after-each-cell refresh of live views.
 """
 
+import ast
 import re
+import sys
 import textwrap
 from collections import Counter
 
@@ -40,8 +42,6 @@ def _drop_torch_printer(formatter, previous):
         formatter.for_type_by_name(*_TORCH_TENSOR, previous)
 
 
-# a variable, or a dotted path into it (model.fc.weight; model.0.weight in a Sequential)
-_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 _MISSING = object()
 _kind = describe_value     # 'an int', 'a list': how an error message names a value
 
@@ -60,6 +60,21 @@ def _limit(max_nodes, magic):
         raise UsageError(f"%{magic}: --max-nodes must be 0 (never collapse) or more, "
                          f"not {max_nodes}")
     return max_nodes or None
+
+
+def written_labels(expr, count):
+    """The source text of each of ``count`` roots in ``expr``: the expression itself,
+    or the elements of a tuple display (``total, z``)."""
+    expr = expr.strip()
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if count == 1:
+        return [expr]
+    if isinstance(tree, (ast.Tuple, ast.List)) and len(tree.elts) == count:
+        return [ast.get_source_segment(expr, e) for e in tree.elts]
+    return None
 
 
 class NotebookSession:
@@ -116,26 +131,31 @@ class NotebookSession:
         raise UsageError(f"%{magic}: {expr.strip()!r} is {_kind(value)}, not a tensor")
 
     def watched_names(self, names):
-        """Check that every name is a variable (or dotted path) holding a tensor now."""
-        from .inspector import resolve
+        """The names worth watching: variables and paths (``deep.0.weight``, ``v.grad``,
+        ``params[0]``), defined or not yet (their rows are pending until a tensor is
+        bound). One that is not a path is reported and left out; UsageError only when
+        none is left."""
+        from .inspector import parse_path
+        good, bad = [], []
         for name in names:
-            if not _NAME.fullmatch(name):
-                raise UsageError(f"%grad_watch: {name!r} is not a variable name")
-            head = name.split(".")[0]
-            if head not in self.shell.user_ns:
-                raise UsageError(f"%grad_watch: name {head!r} is not defined")
-            value = resolve(self.shell.user_ns, name)
-            if not is_any_tensor(value):
-                raise UsageError(f"%grad_watch: {name!r} is {_kind(value)}, not a tensor")
-        return names
+            (good if parse_path(name) is not None else bad).append(name)
+        for name in bad:
+            message = f"%grad_watch: {name!r} is not a variable name or attribute path " \
+                      f"(such as x, model.fc.weight, deep.0.weight, v.grad, params[0])"
+            if not good:
+                raise UsageError(message)
+            print(message + ": not watched", file=sys.stderr)
+        return good
 
     # -- the magics' actions -----------------------------------------------------------------
 
     def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False):
-        """``%grad_graph EXPR [--max-nodes N] [--predict]``."""
+        """``%grad_graph EXPR [--max-nodes N] [--predict]``: each root is labelled with
+        the expression as written (``v.grad``, ``(w * 3).sum()``; ``a, b``: one each)."""
         roots = self.tensors(expr, "grad_graph", many=True)
         display(graph(*roots, namespace=self.shell.user_ns,
-                      max_nodes=_limit(max_nodes, "grad_graph"), predict=predict))
+                      max_nodes=_limit(max_nodes, "grad_graph"), predict=predict,
+                      labels=written_labels(expr, len(roots))))
 
     def show_watch(self, names, everything):
         """``%grad_watch [names ...] [--all]``."""
