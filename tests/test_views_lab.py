@@ -125,3 +125,24 @@ def test_a_label_given_for_the_root_is_used(lib):
     grad = ns["price"].grad
     model = viz.build_graph(grad, namespace=ns, labels=["price.grad"])
     assert model.node("price.grad")["id"] == "t0"
+
+
+def test_op_nodes_say_what_they_compute(lib):
+    ns = {"__name__": "__main__"}
+    ns["x"] = lib.tensor([2.0], requires_grad=True)
+    ns["s"] = ns["x"] * ns["x"] + ns["x"]
+    ns["loss"] = (ns["s"] * ns["s"]).sum()
+    model = viz.build_graph(ns["loss"], namespace=ns)
+    written = sorted(n["written"] for n in model.nodes if n["kind"] == "function")
+    assert written == ["(x * x) + x", "s * s", "sum(s * s)", "x * x"]
+    muls = [n for n in model.nodes if n["label"] == "MulBackward0"]
+    assert len(muls) == 2 and {m["lines"][1] for m in muls} == {"s * s", "x * x"}
+    assert "computes s * s" in model.to_text()
+
+
+def test_written_form_of_a_number_operand_and_unknown_inputs():
+    from gradnb.viz.describe import written_form
+    assert written_form("MulBackward0", ["x"]) == "x * (number)"
+    assert written_form("ExpBackward0", [None]) == "exp(\u2026)"
+    assert written_form("torch::autograd::AccumulateGrad", []) is None
+    assert len(written_form("AddBackward0", ["a_long_name"] * 2 + [])) <= 24

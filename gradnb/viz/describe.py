@@ -15,7 +15,7 @@ from .pruning import saved_count, short_reason
 
 __all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
            "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line",
-           ]
+           "written_form"]
 
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
@@ -138,6 +138,35 @@ def _describe_pruned_op(item, name=None):
     lines.append(short_reason(item.reason))
     record["lines"] = lines
     return record
+
+
+# what a node computes, written as the user would have (s * s): its operator
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mm": "@", "matmul": "@",
+          "pow": "**"}
+WRITTEN_CHARS = 24      # the written form is cut to this length (the box stays narrow)
+
+
+def written_form(node_name, inputs):
+    """How a reader would have written the op of a ``grad_fn`` node: ``s * s``,
+    ``exp(h)``, ``x * (number)``, from its PyTorch name (``MulBackward0``) and the
+    labels of its drawn inputs (None for an input with no short label).
+
+    Tells apart two nodes of one class (two ``MulBackward0``) in a picture."""
+    base = node_name
+    while base and (base[-1].isdigit()):
+        base = base[:-1]
+    if not base.endswith("Backward"):
+        return None
+    op = base[:-len("Backward")].lower()
+    args = [a if a is not None else "\u2026" for a in inputs]
+    symbol = _INFIX.get(op)
+    if symbol is not None and len(args) in (1, 2):
+        left, right = (args + ["(number)"])[:2]
+        text = f"{left} {symbol} {right}"
+    else:       # a call's arguments need no parentheses of their own
+        args = [a[1:-1] if a.startswith("(") and a.endswith(")") else a for a in args]
+        text = f"{op}({', '.join(args)})"
+    return one_line(text, WRITTEN_CHARS)
 
 
 def describe_item(src, item, name=None, leaf=None):

@@ -17,7 +17,7 @@ import weakref
 from . import schema
 from ._values import summary_printoptions
 from .collapse import plan_collapse
-from .describe import box_size, describe_collapsed, describe_item
+from .describe import box_size, describe_collapsed, describe_item, written_form
 from .discover import discover
 from .layout import layered_layout
 from .naming import Names, Namespace
@@ -218,6 +218,7 @@ class GraphModel:
             drawn.describe(src, names)
         edges = drawn.edges()
         nodes = drawn.records
+        _write_ops(nodes, edges)
         self._place(nodes, edges)
         summary = summarise(src, found.items)
         self._json = {
@@ -326,6 +327,36 @@ class GraphModel:
         summary = self._json["summary"]
         return (f"<GraphModel: {len(self._json['nodes'])} nodes, "
                 f"{summary['pruned_nodes']} pruned>")
+
+
+_SHORT_INPUT = 12      # an unnamed input's own written form is nested up to this length
+
+
+def _write_ops(nodes, edges):
+    """Give each ``grad_fn`` box the op as a reader would have written it (``s * s``),
+    as its second line: from the labels of its inputs (a leaf's for its
+    AccumulateGrad, an unnamed result's own written form when short)."""
+    by_id = {n["id"]: n for n in nodes}
+    inputs = {}
+    for record, _, _, _ in edges:
+        inputs.setdefault(record["target"], []).append((record["input"], record["source"]))
+
+    def short(gid):
+        node = by_id[gid]
+        if node["kind"] == schema.TENSOR or node.get("op") == "leaf":
+            return node["label"]
+        if node["kind"] == schema.ACCUMULATE and node.get("leaf") in by_id:
+            return by_id[node["leaf"]]["label"]
+        written = node.get("written")
+        return f"({written})" if written and len(written) <= _SHORT_INPUT else None
+
+    for node in reversed(nodes):        # inputs were discovered after their consumers
+        if node["kind"] != schema.FUNCTION:
+            continue
+        args = [short(gid) for _, gid in sorted(inputs.get(node["id"], []))]
+        node["written"] = written_form(node["label"], args)
+        if node["written"]:
+            node["lines"] = [node["lines"][0], node["written"]] + node["lines"][1:]
 
 
 def _name_first(names, label, tensor):
