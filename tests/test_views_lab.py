@@ -146,3 +146,28 @@ def test_written_form_of_a_number_operand_and_unknown_inputs():
     assert written_form("ExpBackward0", [None]) == "exp(\u2026)"
     assert written_form("torch::autograd::AccumulateGrad", []) is None
     assert len(written_form("AddBackward0", ["a_long_name"] * 2 + [])) <= 24
+
+
+# -- item 1: the replay shows what it says (the browser test walks every step) ---------
+
+def test_accumulate_steps_carry_the_box_line_and_edges_a_short_value(lib):
+    ns = {"__name__": "__main__"}
+    ns["x"] = lib.tensor([2.0], requires_grad=True)
+    ns["loss"] = (ns["x"] * ns["x"] + ns["x"]).sum()
+    trace = viz.record_backward(ns["loss"], namespace=ns)
+    steps = trace.passes[0].steps
+    (acc,) = [s for s in steps if s["kind"] == "accumulate"]
+    assert acc["box"] == "grad: tensor([5.])"
+    assert {s["short"] for s in steps if s["kind"] == "edge"} <= {"[1.]", "[2.]", "[3.]",
+                                                                  "1.", "[4.]"}
+    # the static picture after the pass shows the box's gradient too
+    assert "grad: tensor([5.])" in trace.to_svg()
+
+
+def test_short_value_keeps_edges_narrow():
+    from gradnb.viz.trace import SHORT_CHARS, short_value
+    assert short_value("tensor([5.])") == "[5.]"
+    assert short_value("tensor(2.)") == "2."
+    assert short_value("tensor([1., 2.], dtype=torch.float64)") == "[1., 2.]"
+    long = short_value("tensor([[ 0.0918,  0.0000],\n        [ 0.0457, -0.0115]])")
+    assert len(long) <= SHORT_CHARS and long.endswith("\u2026")

@@ -151,6 +151,8 @@ class Step(TypedDict, total=False):
     after: Optional[str]        # accumulate/fanout/hook: value after
     error: Optional[str]        # "RuntimeError: Trying to backward through the graph ..."
     text: str                   # one-line description for text/plain and screen readers
+    short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
+    box: Optional[str]          # accumulate: the leaf box's gradient line after this step
 
 
 class Pass(TypedDict):
