@@ -209,20 +209,30 @@ class Inspector:
         return "gradnb inspector\n" + "\n".join(lines)
 
     def svg(self):
-        """The table as a static SVG picture (monospace text, escaped)."""
-        lines = self.text().split("\n")
-        char_w, line_h = 7.2, 16
-        width = int(max(len(line) for line in lines) * char_w) + 16
-        height = line_h * len(lines) + 12
-        bold = ' font-weight="bold"'  # the header row
-        texts = "".join(
-            f'<text x="8" y="{line_h * (i + 1)}"{bold if i == 1 else ""}>'
-            f'{html.escape(line)}</text>'
-            for i, line in enumerate(lines))
+        """The table as a static SVG picture: one ``<text>`` per cell at its column's x
+        (an HTML page collapses the runs of spaces a single line would align columns
+        with), monospace, escaped."""
+        table = [[c["title"] for c in COLUMNS]]
+        table += [[row[c["key"]] for c in COLUMNS] for row in self.rows]
+        # 7.8 px a character: a little over 0.6 em of 12 px, for any monospace font
+        char_w, line_h, gap, pad = 7.8, 16, 2, 8
+        widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
+        xs = [pad]
+        for w in widths[:-1]:
+            xs.append(xs[-1] + (w + gap) * char_w)
+        lines = ['<text x="8" y="16" font-weight="bold">gradnb inspector</text>']
+        for i, row in enumerate(table):
+            y = line_h * (i + 2)
+            bold = ' font-weight="bold"' if i == 0 else ""
+            lines += [f'<text x="{x:g}" y="{y}"{bold}>{html.escape(cell)}</text>'
+                      for x, cell in zip(xs, row) if cell]
+        if not self.rows:
+            lines.append(f'<text x="8" y="{line_h * 3}">(no tensors to show)</text>')
+        width = int(xs[-1] + widths[-1] * char_w) + pad
+        height = line_h * (len(table) + 1 + (not self.rows)) + 12
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                f'viewBox="0 0 {width} {height}" font-family="monospace" font-size="12" '
-                f'xml:space="preserve"><rect width="100%" height="100%" fill="white"/>'
-                f'{texts}</svg>')
+                f'viewBox="0 0 {width} {height}" font-family="monospace" font-size="12">'
+                f'<rect width="100%" height="100%" fill="white"/>{"".join(lines)}</svg>')
 
 
 # a watched path: a name, then attributes (digits too: deep.0.weight, as graphs label
