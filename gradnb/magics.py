@@ -36,6 +36,11 @@ class GradMagics(Magics):
               "later (pending until then); none: every tensor")
     @argument("--all", action="store_true", dest="everything",
               help="every tensor bound to a public name, including ones defined later")
+    @argument("--static", action="store_true",
+              help="never update (the table as of this cell)")
+    @argument("--live", action="store_true",
+              help="always show the latest state (default: this cell's state, with a "
+              "'show now' button once a later cell changed it)")
     @line_magic
     def grad_watch(self, line):
         """Live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
@@ -45,7 +50,8 @@ class GradMagics(Magics):
         tensor (yet) keeps its row, marked pending. Python: gradnb.watch("x", "w").
         """
         args = _parse(self.grad_watch, line)
-        self.session.show_watch(args.names, args.everything)
+        self.session.show_watch(args.names, args.everything,
+                                mode=_mode(args, "grad_watch"))
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
@@ -54,6 +60,11 @@ class GradMagics(Magics):
     @argument("--predict", action="store_true",
               help="an exercise: hide what autograd decided; the learner marks each "
                    "tensor and op tracked or skipped, then presses Check")
+    @argument("--static", action="store_true",
+              help="never update (the picture as of this cell)")
+    @argument("--live", action="store_true",
+              help="always show the latest state (default: this cell's state, with a "
+              "'show now' button once a later cell changed it)")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
@@ -63,10 +74,12 @@ class GradMagics(Magics):
         rebound later (marked: price (rebound)). Pruned parts are greyed and
         dashed, each with its reason, and a summary counts the gradients computed and
         skipped. The picture updates after later cells (gradients appear after
-        backward()). Python: gradnb.graph(t).
+        backward()): it shows this cell's state, and once a later cell changed it,
+        says so with a button to see the state now and back. Python: gradnb.graph(t).
         """
         args = _parse(self.grad_graph, line)
-        self.session.show_graph(" ".join(args.expr), args.max_nodes, args.predict)
+        self.session.show_graph(" ".join(args.expr), args.max_nodes, args.predict,
+                                mode=_mode(args, "grad_graph"))
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
@@ -131,6 +144,13 @@ class GradMagics(Magics):
         print(self.session.status(magics_help()))
 
 
+def _mode(args, magic):
+    """``then-and-now`` (default), ``static`` or ``live``."""
+    if args.static and args.live:
+        raise UsageError(f"%{magic}: give --static or --live, not both")
+    return "static" if args.static else "live" if args.live else "then-and-now"
+
+
 def _parse(magic, line):
     """``parse_argstring`` whose errors say which magic they come from."""
     try:
@@ -141,8 +161,8 @@ def _parse(magic, line):
 
 # usage line of each magic, in the order %gradnb lists them
 _USAGE = {
-    "grad_watch": "%grad_watch [names ...] [--all]",
-    "grad_graph": "%grad_graph EXPR [--max-nodes N]",
+    "grad_watch": "%grad_watch [names ...] [--all] [--static | --live]",
+    "grad_graph": "%grad_graph EXPR [--max-nodes N] [--predict] [--static | --live]",
     "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",

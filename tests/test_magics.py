@@ -358,3 +358,46 @@ def test_rebinding_leaves_an_earlier_graph_unchanged(shell):
                                                               "shipping") else label
                            for label in before)
     assert widget.graph["summary"]["gradients_skipped"] == skipped
+
+
+# -- then and now (issue 10, item 3) ------------------------------------------------------------
+
+def test_views_keep_their_own_cell_and_say_which_cell_changed_them(shell):
+    run(shell, "%grad_graph total")
+    run(shell, "%grad_watch w")
+    graph, table = shell.shown
+    then_graph, then_rows = graph.then, list(table.then)
+    shell.run_cell("total.backward()", store_history=True)
+    number = shell.execution_count - 1          # the cell that just ran
+    assert graph.then == then_graph and table.then == then_rows     # as of their cell
+    assert graph.changed_after == number and table.changed_after == number
+    assert {n["label"]: n for n in graph.graph["nodes"]}["w"]["grad"]["text"] == "tensor([2.])"
+    assert table.rows[0]["grad"] == "tensor([2.])"
+    shell.run_cell("w.grad = None", store_history=True)
+    assert table.changed_after == 0              # back to what its own cell showed
+
+
+def test_static_and_live_modes(shell):
+    run(shell, "%grad_graph total --static")
+    run(shell, "%grad_graph total --live")
+    run(shell, "%grad_watch w --static")
+    static, live_graph, static_table = shell.shown
+    assert live_graph.show_now and not static.show_now
+    assert static not in live.LIVE.views() and static_table not in live.LIVE.views()
+    run(shell, "total.backward()")
+    assert static.graph == static.then and static.changed_after == 0
+    assert live_graph.graph != live_graph.then
+    with pytest.raises(UsageError, match="--static or --live, not both"):
+        shell.run_line_magic("grad_graph", "total --static --live")
+
+
+def test_stale_gradients_say_the_optimizer_updated_them(shell):
+    run(shell, "opt = torch.optim.SGD([w], lr=0.1)\ntotal.backward()")
+    run(shell, "%grad_watch w")
+    (table,) = shell.shown
+    run(shell, "opt.step()")
+    grad = table.rows[0]["grad"]
+    assert grad == "tensor([2.]) (stale: updated by optimizer.step() since this .grad " \
+                   "was computed)"
+    run(shell, "with torch.no_grad():\n    w.mul_(2)")
+    assert "(stale: the tensor changed in place since" in table.rows[0]["grad"]

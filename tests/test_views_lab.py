@@ -171,3 +171,18 @@ def test_short_value_keeps_edges_narrow():
     assert short_value("tensor([1., 2.], dtype=torch.float64)") == "[1., 2.]"
     long = short_value("tensor([[ 0.0918,  0.0000],\n        [ 0.0457, -0.0115]])")
     assert len(long) <= SHORT_CHARS and long.endswith("\u2026")
+
+
+# -- item 3: a stale gradient says what changed the tensor ----------------------------------
+
+def test_stale_cause_names_the_optimizer(lib):
+    from gradnb.viz.source import source_of
+    w = lib.tensor([1.0], requires_grad=True)
+    (w * 2).sum().backward()
+    src = source_of(w)
+    assert src.stale_cause(w) is None
+    lib.optim.SGD([w], lr=0.1).step()
+    assert src.stale_cause(w) == "optimizer.step()"
+    with lib.no_grad():
+        w.mul_(2)
+    assert src.stale_cause(w) is None

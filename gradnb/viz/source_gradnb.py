@@ -5,6 +5,8 @@ The only module of ``viz``/``widgets`` that reads the core's private state: a te
 ``_extra``, ``_prov``; a node's ``_rule``, ``_saved``, ``_extra``, ``_shape``/``_dtype``.
 """
 
+import sys
+
 import numpy as np
 
 from ..autograd import provenance as _prov
@@ -95,6 +97,13 @@ class GradnbSource(Source):
         return t._grad          # not .grad: that warns for non-leaf tensors
 
     grad_history = staticmethod(_prov.grad_history)
+
+    @staticmethod
+    def stale_cause(t):
+        optimizer = sys.modules.get("gradnb.optim.optimizer")   # only if optim is in use
+        if optimizer is not None and optimizer.stepped_by_optimizer(t):
+            return "optimizer.step()"
+        return None
 
     @staticmethod
     def hook_count(t):

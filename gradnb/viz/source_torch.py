@@ -28,6 +28,7 @@ graph, and removed after; they turn what PyTorch does into the events of
 at leaves). Gradient values are torch tensors, shown with torch's own repr.
 """
 
+import importlib
 import inspect
 import re
 import sys
@@ -297,6 +298,21 @@ def _follow_grad(t):
         t.register_post_accumulate_grad_hook(_after_accumulate)
 
 
+_STEPPED = "_gradnb_stepped"     # attribute: the version an optimizer step left it at
+
+
+def _after_optimizer_step(optimizer, args, kwargs):
+    """torch's global optimizer-step hook: note each parameter's version after a step,
+    so a view can say "updated by optimizer.step()"."""
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            setattr(p, _STEPPED, _version(p))
+
+
+importlib.import_module("torch.optim.optimizer").register_optimizer_step_post_hook(
+    _after_optimizer_step)
+
+
 def grad_history(t):
     """``(passes, stale)`` as :func:`gradnb.autograd.provenance.grad_history` gives it."""
     _follow_grad(t)
@@ -431,6 +447,11 @@ class TorchSource(Source):
     grad = staticmethod(_grad)
 
     grad_history = staticmethod(grad_history)
+
+    @staticmethod
+    def stale_cause(t):
+        stepped = getattr(t, _STEPPED, None)
+        return "optimizer.step()" if stepped is not None and stepped == _version(t) else None
 
     @staticmethod
     def hook_count(t):

@@ -46,7 +46,7 @@ def _keep_live(widget):
 
 
 def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False,
-          labels=None):
+          labels=None, show_now=False):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -59,12 +59,15 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, pred
     max_nodes : int or None
         Larger graphs are collapsed (None: never).
     live : bool
-        Redraw after each later cell (e.g. to show gradients after ``backward()``).
+        Follow later cells (e.g. gradients after ``backward()``): the view shows its own
+        cell's picture and offers the picture now once a later cell changed it. False:
+        a static picture.
+    show_now : bool
+        Always show the latest picture instead of its own cell's.
     predict : bool
         An exercise instead (:mod:`gradnb.widgets.predict`): what autograd decided is
         hidden; the learner marks each tensor and op tracked or skipped, may type the
         ``.grad`` they expect, and presses Check to see the truth and their score.
-
     labels : sequence of str, optional
         A label per tensor instead of its variable name (e.g. the expression written).
 
@@ -81,11 +84,11 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, pred
                                         max_nodes=max_nodes))
     view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes,
                      labels=labels)
-    widget = GraphWidget(view)
+    widget = GraphWidget(view, show_now=show_now)
     return _keep_live(widget) if live else widget
 
 
-def watch(*names_or_tensors, all_tensors=False, namespace=None):
+def watch(*names_or_tensors, all_tensors=False, namespace=None, live=True, show_now=False):
     """A live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
 
     Parameters
@@ -97,6 +100,11 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
         Every tensor bound to a public name, including ones defined later.
     namespace : dict, optional
         Where names are looked up (default: the notebook's globals).
+    live : bool
+        Follow later cells, showing the table of its own cell until the reader asks for
+        the table now (False: a static table).
+    show_now : bool
+        Always show the latest table instead of its own cell's.
 
     Returns
     -------
@@ -108,7 +116,8 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
     everything = all_tensors or not names_or_tensors
     inspector = Inspector(default_namespace(namespace), names=names, tensors=tensors,
                           everything=everything)
-    return _keep_live(InspectorWidget(inspector))
+    widget = InspectorWidget(inspector, show_now=show_now)
+    return _keep_live(widget) if live else widget
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,

@@ -33,6 +33,20 @@ class ViewWidget(anywidget.AnyWidget):
 
     _css = assets.css()
     title = traitlets.Unicode("").tag(sync=True)
+    # Then and now: a live view shows the state as of its own cell; once a later cell
+    # changed what it shows, `changed_after` names that cell (-1: a change outside any
+    # numbered cell) and the browser offers "show now" and back. `show_now`: always
+    # follow the latest state instead (the magics' --live).
+    changed_after = traitlets.Int(0).tag(sync=True)
+    show_now = traitlets.Bool(False).tag(sync=True)
+
+    def note_change(self, same_as_then):
+        """Record that the view's current state changed after a later cell (or that it is
+        back to what its own cell showed)."""
+        if same_as_then:
+            self.changed_after = 0
+        elif not self.changed_after:
+            self.changed_after = LIVE.cell if LIVE.cell is not None else -1
 
     def fallback_svg(self):
         """The static picture of the widget's current state (SVG markup)."""

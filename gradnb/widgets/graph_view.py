@@ -70,19 +70,25 @@ class GraphView:
 
 
 class GraphWidget(ViewWidget):
-    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`."""
+    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`.
+
+    ``then`` keeps the picture of the view's own cell, which the browser shows until
+    the reader asks for ``graph``, the picture now (see :class:`ViewWidget`). The static
+    SVG in the mimebundle is the picture of its own cell too."""
 
     _esm = assets.esm("graph")
-    graph = traitlets.Dict().tag(sync=True)
+    graph = traitlets.Dict().tag(sync=True)    # the picture now
+    then = traitlets.Dict().tag(sync=True)     # the picture as of the view's own cell
 
     def __init__(self, view, **kwargs):
         self.view = view
-        super().__init__(graph=view.data, **kwargs)
+        super().__init__(graph=view.data, then=view.data, **kwargs)
 
     def refresh(self):
         """Bring the picture up to date; sends nothing when nothing changed."""
         if self.view.refresh():
             self.graph = self.view.data
+            self.note_change(self.graph == self.then)
         if not self.view.alive:
             LIVE.discard(self)      # nothing left to follow
 

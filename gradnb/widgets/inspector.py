@@ -59,7 +59,9 @@ def grad_summary(t):
     text = _values.one_line(src.value_text(grad), GRAD_CHARS)
     passes, stale = src.grad_history(t)
     if stale:
-        return f"{text} (stale: tensor changed in place since)"
+        cause = src.stale_cause(t)
+        return f"{text} (stale: updated by {cause} since this .grad was computed)" if cause \
+            else f"{text} (stale: the tensor changed in place since this .grad was computed)"
     return f"{text} (sum of {passes} passes)" if passes > 1 else text
 
 
@@ -307,16 +309,18 @@ class InspectorWidget(ViewWidget):
     # Sent as one JSON string: ipywidgets walks every dict of a list looking for binary
     # buffers, which costs more than building 1,000 rows (the state is JSON all the same).
     # No per-element trait either: validating 1,000 dicts would also cost more.
-    rows = traitlets.List().tag(sync=True, to_json=_rows_to_json)
+    rows = traitlets.List().tag(sync=True, to_json=_rows_to_json)       # the table now
+    then = traitlets.List().tag(sync=True, to_json=_rows_to_json)       # at its own cell
 
     def __init__(self, inspector, **kwargs):
         self.inspector = inspector
-        super().__init__(rows=inspector.rows, **kwargs)
+        super().__init__(rows=inspector.rows, then=list(inspector.rows), **kwargs)
 
     def refresh(self):
         """Bring the table up to date; sends nothing when nothing changed."""
         if self.inspector.refresh():
             self.rows = list(self.inspector.rows)
+            self.note_change(self.rows == self.then)
 
     def on_flag_change(self, tensor):
         """A tensor's flags changed in place (``requires_grad_()``): update now if shown."""

@@ -62,6 +62,11 @@ def _limit(max_nodes, magic):
     return max_nodes or None
 
 
+def _live(mode):
+    """The views' ``live``/``show_now`` arguments for a magic's mode."""
+    return {"live": mode != "static", "show_now": mode == "live"}
+
+
 def written_labels(expr, count):
     """The source text of each of ``count`` roots in ``expr``: the expression itself,
     or the elements of a tuple display (``total, z``)."""
@@ -149,20 +154,24 @@ class NotebookSession:
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False):
-        """``%grad_graph EXPR [--max-nodes N] [--predict]``: each root is labelled with
-        the expression as written (``v.grad``, ``(w * 3).sum()``; ``a, b``: one each)."""
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False,
+                   mode="then-and-now"):
+        """``%grad_graph EXPR [--max-nodes N] [--predict] [--static | --live]``: each
+        root is labelled with the expression as written (``v.grad``, ``(w * 3).sum()``;
+        ``a, b``: one each)."""
         roots = self.tensors(expr, "grad_graph", many=True)
+        live = {} if predict else _live(mode)
         display(graph(*roots, namespace=self.shell.user_ns,
                       max_nodes=_limit(max_nodes, "grad_graph"), predict=predict,
-                      labels=written_labels(expr, len(roots))))
+                      labels=written_labels(expr, len(roots)), **live))
 
-    def show_watch(self, names, everything):
-        """``%grad_watch [names ...] [--all]``."""
+    def show_watch(self, names, everything, mode="then-and-now"):
+        """``%grad_watch [names ...] [--all] [--static | --live]``."""
         if names and everything:
             raise UsageError("%grad_watch: give variable names or --all, not both")
         names = self.watched_names(names)
-        display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
+        display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns,
+                      **_live(mode)))
 
     def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES,
                       predict=False):

@@ -638,3 +638,51 @@ function followSize(canvas, panZoom) {
   observer.observe(canvas);
   return () => observer.disconnect();
 }
+
+// ---- then and now -----------------------------------------------------------------------
+
+/**
+ * A live view shows the state as of its own cell (the `then` trait); once a later cell
+ * changed it (`changed_after`), a bar says so with one button to see the state now
+ * (`nowKey`) and back. `show_now` views always show the latest state. Returns
+ * { bar, current() (the trait to draw), update() } ; `redraw` is called on a switch.
+ */
+function thenAndNow(model, nowKey, redraw) {
+  const bar = htmlEl("div", "gradnb-then-now");
+  bar.setAttribute("role", "status");
+  const text = htmlEl("span", "gradnb-then-now-text");
+  const toggle = button("", "", () => {
+    showingNow = !showingNow;
+    update();
+    redraw();
+  });
+  toggle.classList.add("gradnb-then-now-button");
+  bar.append(text, toggle);
+  let showingNow = false;
+  const update = () => {
+    const cell = model.get("changed_after") || 0;
+    const follow = model.get("show_now");
+    if (!cell || follow) {
+      showingNow = false;
+      bar.style.display = "none";
+      bar.dataset.state = follow ? "live" : "unchanged";
+      return;
+    }
+    const after = cell > 0 ? `after cell ${cell}` : "since";
+    bar.style.display = "";
+    bar.dataset.state = showingNow ? "now" : "then";
+    bar.dataset.cell = String(cell);
+    text.textContent = showingNow
+      ? `Showing now (changed ${after}).`
+      : `Changed ${after}: this is the state when this cell ran.`;
+    toggle.textContent = showingNow ? "back to this cell" : "show now";
+    toggle.title = showingNow ? "Show the state when this cell ran" : "Show the state now";
+    toggle.setAttribute("aria-label", toggle.title);
+  };
+  const current = () => {
+    const now = model.get("show_now") || showingNow || !(model.get("changed_after") || 0);
+    return now ? nowKey : "then";
+  };
+  update();
+  return { bar, current, update };
+}
