@@ -105,6 +105,9 @@ def test_rebinding_names_keeps_an_earlier_view(lib):
     assert model.summary["gradients_computed"] == summary["gradients_computed"]
     shipping = model.node("shipping (rebound)")
     assert shipping["pruned"] and "constant" in shipping["lines"]
+    # the ops still read as the learner wrote them
+    assert {n["written"] for n in model.nodes if n["kind"] == "function"} == \
+        {"price * qty", "(price * qty) + shipping"}
 
 
 def test_names_bound_back_lose_the_mark(lib):

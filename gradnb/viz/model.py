@@ -344,9 +344,9 @@ def _write_ops(nodes, edges):
     def short(gid):
         node = by_id[gid]
         if node["kind"] == schema.TENSOR or node.get("op") == "leaf":
-            return node["label"]
+            return _as_written(node["label"])
         if node["kind"] == schema.ACCUMULATE and node.get("leaf") in by_id:
-            return by_id[node["leaf"]]["label"]
+            return _as_written(by_id[node["leaf"]]["label"])
         written = node.get("written")
         return f"({written})" if written and len(written) <= _SHORT_INPUT else None
 
@@ -357,6 +357,15 @@ def _write_ops(nodes, edges):
         node["written"] = written_form(node["label"], args)
         if node["written"]:
             node["lines"] = [node["lines"][0], node["written"]] + node["lines"][1:]
+
+
+def _as_written(label):
+    """A label without the mark of a moved name (``price (rebound)`` -> ``price``): the
+    op was written with the name."""
+    for mark in (" (rebound)", " (deleted)"):
+        if label.endswith(mark):
+            return label[:-len(mark)]
+    return label
 
 
 def _name_first(names, label, tensor):
