@@ -57,7 +57,9 @@ WALK = """(root) => {
       if (!inside(b, canvas)) problems.push(`label '${t.textContent}' leaves the canvas`);
       for (const r of rects) if (hit(b, r)) problems.push(`label '${t.textContent}' covers a box`);
       for (const u of labels.slice(k + 1)) {
-        if (hit(b, box(u))) problems.push(`labels '${t.textContent}' and '${u.textContent}' overlap`);
+        if (hit(b, box(u))) {
+          problems.push(`labels '${t.textContent}' and '${u.textContent}' overlap`);
+        }
       }
     });
     out.push({step: Number(root.dataset.step), grads, problems, labels: labels.length});
