@@ -189,3 +189,30 @@ def test_stale_cause_names_the_optimizer(lib):
     with lib.no_grad():
         w.mul_(2)
     assert src.stale_cause(w) is None
+
+
+# -- item 6: big models open as their layers -------------------------------------------------
+
+def test_a_model_is_also_drawn_one_box_per_module(lib):
+    ns = {"__name__": "__main__"}
+    lib.manual_seed(0)
+    ns["net"] = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU(), lib.nn.Linear(4, 2))
+    ns["loss"] = (ns["net"](lib.randn(5, 3)) ** 2).mean()
+    full = viz.build_graph(ns["loss"], namespace=ns).to_json()
+    modules = full["modules"]
+    boxes = {n["label"]: n for n in modules["nodes"]}
+    assert {"net.0", "net.2"} <= set(boxes) and boxes["net.0"]["module"]
+    assert "AddmmBackward0" in boxes["net.0"]["lines"][2]
+    assert "ReluBackward0" in boxes and "loss" in boxes      # outside any module
+    # every node of the full picture is either drawn or folded into a module's box
+    folded = sum(n["count"] for n in modules["nodes"] if n.get("module"))
+    drawn = sum(1 for n in modules["nodes"] if not n.get("module"))
+    assert folded + drawn == len(full["nodes"])
+    assert modules["roots"] == full["roots"]
+
+
+def test_small_graphs_have_no_module_picture(lib):
+    ns = {"__name__": "__main__"}
+    ns["lin"] = lib.nn.Linear(2, 1)
+    ns["out"] = ns["lin"](lib.ones(1, 2)).sum()
+    assert viz.build_graph(ns["out"], namespace=ns).to_json()["modules"] is None

@@ -199,8 +199,9 @@ def _kind_label(src, item):
     return "AccumulateGrad" if item.kind == schema.ACCUMULATE else src.node_name(item.obj)
 
 
-def describe_collapsed(src, gid, members, items):
-    """The record of a collapsed node standing for ``members`` (item indices)."""
+def describe_collapsed(src, gid, members, items, module=None):
+    """The record of a collapsed node standing for ``members`` (item indices);
+    ``module``: the name of the ``nn.Module`` they make up (its box says so)."""
     contents = {}
     for i in members:
         label = _kind_label(src, items[i])
@@ -221,5 +222,11 @@ def describe_collapsed(src, gid, members, items):
     lines += [f"{k} \u00d7{v:,}" for k, v in ranked[:2]]
     if len(ranked) > 2:
         lines.append(f"+ {len(ranked) - 2} more kinds")
+    if module is not None:      # a module's box: its name, then the ops it folds
+        record.update(label=module, name=module, module=True)
+        ops = [k for k, _ in ranked if k not in ("tensor", "AccumulateGrad")]
+        lines = [module, f"\u22ef {len(members):,} nodes folded"]
+        if ops:
+            lines.append(one_line(" \u00b7 ".join(ops), 32))
     record["lines"] = lines
     return record

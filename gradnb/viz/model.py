@@ -20,6 +20,7 @@ from .collapse import plan_collapse
 from .describe import box_size, describe_collapsed, describe_item, written_form
 from .discover import discover
 from .layout import layered_layout
+from .modules import MODULE_VIEW_MIN_NODES, module_groups
 from .naming import Names, Namespace
 from .pruning import summarise
 from .signature import Signature
@@ -49,8 +50,9 @@ def _strong_root(weak):
 class _Drawn:
     """The visible nodes of a graph: which one stands for each discovered item."""
 
-    def __init__(self, found, groups):
+    def __init__(self, found, groups, labels=None):
         self.found = found
+        self.labels = labels or [None] * len(groups)
         count = len(found.items)
         self.owner = [None] * count          # item index -> visible node index
         self.records = []
@@ -72,7 +74,7 @@ class _Drawn:
                 if g not in group_node:
                     group_node[g] = len(self.records)
                     self.records.append(describe_collapsed(src, f"c{g}", self.groups[g],
-                                                           items))
+                                                           items, self.labels[g]))
                 self.owner[i] = group_node[g]
                 continue
             self.owner[i] = len(self.records)
@@ -213,13 +215,7 @@ class GraphModel:
         found = discover(src, roots, names, self._freed_labels)
         groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
                                self.max_nodes)
-        drawn = _Drawn(found, groups)
-        with summary_printoptions():
-            drawn.describe(src, names)
-        edges = drawn.edges()
-        nodes = drawn.records
-        _write_ops(nodes, edges)
-        self._place(nodes, edges)
+        drawn, nodes, edges = self._picture(found, groups, names)
         summary = summarise(src, found.items)
         self._json = {
             "schema": schema.SCHEMA_VERSION,
@@ -228,11 +224,44 @@ class GraphModel:
             "summary": summary, "summary_text": summary_line(summary),
             "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
+        self._json["modules"] = self._module_picture(found, groups, names)
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
         self._signature = Signature(found, names, self.max_nodes)
         self._remember(found, names)
         self._svg = self._text = None
+
+    def _picture(self, found, groups, names, labels=None):
+        """Describe, connect and place the visible nodes of ``found`` with ``groups``
+        folded (``labels``: a label per folded group)."""
+        drawn = _Drawn(found, groups, labels)
+        with summary_printoptions():
+            drawn.describe(self.source, names)
+        edges = drawn.edges()
+        nodes = drawn.records
+        _write_ops(nodes, edges)
+        self._place(nodes, edges)
+        return drawn, nodes, edges
+
+    def _module_picture(self, found, groups, names):
+        """The same graph with each ``nn.Module`` folded into one box named after it
+        (``net.0``), for a big model to be first seen as its layers; None when the
+        graph is small, already folded, or has no module."""
+        if groups or len(found.items) < MODULE_VIEW_MIN_NODES:
+            return None
+        modules = module_groups(self.source, found, names)
+        if not modules:
+            return None
+        size = self._size
+        drawn, nodes, edges = self._picture(found, [ids for _, ids in modules], names,
+                                            [name for name, _ in modules])
+        picture = {"roots": list(dict.fromkeys(nodes[drawn.owner[i]]["id"]
+                                               for i in found.roots)),
+                   "nodes": nodes, "edges": [e[0] for e in edges],
+                   "legend": legend_for(nodes), "width": self._size[0],
+                   "height": self._size[1]}
+        self._size = size
+        return picture
 
     def _remember(self, found, names):
         """After the first build, keep its names (weakly) and the records of the named

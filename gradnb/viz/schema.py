@@ -117,6 +117,9 @@ class Graph(TypedDict):
                                 # for each pruning reason present (text says why)
     width: float                # layout size
     height: float
+    modules: Optional[dict]     # the same graph with one box per nn.Module (roots, nodes,
+                                # edges, legend, width, height; a module's box has
+                                # "module": True); None for small or unnamed graphs
 
 
 # BackwardTrace: one entry per backward pass recorded.

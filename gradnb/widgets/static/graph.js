@@ -6,7 +6,7 @@
 // differ (see thenAndNow), and redraws keeping the reader's pan and zoom.
 
 /** Draw the whole view (title, zoom buttons, canvas, summary, reasons, legend) into root. */
-function drawGraphView(root, model, previousView, thenNow) {
+function drawGraphView(root, model, previousView, thenNow, layers) {
   const graph = model.get(thenNow.current()) || model.get("graph") || { nodes: [], edges: [] };
   root.replaceChildren();
   const title = model.get("title");
@@ -14,8 +14,18 @@ function drawGraphView(root, model, previousView, thenNow) {
   thenNow.update();
   root.appendChild(thenNow.bar);
   root.dataset.showing = thenNow.current() === "then" ? "then" : "now";
-  const parts = graphCanvas(root, graph);
+  // a big model opens as its layers: one box per nn.Module (graph.modules), a click away
+  // from every node
+  const byModule = Boolean(graph.modules) && layers.on;
+  const picture = byModule ? { ...graph.modules, summary: graph.summary } : graph;
+  root.dataset.layers = byModule ? "modules" : "nodes";
+  const parts = graphCanvas(root, picture);
   const toolbar = htmlEl("div", "gradnb-toolbar");
+  if (graph.modules) {
+    toolbar.appendChild(button(byModule ? "All nodes" : "Layers",
+      byModule ? "Show every node of the graph" : "Show one box per nn.Module",
+      () => layers.toggle()));
+  }
   for (const b of zoomButtons(parts.panZoom)) toolbar.appendChild(b);
   root.appendChild(toolbar);
   root.appendChild(parts.canvas);
@@ -36,11 +46,12 @@ function render({ model, el }) {
   const root = htmlEl("div", "gradnb-widget gradnb-graph-view");
   el.appendChild(root);
   let parts = null;
-  const redraw = () => {
-    const view = parts ? { ...parts.panZoom.view } : null;
+  const redraw = (keepView = true) => {
+    const view = parts && keepView ? { ...parts.panZoom.view } : null;
     if (parts) parts.dispose();
-    parts = drawGraphView(root, model, view, thenNow);
+    parts = drawGraphView(root, model, view, thenNow, layers);
   };
+  const layers = { on: true, toggle: () => { layers.on = !layers.on; redraw(false); } };
   const thenNow = thenAndNow(model, "graph", redraw);
   redraw();
   const stop = onChanges(model, ["graph", "then", "changed_after", "show_now", "title"], redraw);
