@@ -24,7 +24,8 @@ Tensor facts
     (``(passes, stale)``: backward passes summed into ``.grad``, and whether the tensor
     changed in place since), ``stale_cause(t)`` (``"optimizer.step()"`` when the last
     in-place change was an optimizer's step, else None), ``hook_count(t)``,
-    ``value_text(t)`` (the library's own repr, summarised; call inside :func:`gradnb.viz._values.summary_printoptions`),
+    ``value_text(t)`` (the library's own repr, summarised; call inside
+    :func:`gradnb.viz._values.summary_printoptions`),
     ``array(t)`` (values as a float numpy array, for plots) and ``tensor_state(t, edge)``
     (a hashable token that changes whenever anything above that a view shows changes;
     ``edge`` is the print options' ``edgeitems``).
