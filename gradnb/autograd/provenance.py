@@ -107,7 +107,7 @@ def _leaf_record(tensor):
 
 
 # at most this many grad_fn nodes are described when a tracked value is detached
-MAX_DETACHED_NODES = 256
+MAX_DETACHED_NODES = 64
 
 
 def detached_record(tensor):

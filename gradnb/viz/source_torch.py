@@ -103,7 +103,7 @@ def make_record(op, inputs, reason, result):
     return (op, tuple(refs), reason, tuple(parents), depth, result.shape, result.dtype)
 
 
-_MAX_DETACHED_NODES = 256     # grad_fn nodes described when a tracked value is detached
+_MAX_DETACHED_NODES = 64     # grad_fn nodes described when a tracked value is detached
 
 
 def _detached_record(t):
