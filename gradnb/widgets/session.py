@@ -9,7 +9,6 @@ after-each-cell refresh of live views.
 """
 
 import ast
-import re
 import sys
 import textwrap
 from collections import Counter
