@@ -38,6 +38,9 @@ class ViewWidget(anywidget.AnyWidget):
     # numbered cell) and the browser offers "show now" and back. `show_now`: always
     # follow the latest state instead (the magics' --live).
     changed_after = traitlets.Int(0).tag(sync=True)
+    # text/plain is one line (the long text is a dump where a picture was); a view whose
+    # text is its message (the why panel of an error) keeps it whole
+    short_plain = True
     show_now = traitlets.Bool(False).tag(sync=True)
 
     def note_change(self, same_as_then):
@@ -66,7 +69,7 @@ class ViewWidget(anywidget.AnyWidget):
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
         data = dict(data)
         text = self.fallback_text()
-        data["text/plain"] = short_text(text)
+        data["text/plain"] = short_text(text) if self.short_plain else text
         data[DESCRIPTION_MIME] = text
         data["image/svg+xml"] = self.fallback_svg()
         return data, metadata

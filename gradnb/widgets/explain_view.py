@@ -18,6 +18,8 @@ __all__ = ["ExplainWidget"]
 class ExplainWidget(ViewWidget):
     """Widget showing an :class:`~gradnb.viz.explain.Explanation`."""
 
+    short_plain = False     # the panel's text is the explanation itself: keep it whole
+
     _esm = assets.esm("explain")
     panel = traitlets.Dict().tag(sync=True)
 
