@@ -11,7 +11,9 @@ part of every test run, see pyproject's pytest options):
   stored outputs were printed on one CPU and PyTorch runs on this one: a printed float
   may differ in its last digit where it sits on a rounding boundary (tests/printed.py);
 * nbval's own comparison forgives the same rounding (notebooks/conftest.py), proved on a
-  notebook of our own.
+  notebook of our own;
+* every cell that draws a matplotlib figure stores it as a PNG (not only the figure's
+  ``<Figure ...>`` text), and nbval fails when a re-run stops showing a stored image.
 """
 
 import os
@@ -139,6 +141,48 @@ def test_pytorch_prints_what_gradnb_printed(path):
             mismatches.append(f"cell {index}:\n{ours.source}\n  gradnb: {_printed(ours)}\n"
                               f"  torch:  {_printed(theirs)}")
     assert not mismatches, "\n\n".join(mismatches)
+
+
+# cells that draw a matplotlib figure: the call that makes it
+_FIGURE_CALL = re.compile(r"\bplot_gradients\(|\bplot_losses\(")
+
+
+def test_figures_are_stored_as_pictures():
+    figure_cells = 0
+    for path in NOTEBOOKS:
+        import nbformat
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type != "code" or not _FIGURE_CALL.search(cell.source):
+                continue
+            figure_cells += 1
+            pngs = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            assert pngs, f"{path.name} cell {index} draws a figure but stores no image/png"
+    assert figure_cells, "no tutorial draws a matplotlib figure"
+
+
+def test_nbval_fails_when_a_stored_image_is_gone(tmp_path):
+    """A cell stored with a PNG whose re-run shows the same text but no picture fails
+    under nbval with the project's notebooks/conftest.py; with the PNG it passes."""
+    import nbformat
+    for part in ("notebooks/conftest.py", "tests/printed.py"):
+        (tmp_path / part).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / part, tmp_path / part)
+    shows = {"gone": "{'text/plain': '<Figure>'}",
+             "kept": "{'text/plain': '<Figure>', 'image/png': 'iVBORw0KGgo='}"}
+    for name, data in shows.items():
+        cell = nbformat.v4.new_code_cell(
+            f"from IPython.display import display\ndisplay({data}, raw=True)",
+            execution_count=1)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]),
+                       tmp_path / "notebooks" / f"{name}.ipynb")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-current-env", "notebooks"], cwd=tmp_path, capture_output=True,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert "FAILED notebooks/gone.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+    assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
 
 
 _ROUNDING_NOTEBOOK = """\
