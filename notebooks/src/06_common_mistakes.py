@@ -114,7 +114,8 @@ x.grad
 
 # %% tags=["raises-exception"]
 x = torch.tensor([1., 2., 3.], requires_grad=True)
-(x * x).backward()
+squares = x * x
+squares.backward()
 
 # %% [markdown]
 # **Why:** backward computes the gradient of *one number*. From a vector, it needs to
@@ -122,7 +123,7 @@ x = torch.tensor([1., 2., 3.], requires_grad=True)
 # scalar (`.sum()`, `.mean()`), or pass the weights explicitly.
 
 # %%
-(x * x).backward(torch.ones(3))
+squares.backward(torch.ones(3))
 x.grad
 
 # %% [markdown]
@@ -304,8 +305,9 @@ snippets = ["torch.ones(2, requires_grad=True).sum().backward()",
             "s = (torch.ones(2, requires_grad=True) * 2).sum(); s.backward(); s.backward()"]
 my_answers = ...
 gradnb.check(my_answers, [raises(code) for code in snippets], what="which snippets raise",
-             hint="a detached tensor is a new leaf that does not require grad; "
-                  "MulBackward0 with a constant 2 saves no tensor")
+             hint="a detached tensor does not require grad, so changing it in place is "
+                  "allowed; a product's backward needs saved values (even for * 2), so "
+                  "the first backward frees them")
 
 # %% [markdown]
 # **2. Find the stale gradient.** This loop forgets to clear `w.grad`. Predict `w.grad`
