@@ -212,3 +212,61 @@ def test_nbval_forgives_rounding_only(tmp_path):
         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert "FAILED notebooks/wrong.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
     assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
+
+
+# The exercises: each notebook is stored with the learner's placeholders (its checks say
+# "Not quite"); with these answers filled in, every check must say "Right". This proves
+# each exercise can be solved and that its check expects the right thing.
+_SOLUTIONS = {
+    "01_tensor_and_variable": {"t = ...": "t = torch.arange(1, 7).reshape((-1, 3)).float()"},
+    "02_how_requires_grad_spreads": {"my_x_grad = ...": "my_x_grad = torch.tensor([1.])"},
+    "03_excluding_subgraphs": {
+        "my_answer = ...": "my_answer = [False, False, True, True, True, True]"},
+    "04_backward_step_by_step": {
+        "my_de_da = ...": "my_de_da = (1 - math.tanh(0.5 * 0.4 + 0.5) ** 2) * (0.4 + 1)"},
+    "06_common_mistakes": {"my_answers = ...": "my_answers = [False, True, True, False, True]",
+                           "my_w_grad = ...": "my_w_grad = [16.]"},
+    "07_custom_functions": {
+        "return grad_output * x * x        # fix me": "return grad_output * 3 * x * x",
+        "my_second_derivative = ...": "my_second_derivative = 27.0"},
+    "08_training_loop": {"my_b_grad = ...": "my_b_grad = (-2 * y).mean()",
+                         "my_lr = ...": "my_lr = 0.7"},
+}
+
+
+def _check_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "gradnb.check(" in c.source]
+
+
+def _stdout(cell):
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream")
+
+
+def test_every_tutorial_ends_with_exercises_that_check_themselves():
+    import nbformat
+    for path in NOTEBOOKS:
+        if path.stem in ("00_start", "05_real_pytorch"):
+            continue
+        nb = nbformat.read(path, as_version=4)
+        assert path.stem in _SOLUTIONS, f"{path.name}: add its exercises' answers here"
+        checks = _check_cells(nb)
+        assert checks, f"{path.name} has no exercise checked by gradnb.check"
+        for cell in checks:    # stored as the learner finds it: not yet answered
+            assert "Not quite" in _stdout(cell), f"{path.name}: an answer is filled in"
+
+
+@pytest.mark.parametrize("stem", sorted(_SOLUTIONS))
+def test_exercises_accept_their_solutions(stem):
+    import nbformat
+    from nbclient import NotebookClient
+    path = ROOT / "notebooks" / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for placeholder, answer in _SOLUTIONS[stem].items():
+        cells = [c for c in nb.cells if placeholder in c.source]
+        assert len(cells) == 1, f"{stem}: placeholder {placeholder!r} not found once"
+        cells[0].source = cells[0].source.replace(placeholder, answer)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in _check_cells(nb):
+        printed = _stdout(cell)
+        assert "Right" in printed and "Not quite" not in printed, f"{stem}:\n{printed}"
