@@ -57,7 +57,7 @@ loss = (y * y).sum()
 # %% [markdown]
 # ## Watching its backward
 #
-# Step through the backward pass: `MulBackward0` and `SumBackward0` run first, then
+# Step through the backward pass: `SumBackward0` and `MulBackward0` run first, then
 # our `SigmoidBackward`, which calls the `backward` we wrote, and finally `x`'s
 # `AccumulateGrad`.
 
@@ -116,9 +116,10 @@ f = t ** 3
 df
 
 # %% [markdown]
-# `df` is not a plain number: it carries the graph of how backward computed it from `t`
-# (`PowBackward0`'s rule, `3 * t ** 2`, made of recorded operations). Here is the
-# gradient's own graph:
+# `df` is not a plain number: it carries the graph of how backward computed it from `t`.
+# `PowBackward0`'s rule computed `3 * t ** 2`, and with `create_graph=True` those
+# operations were recorded: a power of `t`, then a product with the constant 3 (greyed:
+# nothing needs its gradient). Here is the gradient's own graph:
 
 # %% tags=["view"]
 %grad_graph df
