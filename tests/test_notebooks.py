@@ -223,7 +223,7 @@ _SOLUTIONS = {
     "03_excluding_subgraphs": {
         "my_answer = ...": "my_answer = [False, False, True, True, True, True]"},
     "04_backward_step_by_step": {
-        "my_de_da = ...": "my_de_da = (1 - math.tanh(0.5 * 0.4 + 0.5) ** 2) * (0.4 + 1)"},
+        "my_de_da = ...": "my_de_da = (1 - torch.tensor(0.5 * 0.4 + 0.5).tanh() ** 2) * (0.4 + 1)"},
     "06_common_mistakes": {"my_answers = ...": "my_answers = [False, True, True, False, True]",
                            "my_w_grad = ...": "my_w_grad = [16.]"},
     "07_custom_functions": {

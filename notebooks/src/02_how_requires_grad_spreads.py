@@ -223,12 +223,12 @@ print(my_tensor)
 # are tracked, which operations are recorded? Click the boxes, then press Check.
 
 # %% tags=["view"]
+import gradnb
 x = torch.ones(1, requires_grad=True)
 y = torch.ones(1)
 z = x + y
 w = torch.ones(1)
 total = w + z
-import gradnb
 gradnb.graph(total, predict=True)
 
 # %% [markdown]

@@ -231,11 +231,11 @@ features[0].weight.grad is None
 # boxes to mark them tracked or skipped, then press Check.
 
 # %% tags=["view"]
+import gradnb
 features.requires_grad_(True)
 features[0].requires_grad_(False)
 model.zero_grad()
 loss = criterion(model(inputs), labels)
-import gradnb
 gradnb.graph(loss, predict=True)
 
 # %% [markdown]

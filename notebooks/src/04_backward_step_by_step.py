@@ -171,10 +171,9 @@ loss = torch.nn.functional.mse_loss(net(points), targets)
 # %% [markdown]
 # **2. A gradient by hand.** For `e = tanh(a * b + a)` with `a = 0.5`, `b = 0.4` (the
 # first example), work out `de/da` with the chain rule, type it in place of `...` (a
-# number; `math.tanh` is there if you need it) and run the cell.
+# number or a tensor: `torch.tensor(0.7).tanh()` computes a tanh) and run the cell.
 
 # %% tags=["view"]
-import math
 a = torch.tensor(0.5, requires_grad=True)
 b = torch.tensor(0.4, requires_grad=True)
 (a * b + a).tanh().backward()
