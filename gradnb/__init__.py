@@ -3,8 +3,18 @@
 ``import gradnb as torch`` runs PyTorch tutorial code and prints what PyTorch prints.
 This module is the torch-like namespace: tensors, dtypes, factories, ops, grad modes,
 ``autograd``, ``nn``, ``optim``. The Jupyter layer (``%load_ext gradnb``) and the views
-(``gradnb.graph``, ``gradnb.watch``, ``gradnb.animate_backward``, ``gradnb.trace``) are
-imported lazily: the core never imports IPython.
+are imported lazily (on first use; the core never imports IPython), yet ``dir(gradnb)``
+lists them:
+
+Views (see their own help)
+    graph(t)              the graph of the computation behind t, with what backward prunes
+    watch("x", "w")       a live table of tensors, refreshed after every cell
+    animate_backward(t)   runs t.backward() and replays it step by step
+    trace()               context manager replaying every backward pass inside it
+Modules
+    nn, optim             layers, losses and optimizers (PyTorch's names)
+    testing               gradcheck and compare-to-torch helpers
+    viz, widgets          the views' data model and the Jupyter widgets
 """
 
 from ._dtype import (dtype, float16, half, float32, float, float64, double, uint8, int8,
@@ -41,7 +51,13 @@ _LAZY = {
     "graph": ("gradnb.widgets", "graph"), "watch": ("gradnb.widgets", "watch"),
     "animate_backward": ("gradnb.widgets", "animate_backward"),
     "trace": ("gradnb.widgets", "trace"),
+    "check": ("gradnb.exercises", "check"),
 }
+
+
+def __dir__():
+    # the lazy names are listed too, so dir(gradnb) and tab completion show them
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def __getattr__(name):

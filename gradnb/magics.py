@@ -15,6 +15,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
+from . import ipython_errors
 from .viz.model import DEFAULT_MAX_NODES
 from .widgets.session import NotebookSession
 
@@ -30,36 +31,55 @@ class GradMagics(Magics):
         self.session = session
 
     @magic_arguments()
-    @argument("names", nargs="*", help="variable names (or dotted paths such as "
-              "model.fc.weight) of the tensors to show; none: every tensor")
+    @argument("names", nargs="*", help="variable names or paths (model.fc.weight, "
+              "deep.0.weight, v.grad, params[0]) of the tensors to show, defined now or "
+              "later (pending until then); none: every tensor")
     @argument("--all", action="store_true", dest="everything",
               help="every tensor bound to a public name, including ones defined later")
+    @argument("--static", action="store_true",
+              help="never update (the table as of this cell)")
+    @argument("--live", action="store_true",
+              help="always show the latest state (default: this cell's state, with a "
+              "'show now' button once a later cell changed it)")
     @line_magic
     def grad_watch(self, line):
         """Live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
 
         The table refreshes after every cell and when a shown tensor's flags change in
-        place (requires_grad_()). It holds weak references only: rows of deleted
-        variables disappear. Python: gradnb.watch("x", "w").
+        place (requires_grad_()). It holds weak references only; a name that holds no
+        tensor (yet) keeps its row, marked pending. Python: gradnb.watch("x", "w").
         """
         args = _parse(self.grad_watch, line)
-        self.session.show_watch(args.names, args.everything)
+        self.session.show_watch(args.names, args.everything,
+                                mode=_mode(args, "grad_watch"))
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving a tensor (or a tuple of tensors)")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: hide what autograd decided; the learner marks each "
+                   "tensor and op tracked or skipped, then presses Check")
+    @argument("--static", action="store_true",
+              help="never update (the picture as of this cell)")
+    @argument("--live", action="store_true",
+              help="always show the latest state (default: this cell's state, with a "
+              "'show now' button once a later cell changed it)")
     @line_magic
     def grad_graph(self, line):
         """Graph of the computation behind EXPR, with the parts backward prunes.
 
-        Tensors are named after the variables holding them. Pruned parts are greyed and
+        Tensors are named after the variables holding them (EXPR itself labels the
+        root, as written: v.grad, (w * 3).sum()), and keep those names when a name is
+        rebound later (marked: price (rebound)). Pruned parts are greyed and
         dashed, each with its reason, and a summary counts the gradients computed and
         skipped. The picture updates after later cells (gradients appear after
-        backward()). Python: gradnb.graph(t).
+        backward()): it shows this cell's state, and once a later cell changed it,
+        says so with a button to see the state now and back. Python: gradnb.graph(t).
         """
         args = _parse(self.grad_graph, line)
-        self.session.show_graph(" ".join(args.expr), args.max_nodes)
+        self.session.show_graph(" ".join(args.expr), args.max_nodes, args.predict,
+                                mode=_mode(args, "grad_graph"))
 
     @magic_arguments()
     @argument("expr", nargs="+", help="expression giving the tensor to run backward from")
@@ -69,6 +89,9 @@ class GradMagics(Magics):
               help="keep saved values so that backward can run again")
     @argument("--max-nodes", metavar="N", type=int, default=DEFAULT_MAX_NODES, dest="max_nodes",
               help=f"collapse larger graphs (default {DEFAULT_MAX_NODES}; 0: never)")
+    @argument("--predict", action="store_true",
+              help="an exercise: before each step, ask which node runs next or what "
+                   "gradient a leaf receives")
     @line_magic
     def grad_backward(self, line):
         """Run EXPR.backward() while recording it, and show the animated replay.
@@ -80,7 +103,7 @@ class GradMagics(Magics):
         """
         args = _parse(self.grad_backward, line)
         self.session.show_backward(" ".join(args.expr), args.gradient, args.retain_graph,
-                                   args.max_nodes)
+                                   args.max_nodes, args.predict)
 
     @magic_arguments()
     @cell_magic
@@ -94,24 +117,38 @@ class GradMagics(Magics):
 
     @magic_arguments()
     @argument("action", nargs="*", help="'record off' / 'record on': stop or resume noting "
-              "what real torch's autograd skips (pruned parts of torch graphs)")
+              "what real torch's autograd skips (pruned parts of torch graphs); "
+              "'explain off' / 'explain on': the why panel under autograd's errors")
     @line_magic
     def gradnb(self, line):
         """gradnb's version, what is active, and one line of help per magic.
 
         ``%gradnb record off`` stops the recorder that notes, for real torch tensors,
         the results autograd did not record and why (its cost is a few microseconds per
-        torch op); ``%gradnb record on`` resumes it.
+        torch op); ``%gradnb record on`` resumes it. ``%gradnb explain off`` shows
+        autograd's errors as plain IPython does (no why panel, full traceback);
+        ``%gradnb explain on`` explains them again.
         """
         args = _parse(self.gradnb, line)
         if args.action:
-            if len(args.action) != 2 or args.action[0] != "record" or \
+            if len(args.action) != 2 or args.action[0] not in ("record", "explain") or \
                     args.action[1] not in ("on", "off"):
                 raise UsageError(f"%gradnb: unrecognized arguments: {' '.join(args.action)}"
-                                 " (expected 'record on' or 'record off')")
-            print(self.session.set_recording(args.action[1] == "on"))
+                                 " (expected 'record on|off' or 'explain on|off')")
+            on = args.action[1] == "on"
+            if args.action[0] == "explain":
+                print(ipython_errors.set_enabled(on))
+            else:
+                print(self.session.set_recording(on))
             return
         print(self.session.status(magics_help()))
+
+
+def _mode(args, magic):
+    """``then-and-now`` (default), ``static`` or ``live``."""
+    if args.static and args.live:
+        raise UsageError(f"%{magic}: give --static or --live, not both")
+    return "static" if args.static else "live" if args.live else "then-and-now"
 
 
 def _parse(magic, line):
@@ -124,8 +161,8 @@ def _parse(magic, line):
 
 # usage line of each magic, in the order %gradnb lists them
 _USAGE = {
-    "grad_watch": "%grad_watch [names ...] [--all]",
-    "grad_graph": "%grad_graph EXPR [--max-nodes N]",
+    "grad_watch": "%grad_watch [names ...] [--all] [--static | --live]",
+    "grad_graph": "%grad_graph EXPR [--max-nodes N] [--predict] [--static | --live]",
     "grad_backward": "%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]",
     "grad_trace": "%%grad_trace",
     "gradnb": "%gradnb",
@@ -155,6 +192,7 @@ def load_ipython_extension(ipython):
         unload_ipython_extension(ipython)  # loading twice must not add things twice
     session = NotebookSession(ipython)
     session.install()
+    ipython_errors.install(ipython)
     ipython.register_magics(GradMagics(ipython, session))
 
 
@@ -164,6 +202,7 @@ def unload_ipython_extension(ipython):
     if magics is None:
         return
     magics.session.uninstall()
+    ipython_errors.uninstall(ipython)
     manager = ipython.magics_manager
     for kind, names in GradMagics.magics.items():
         for name in names:

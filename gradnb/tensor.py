@@ -24,7 +24,7 @@ from . import _dtype
 from . import autograd as _autograd
 from .autograd.grad_mode import MODE
 from .autograd.node import AccumulateGrad
-from .autograd.provenance import make_record
+from .autograd.provenance import detached_record, make_record
 
 __all__ = ["Tensor", "Size", "device", "is_tensor", "require_cpu"]
 
@@ -534,7 +534,10 @@ class Tensor(metaclass=_TensorMeta):
         """A new leaf sharing storage and version counter, outside autograd."""
         t = Tensor._wrap(self._data)
         t._vc = self._vc
-        t._prov = make_record("detach", (self,), "detach", self._data)
+        # the input's own history goes into the record: once an unnamed input like
+        # (price * 2) is freed, the views can still draw price -> mul -> detach
+        t._prov = make_record("detach", (self,), "detach", self._data,
+                              (detached_record(self),))
         return t
 
     def detach_(self):

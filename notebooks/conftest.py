@@ -13,6 +13,9 @@ output text that differs from the stored one only by such rounding
 every other number must be equal up to float32's tolerance, all other text exactly) is
 replaced by the stored text. Any other difference is left for nbval to report.
 
+Images: nbval never compares ``image/png`` outputs; here a cell whose stored outputs
+hold an image fails if its re-run shows none (the bytes themselves are not compared).
+
 Masking digits with the sanitize file would stop checking them everywhere, and printing
 only exact values would change what the tutorials teach; this keeps every digit checked.
 """
@@ -43,7 +46,13 @@ def pytest_configure(config):
         if len(test) == len(ref):
             for mine, stored in zip(test, ref):
                 _adopt_if_rounding_only(self.sanitize, mine, stored)
-        return original(self, test, ref, skip_compare)
+        same = original(self, test, ref, skip_compare)
+        missing = _missing_images(test, ref)
+        if missing:
+            self.comparison_traceback.append(
+                f"stored output has {', '.join(missing)} but the re-run cell showed none "
+                "(a figure that no longer displays)")
+        return same and not missing
 
     IPyNbCell.compare_outputs = compare_outputs
 
@@ -58,6 +67,15 @@ def _adopt_if_rounding_only(sanitize, mine, stored):
     for here, there, key in fields:
         if key in here and _rounding_only(sanitize(_text(here[key])), sanitize(_text(there[key]))):
             here[key] = there[key]
+
+
+def _missing_images(test, ref):
+    """Image types the stored outputs hold that the fresh ones lack: nbval itself never
+    compares ``image/png`` (its bytes vary by platform), so a plot that stops displaying
+    would leave only its ``<Figure ...>`` text and pass unnoticed."""
+    def images(outputs):
+        return {m for o in outputs for m in o.get("data", {}) if m.startswith("image/")}
+    return sorted(images(ref) - images(test))
 
 
 def _text(value):

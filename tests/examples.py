@@ -26,3 +26,20 @@ def run_example(source):
     namespace = {"torch": gradnb}
     exec(source, namespace)
     return {k: v for k, v in namespace.items() if k not in ("torch", "__builtins__")}
+
+# issue 10's replay example: x's gradient arrives through two paths, and s * s has two
+# edges between the same boxes (their labels must not overprint)
+SQUARE = """\
+x = torch.tensor([2.], requires_grad=True)
+s = x * x + x
+loss = (s * s).sum()
+"""
+
+# a small MLP as tutorial 04 builds it: matrix-valued gradients on every parameter
+MLP = """\
+torch.manual_seed(0)
+net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+inputs = torch.randn(5, 3)
+targets = torch.randn(5, 2)
+loss = ((net(inputs) - targets) ** 2).mean()
+"""

@@ -111,6 +111,26 @@ def test_gradnb_status_lists_version_state_and_magics(shell):
                   "%%grad_trace"):
         assert usage in text
     assert "Run EXPR.backward() while recording it" in text
+    assert max(len(line) for line in text.splitlines()) <= 79    # nothing wraps
+
+
+def test_gradnb_status_stays_narrow_with_many_live_views(shell):
+    for _ in range(3):
+        run(shell, "%grad_graph total")
+    run(shell, "%grad_watch x w")
+    text = run(shell, "%gradnb").stdout
+    assert "3 GraphWidget" in text and "InspectorWidget" in text
+    assert max(len(line) for line in text.splitlines()) <= 79
+
+
+def test_dir_and_help_list_the_lazy_public_names():
+    import pydoc
+    lazy = ("graph", "watch", "animate_backward", "trace", "nn", "optim")
+    listed = dir(gradnb)
+    assert all(name in listed for name in lazy)
+    doc = pydoc.render_doc(gradnb, renderer=pydoc.plaintext)
+    for name in lazy:
+        assert f"    {name}" in doc or f" {name}(" in doc or f"{name}," in doc, name
 
 
 @pytest.mark.parametrize("magic, words", [
@@ -178,8 +198,9 @@ def test_grad_watch_follows_later_cells(shell):
     assert [r["name"] for r in widget.rows] == ["w", "total"]
     run(shell, "total.backward()")
     assert widget.rows[0]["grad"] == "tensor([2.])"
-    run(shell, "del total")
-    assert [r["name"] for r in widget.rows] == ["w"]
+    run(shell, "del total")        # the row stays, pending until total is bound again
+    assert [r["name"] for r in widget.rows] == ["w", "total"]
+    assert widget.rows[1]["grad"] == "(pending: not defined yet)"
 
 
 def test_grad_watch_all_picks_up_new_tensors(shell):
@@ -240,9 +261,8 @@ BAD_INPUT = [
     ("grad_graph", "[total, 3]", "is a list, not a tensor"),
     ("grad_graph", "", "the following arguments are required: expr"),
     ("grad_graph", "total.nope", "AttributeError"),
-    ("grad_watch", "nope", "name 'nope' is not defined"),
-    ("grad_watch", "SETUP_INT", "'SETUP_INT' is an int, not a tensor"),
     ("grad_watch", "1x", "'1x' is not a variable name"),
+    ("grad_watch", "w(2)", "'w\\(2\\)' is not a variable name or attribute path"),
     ("grad_watch", "w --all", "names or --all, not both"),
     ("grad_watch", "--bogus", "unrecognized arguments: --bogus"),
     ("grad_backward", "total --gradient nope", "name 'nope' is not defined"),
@@ -276,3 +296,108 @@ def test_bad_input_names_the_magic(shell):
 def test_grad_trace_rejects_arguments(shell):
     with pytest.raises(UsageError, match="unrecognized arguments"):
         shell.run_cell_magic("grad_trace", "--x", "total.backward()")
+
+
+# -- expressions and pending names (issue 10, item 2) ------------------------------------------
+
+def _rows(widget):
+    return {row["name"]: row for row in widget.inspector.rows}
+
+
+def test_grad_watch_takes_paths_and_pending_names(shell):
+    run(shell, "deep = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())\n"
+               "params = list(deep.parameters())")
+    run(shell, "%grad_watch deep.0.weight params[1] w.grad later SETUP")
+    (widget,) = shell.shown
+    rows = _rows(widget)
+    assert rows["deep.0.weight"]["shape"] == "[2, 2]"
+    assert rows["params[1]"]["shape"] == "[2]"
+    assert rows["w.grad"]["grad"] == "(pending: None)"
+    assert rows["later"]["grad"] == "(pending: not defined yet)"
+    run(shell, "SETUP = 3")
+    assert _rows(widget)["SETUP"]["grad"] == "(pending: an int, not a tensor)"
+    run(shell, "later = w * 5\ntotal.backward()")
+    rows = _rows(widget)
+    assert rows["later"]["grad_fn"] == "MulBackward0" and not rows["later"].get("pending")
+    assert rows["w.grad"]["shape"] == "[1]" and rows["w.grad"]["is_leaf"] == "True"
+    assert list(rows) == ["deep.0.weight", "params[1]", "w.grad", "later", "SETUP"]
+
+
+def test_grad_watch_one_bad_name_does_not_fail_the_others(shell):
+    result = run(shell, "%grad_watch w 1x total")
+    (widget,) = shell.shown
+    assert list(_rows(widget)) == ["w", "total"]
+    assert "'1x' is not a variable name" in result.stderr
+
+
+def test_grad_graph_labels_the_root_as_written(shell):
+    run(shell, "total.backward()")
+    run(shell, "%grad_graph w.grad")
+    run(shell, "%grad_graph (w * 3).sum()")
+    run(shell, "%grad_graph total, w * 2")
+    grad, summed, pair = shell.shown
+    assert grad.graph["nodes"][0]["label"] == "w.grad"
+    assert summed.graph["nodes"][0]["label"] == "(w * 3).sum()"
+    labels = {n["label"] for n in pair.graph["nodes"]}
+    assert {"total", "w * 2", "w"} <= labels
+
+
+def test_rebinding_leaves_an_earlier_graph_unchanged(shell):
+    run(shell, "price = torch.tensor([2.], requires_grad=True)\n"
+               "qty = torch.tensor([3.])\nshipping = torch.tensor([5.])")
+    run(shell, "cost = price * qty + shipping\ncost")     # shown: Out keeps each cost
+    run(shell, "%grad_graph cost")
+    (widget,) = shell.shown
+    before = sorted(n["label"] for n in widget.graph["nodes"])
+    skipped = widget.graph["summary"]["gradients_skipped"]
+    run(shell, "cost = price * qty + shipping\ncost")
+    run(shell, "price = torch.tensor([2.], requires_grad=True)\n"
+               "qty = torch.tensor([3.])\nshipping = torch.tensor([5.])")
+    after = sorted(n["label"] for n in widget.graph["nodes"])
+    assert after == sorted(f"{label} (rebound)" if label in ("cost", "price", "qty",
+                                                              "shipping") else label
+                           for label in before)
+    assert widget.graph["summary"]["gradients_skipped"] == skipped
+
+
+# -- then and now (issue 10, item 3) ------------------------------------------------------------
+
+def test_views_keep_their_own_cell_and_say_which_cell_changed_them(shell):
+    run(shell, "%grad_graph total")
+    run(shell, "%grad_watch w")
+    graph, table = shell.shown
+    then_graph, then_rows = graph.then, list(table.then)
+    shell.run_cell("total.backward()", store_history=True)
+    number = shell.execution_count - 1          # the cell that just ran
+    assert graph.then == then_graph and table.then == then_rows     # as of their cell
+    assert graph.changed_after == number and table.changed_after == number
+    assert {n["label"]: n for n in graph.graph["nodes"]}["w"]["grad"]["text"] == "tensor([2.])"
+    assert table.rows[0]["grad"] == "tensor([2.])"
+    shell.run_cell("w.grad = None", store_history=True)
+    assert table.changed_after == 0              # back to what its own cell showed
+
+
+def test_static_and_live_modes(shell):
+    run(shell, "%grad_graph total --static")
+    run(shell, "%grad_graph total --live")
+    run(shell, "%grad_watch w --static")
+    static, live_graph, static_table = shell.shown
+    assert live_graph.show_now and not static.show_now
+    assert static not in live.LIVE.views() and static_table not in live.LIVE.views()
+    run(shell, "total.backward()")
+    assert static.graph == static.then and static.changed_after == 0
+    assert live_graph.graph != live_graph.then
+    with pytest.raises(UsageError, match="--static or --live, not both"):
+        shell.run_line_magic("grad_graph", "total --static --live")
+
+
+def test_stale_gradients_say_the_optimizer_updated_them(shell):
+    run(shell, "opt = torch.optim.SGD([w], lr=0.1)\ntotal.backward()")
+    run(shell, "%grad_watch w")
+    (table,) = shell.shown
+    run(shell, "opt.step()")
+    grad = table.rows[0]["grad"]
+    assert grad == "tensor([2.]) (stale: updated by optimizer.step() since this .grad " \
+                   "was computed)"
+    run(shell, "with torch.no_grad():\n    w.mul_(2)")
+    assert "(stale: the tensor changed in place since" in table.rows[0]["grad"]

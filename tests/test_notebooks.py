@@ -11,7 +11,9 @@ part of every test run, see pyproject's pytest options):
   stored outputs were printed on one CPU and PyTorch runs on this one: a printed float
   may differ in its last digit where it sits on a rounding boundary (tests/printed.py);
 * nbval's own comparison forgives the same rounding (notebooks/conftest.py), proved on a
-  notebook of our own.
+  notebook of our own;
+* every cell that draws a matplotlib figure stores it as a PNG (not only the figure's
+  ``<Figure ...>`` text), and nbval fails when a re-run stops showing a stored image.
 """
 
 import os
@@ -141,6 +143,48 @@ def test_pytorch_prints_what_gradnb_printed(path):
     assert not mismatches, "\n\n".join(mismatches)
 
 
+# cells that draw a matplotlib figure: the call that makes it
+_FIGURE_CALL = re.compile(r"\bplot_gradients\(|\bplot_losses\(")
+
+
+def test_figures_are_stored_as_pictures():
+    figure_cells = 0
+    for path in NOTEBOOKS:
+        import nbformat
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type != "code" or not _FIGURE_CALL.search(cell.source):
+                continue
+            figure_cells += 1
+            pngs = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+            assert pngs, f"{path.name} cell {index} draws a figure but stores no image/png"
+    assert figure_cells, "no tutorial draws a matplotlib figure"
+
+
+def test_nbval_fails_when_a_stored_image_is_gone(tmp_path):
+    """A cell stored with a PNG whose re-run shows the same text but no picture fails
+    under nbval with the project's notebooks/conftest.py; with the PNG it passes."""
+    import nbformat
+    for part in ("notebooks/conftest.py", "tests/printed.py"):
+        (tmp_path / part).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / part, tmp_path / part)
+    shows = {"gone": "{'text/plain': '<Figure>'}",
+             "kept": "{'text/plain': '<Figure>', 'image/png': 'iVBORw0KGgo='}"}
+    for name, data in shows.items():
+        cell = nbformat.v4.new_code_cell(
+            f"from IPython.display import display\ndisplay({data}, raw=True)",
+            execution_count=1)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]),
+                       tmp_path / "notebooks" / f"{name}.ipynb")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-current-env", "notebooks"], cwd=tmp_path, capture_output=True,
+        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert "FAILED notebooks/gone.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
+    assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
+
+
 _ROUNDING_NOTEBOOK = """\
 import numpy as np
 print(np.array([{printed}, 2.5], dtype=np.float32).round(4))
@@ -168,3 +212,61 @@ def test_nbval_forgives_rounding_only(tmp_path):
         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert "FAILED notebooks/wrong.ipynb::Cell 0" in done.stdout, done.stdout[-3000:]
     assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:]
+
+
+# The exercises: each notebook is stored with the learner's placeholders (its checks say
+# "Not quite"); with these answers filled in, every check must say "Right". This proves
+# each exercise can be solved and that its check expects the right thing.
+_SOLUTIONS = {
+    "01_tensor_and_variable": {"t = ...": "t = torch.arange(1, 7).reshape((-1, 3)).float()"},
+    "02_how_requires_grad_spreads": {"my_x_grad = ...": "my_x_grad = torch.tensor([1.])"},
+    "03_excluding_subgraphs": {
+        "my_answer = ...": "my_answer = [False, False, True, True, True, True]"},
+    "04_backward_step_by_step": {
+        "my_de_da = ...": "my_de_da = (1 - torch.tensor(0.5 * 0.4 + 0.5).tanh() ** 2) * (0.4 + 1)"},
+    "06_common_mistakes": {"my_answers = ...": "my_answers = [False, True, True, False, True]",
+                           "my_w_grad = ...": "my_w_grad = [16.]"},
+    "07_custom_functions": {
+        "return grad_output * x * x        # fix me": "return grad_output * 3 * x * x",
+        "my_second_derivative = ...": "my_second_derivative = 27.0"},
+    "08_training_loop": {"my_b_grad = ...": "my_b_grad = (-2 * y).mean()",
+                         "my_lr = ...": "my_lr = 0.7"},
+}
+
+
+def _check_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "gradnb.check(" in c.source]
+
+
+def _stdout(cell):
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream")
+
+
+def test_every_tutorial_ends_with_exercises_that_check_themselves():
+    import nbformat
+    for path in NOTEBOOKS:
+        if path.stem in ("00_start", "05_real_pytorch"):
+            continue
+        nb = nbformat.read(path, as_version=4)
+        assert path.stem in _SOLUTIONS, f"{path.name}: add its exercises' answers here"
+        checks = _check_cells(nb)
+        assert checks, f"{path.name} has no exercise checked by gradnb.check"
+        for cell in checks:    # stored as the learner finds it: not yet answered
+            assert "Not quite" in _stdout(cell), f"{path.name}: an answer is filled in"
+
+
+@pytest.mark.parametrize("stem", sorted(_SOLUTIONS))
+def test_exercises_accept_their_solutions(stem):
+    import nbformat
+    from nbclient import NotebookClient
+    path = ROOT / "notebooks" / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for placeholder, answer in _SOLUTIONS[stem].items():
+        cells = [c for c in nb.cells if placeholder in c.source]
+        assert len(cells) == 1, f"{stem}: placeholder {placeholder!r} not found once"
+        cells[0].source = cells[0].source.replace(placeholder, answer)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in _check_cells(nb):
+        printed = _stdout(cell)
+        assert "Right" in printed and "Not quite" not in printed, f"{stem}:\n{printed}"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import gradnb as torch
-from gradnb.autograd import add_observer
+from gradnb.autograd import Variable, add_observer
 from gradnb.autograd.provenance import MAX_DEPTH, constant_records, provenance
 
 
@@ -134,3 +134,11 @@ def test_a_constant_written_into_a_region_is_remembered():
     a[0:1] = c
     assert type(a.grad_fn).__name__ == "CopySlices"
     assert any(t is c for t in constant_inputs(a.grad_fn).values())
+
+
+def test_volatile_and_requires_grad_together_is_refused_as_in_pytorch():
+    """PyTorch 2.13 warns that volatile has no effect, then raises ValueError."""
+    with pytest.warns(UserWarning, match="volatile was removed"):
+        with pytest.raises(ValueError, match="^Variable can't be volatile and "
+                                             "require_grad at the same time!$"):
+            Variable(torch.ones(2), requires_grad=True, volatile=True)

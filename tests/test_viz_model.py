@@ -418,13 +418,22 @@ def test_first_binding_wins():
 
 
 def test_module_namespace_is_read_again_on_refresh():
+    # a view keeps the names of its first picture (a name bound since adds nothing),
+    # and reads the namespace again to mark the names that moved
     namespace = {"__name__": "__main__"}
     w = torch.ones(1, requires_grad=True)
+    namespace["w"] = w
     total = w * 2
     g = viz.build_graph(total, namespace=namespace)
     assert g.node("t0")["name"] is None
     namespace["total"] = total
-    assert g.refresh().node("total")["id"] == "t0"
+    assert g.refresh().node("t0")["name"] is None
+    namespace["w"] = torch.ones(1)
+    assert g.refresh().node("w (rebound)")["kind"] == "tensor"
+    del namespace["w"]
+    assert g.refresh().node("w (deleted)")
+    namespace["w"] = w
+    assert g.refresh().node("w")
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """GraphModel.refresh() rebuilds exactly when the picture could change: after a
-backward pass, an in-place change, a value changed through ``.data``, a new name, a
+backward pass, an in-place change, a value changed through ``.data``, a name that moved, a
 tensor of the graph collected, new print options; and not after cells that change
 nothing it shows (counted with ``GraphModel.builds``)."""
 
@@ -70,14 +70,17 @@ def test_values_changed_through_data_and_grads_zeroed_are_seen():
     assert g.builds == 4 and "tensor([0., 0., 0.])" in g.node("w")["grad"]["text"]
 
 
-def test_naming_an_intermediate_redraws_it():
+def test_naming_an_intermediate_later_keeps_the_picture():
+    # a view keeps the names it was drawn with; a view drawn after the naming shows it
     g, namespace, h = model_of_chain()
     namespace["h"] = h
     g.refresh()
-    assert g.builds == 2 and g.node("h")["grad_fn"] == "TanhBackward0"
+    assert g.builds == 1 and "h" not in {n["label"] for n in g.nodes}
+    later = viz.build_graph(namespace["loss"], namespace=namespace)
+    assert later.node("h")["grad_fn"] == "TanhBackward0"
     del namespace["h"]
-    g.refresh()
-    assert g.builds == 3
+    later.refresh()
+    assert later.builds == 2 and later.node("h (deleted)")
     assert all(n["label"] != "h" for n in g.nodes)
 
 

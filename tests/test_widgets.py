@@ -12,6 +12,7 @@ import pytest
 
 import gradnb as torch
 from gradnb import widgets
+from gradnb.widgets.base import DESCRIPTION_MIME
 from gradnb.widgets import assets
 from gradnb.widgets.animation import LAST_STEP, Replay
 from gradnb.widgets.graph_view import GraphView, GraphWidget
@@ -195,10 +196,15 @@ def test_every_widget_carries_svg_and_deterministic_text():
         assert {"text/plain", "image/svg+xml",
                 "application/vnd.jupyter.widget-view+json"} <= set(a)
         assert a["text/plain"] == b["text/plain"]
+        assert a[DESCRIPTION_MIME] == b[DESCRIPTION_MIME]
         assert a["image/svg+xml"] == b["image/svg+xml"]
         model_id = a["application/vnd.jupyter.widget-view+json"]["model_id"]
-        assert model_id not in a["text/plain"]
-        assert not re.search(r"0x[0-9a-f]{6,}", a["text/plain"])
+        for text in (a["text/plain"], a[DESCRIPTION_MIME]):
+            assert model_id not in text
+            assert not re.search(r"0x[0-9a-f]{6,}", text)
+        # a front end that can show no picture prints one short line, not the dump
+        assert "\n" not in a["text/plain"] and len(a["text/plain"]) < 160
+        assert a[DESCRIPTION_MIME].startswith(a["text/plain"].split(" (a picture")[0])
         ET.fromstring(a["image/svg+xml"])
 
 
@@ -257,7 +263,8 @@ def test_inspector_rows_follow_the_namespace():
     assert not inspector.refresh()                 # nothing changed since
     del ns["total"]
     assert inspector.refresh()
-    assert [r["name"] for r in inspector.rows] == ["w"]
+    assert [r["name"] for r in inspector.rows] == ["w", "total"]
+    assert inspector.rows[1]["pending"] and inspector.rows[1]["shape"] == ""
 
 
 def test_inspector_sees_a_new_grad_object_and_accumulation():

@@ -19,11 +19,13 @@ from typing import NamedTuple, Optional
 
 from .. import _dtype
 from .. import tensor as _tensor_module   # partially initialised here; read at call time
+from . import node as _node_module
 
 # The longest chain of records a result keeps; beyond it older history is dropped.
 MAX_DEPTH = 32
 
 __all__ = ["Provenance", "provenance", "pruned_rule", "constant_inputs", "grad_history",
+           "detached_record",
            "REASONS", "reason_text"]
 
 # reason code -> what a student should read
@@ -75,8 +77,9 @@ class Provenance(NamedTuple):
     record: tuple
 
 
-def make_record(op, inputs, reason, result_data):
-    """The provenance record for ``result_data`` made by ``op`` from ``inputs``."""
+def make_record(op, inputs, reason, result_data, known=None):
+    """The provenance record for ``result_data`` made by ``op`` from ``inputs``
+    (``known``: the inputs' records when the caller has them)."""
     Tensor = _tensor_module.Tensor
     refs, parents, depth = [], [], 0
     for x in inputs:
@@ -85,7 +88,8 @@ def make_record(op, inputs, reason, result_data):
             parents.append(None)
             continue
         refs.append(weakref.ref(x))
-        parent = x._prov if x._prov is not None else _leaf_record(x)
+        parent = known[len(parents)] if known is not None else \
+            x._prov if x._prov is not None else _leaf_record(x)
         if parent is not None and parent[4] < MAX_DEPTH:
             parents.append(parent)
             depth = max(depth, parent[4] + 1)
@@ -100,6 +104,58 @@ def _leaf_record(tensor):
     if tensor._rg:
         return None
     return (None, (), "constant", (), 0, tensor._data.shape, tensor._data.dtype)
+
+
+# at most this many grad_fn nodes are described when a tracked value is detached
+MAX_DETACHED_NODES = 64
+
+
+def detached_record(tensor):
+    """The record of ``tensor`` as its ``detach()`` sees it: for a result autograd
+    tracks, a chain of records copied from its ``grad_fn`` graph (op, weak references to
+    the leaves, constants' records), so that ``(price * 2).detach()`` can still be drawn
+    as ``price -> mul -> detach`` once the unnamed ``price * 2`` is freed. Like every
+    record it holds no node, no array and no tensor strongly. Costs one walk of the graph
+    behind ``tensor`` (shared nodes once, at most :data:`MAX_DETACHED_NODES` nodes and
+    :data:`MAX_DEPTH` deep)."""
+    if tensor._prov is not None:
+        return tensor._prov
+    gfe = tensor._gfe
+    if gfe is None:
+        return _leaf_record(tensor)
+    return _node_record(gfe[0], gfe[1], {}, [MAX_DETACHED_NODES])
+
+
+def _node_record(node, nr, memo, budget):
+    """The record of output ``nr`` of ``node``; None beyond the budget."""
+    key = (id(node), nr)
+    if key in memo:
+        return memo[key]
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    consts = {i: (ref, rec) for i, ref, rec in
+              ((node._extra or {}).get("consts", ()))}
+    refs, parents = [], []
+    for i, (nxt, nr) in enumerate(node.next_functions):
+        ref, parent = None, None
+        if nxt is None:
+            ref, parent = consts.get(i, (None, None))
+        elif isinstance(nxt, _node_module.AccumulateGrad):
+            ref = weakref.ref(nxt.variable)       # the leaf itself (held weakly)
+        else:
+            parent = _node_record(nxt, nr, memo, budget)
+        if parent is not None and parent[4] >= MAX_DEPTH:
+            parent = None
+        refs.append(ref)
+        parents.append(parent)
+    depth = max((p[4] + 1 for p in parents if p is not None), default=0)
+    shape = node._shape[nr] if node._multi else node._shape
+    dtype = node._dtype
+    op = node._rule if node._rule is not None else node.name()
+    record = (op, tuple(refs), "detach", tuple(parents), depth, tuple(shape), dtype)
+    memo[key] = record
+    return record
 
 
 def from_record(record):

@@ -23,6 +23,9 @@ class _VariableMeta(type):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         if volatile:
             warnings.warn(_VOLATILE_WARNING, UserWarning, stacklevel=2)
+            if requires_grad:   # PyTorch still refuses the pair, after its warning
+                raise ValueError("Variable can't be volatile and require_grad at the same "
+                                 "time!")
         out = Tensor._wrap(data._data)
         out._vc = data._vc
         if volatile:

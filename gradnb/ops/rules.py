@@ -359,7 +359,7 @@ def _make_saver(rule):
               "    node._checks = checks or None"]
     from ..tensor import Tensor
     from ._record import NO_EDGE, refuse_inference_tensor
-    namespace = {"Tensor": Tensor, "NO_EDGE": NO_EDGE,
+    namespace = {"__name__": __name__, "Tensor": Tensor, "NO_EDGE": NO_EDGE,
                  "refuse_inference_tensor": refuse_inference_tensor}
     exec(compile("\n".join(lines), f"<saver {rule.grad_fn}>", "exec"), namespace)
     return namespace["_save"]

@@ -12,6 +12,8 @@ import copy
 import itertools
 import warnings
 
+import weakref
+
 import numpy as np
 
 from .._naming import TorchNamedMeta, typename
@@ -212,9 +214,31 @@ def number(value):
     return value.item() if isinstance(value, Tensor) else value
 
 
+# id(param) -> (weak param, the version an optimizer step left it at): lets the views say
+# "updated by optimizer.step()" rather than "changed in place" (weak: keeps nothing alive)
+STEPPED = {}
+
+
 def bump_version(param):
     """Record an in-place change of ``param``'s values, as PyTorch's ``add_`` does."""
     param._vc[0] += 1
+    key = id(param)
+    entry = STEPPED.get(key)
+    ref = entry[0] if entry is not None and entry[0]() is param else \
+        weakref.ref(param, lambda r, key=key: _forget(key, r))
+    STEPPED[key] = (ref, param._vc[0])
+
+
+def _forget(key, ref):
+    entry = STEPPED.get(key)
+    if entry is not None and entry[0] is ref:
+        del STEPPED[key]
+
+
+def stepped_by_optimizer(param):
+    """True when the last in-place change of ``param`` was an optimizer's step."""
+    entry = STEPPED.get(id(param))
+    return entry is not None and entry[0]() is param and entry[1] == param._vc[0]
 
 
 def step_counter():

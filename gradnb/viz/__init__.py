@@ -20,6 +20,10 @@ What lives where:
   :mod:`~gradnb.viz.text`: node records, palette and legend, SVG and text renderers.
 * :mod:`~gradnb.viz.naming`: tensor names found by identity in a namespace.
 * :mod:`~gradnb.viz.plot`: :func:`plot_gradients` (matplotlib, imported on use).
+* :mod:`~gradnb.viz.explain`: why an autograd error happened (the "why" panel's model:
+  sentences, fixes, the graph of the tensors involved with the culprit).
+* :mod:`~gradnb.viz.predict`: predict-then-reveal exercises (the graph with autograd's
+  decisions hidden, scoring the answers; questions before backward steps).
 
 This package reads the core (and real torch, when the user imported it) and never
 imports IPython or widget libraries.

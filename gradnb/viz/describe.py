@@ -15,7 +15,7 @@ from .pruning import saved_count, short_reason
 
 __all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
            "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line",
-           ]
+           "written_form"]
 
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
@@ -122,8 +122,14 @@ def _describe_accumulate(item, leaf):
     return record
 
 
-def _describe_pruned_op(item):
+def _describe_pruned_op(item, name=None):
     prov = item.prov
+    if prov.op == "leaf" and name:       # a freed constant leaf drawn under its old name
+        record = _common(item, name, name)
+        record.update(op=prov.op, would_be=None)
+        record["lines"] = [name, f"{shape_text(prov.shape)} {prov.dtype[6:]}",
+                           short_reason(item.reason)]
+        return record
     record = _common(item, prov.op)
     record.update(op=prov.op, would_be=prov.grad_fn_name)
     lines = [prov.op]
@@ -132,6 +138,35 @@ def _describe_pruned_op(item):
     lines.append(short_reason(item.reason))
     record["lines"] = lines
     return record
+
+
+# what a node computes, written as the user would have (s * s): its operator
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mm": "@", "matmul": "@",
+          "pow": "**"}
+WRITTEN_CHARS = 24      # the written form is cut to this length (the box stays narrow)
+
+
+def written_form(node_name, inputs):
+    """How a reader would have written the op of a ``grad_fn`` node: ``s * s``,
+    ``exp(h)``, ``x * (number)``, from its PyTorch name (``MulBackward0``) and the
+    labels of its drawn inputs (None for an input with no short label).
+
+    Tells apart two nodes of one class (two ``MulBackward0``) in a picture."""
+    base = node_name
+    while base and (base[-1].isdigit()):
+        base = base[:-1]
+    if not base.endswith("Backward"):
+        return None
+    op = base[:-len("Backward")].lower()
+    args = [a if a is not None else "\u2026" for a in inputs]
+    symbol = _INFIX.get(op)
+    if symbol is not None and len(args) in (1, 2):
+        left, right = (args + ["(number)"])[:2]
+        text = f"{left} {symbol} {right}"
+    else:       # a call's arguments need no parentheses of their own
+        args = [a[1:-1] if a.startswith("(") and a.endswith(")") else a for a in args]
+        text = f"{op}({', '.join(args)})"
+    return one_line(text, WRITTEN_CHARS)
 
 
 def describe_item(src, item, name=None, leaf=None):
@@ -153,7 +188,7 @@ def describe_item(src, item, name=None, leaf=None):
         return _describe_function(src, item)
     if kind == schema.ACCUMULATE:
         return _describe_accumulate(item, leaf or ("leaf", None))
-    return _describe_pruned_op(item)
+    return _describe_pruned_op(item, name)
 
 
 def _kind_label(src, item):
@@ -164,8 +199,9 @@ def _kind_label(src, item):
     return "AccumulateGrad" if item.kind == schema.ACCUMULATE else src.node_name(item.obj)
 
 
-def describe_collapsed(src, gid, members, items):
-    """The record of a collapsed node standing for ``members`` (item indices)."""
+def describe_collapsed(src, gid, members, items, module=None):
+    """The record of a collapsed node standing for ``members`` (item indices);
+    ``module``: the name of the ``nn.Module`` they make up (its box says so)."""
     contents = {}
     for i in members:
         label = _kind_label(src, items[i])
@@ -186,5 +222,11 @@ def describe_collapsed(src, gid, members, items):
     lines += [f"{k} \u00d7{v:,}" for k, v in ranked[:2]]
     if len(ranked) > 2:
         lines.append(f"+ {len(ranked) - 2} more kinds")
+    if module is not None:      # a module's box: its name, then the ops it folds
+        record.update(label=module, name=module, module=True)
+        ops = [k for k, _ in ranked if k not in ("tensor", "AccumulateGrad")]
+        lines = [module, f"\u22ef {len(members):,} nodes folded"]
+        if ops:
+            lines.append(one_line(" \u00b7 ".join(ops), 32))
     record["lines"] = lines
     return record

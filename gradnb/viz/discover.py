@@ -103,8 +103,14 @@ class Discovery:
         Item indices of the roots, in the order given.
     """
 
-    def __init__(self, src, names, live):
+    def __init__(self, src, names, live, remembered=None):
         self.items, self.edges, self.roots = [], [], []
+        # constant leaves: item index -> the raw record a node keeps of it, and the
+        # leaves a view drew earlier by name, {id(record): (record, label)}, drawn again
+        # (as a freed value) once the name moved and the tensor is gone
+        self.leaf_records = {}
+        self._remembered = remembered or {}
+        self.labels = {}       # item index -> label of a remembered freed leaf
         self.src = src
         self._names = names
         self._live, self._live_leaves, self._keep = live
@@ -169,12 +175,26 @@ class Discovery:
 
     def freed_input(self, prov):
         """The item of the op that made an input which is gone (None for a freed leaf:
-        nothing is known of it but its shape, so it is not drawn)."""
-        if prov is None or prov.op == "leaf":
+        nothing is known of it but its shape, so it is not drawn -- unless this view drew
+        it by name before: then it stays, under that name)."""
+        if prov is None:
             return None
+        if prov.op == "leaf":
+            return self._remembered_leaf(prov)
         return self._add(("p", id(prov.record)), schema.PRUNED_OP, self.src.freed_result(prov),
                          False,
                          prov.reason, prov)[0]
+
+    def _remembered_leaf(self, prov):
+        entry = self._remembered.get(id(prov.record))
+        if entry is None or entry[0] is not prov.record:
+            return None
+        index, new = self._add(("p", id(prov.record)), schema.PRUNED_OP,
+                               self.src.freed_result(prov), False, prov.reason, prov)
+        if new:
+            self.leaf_records[index] = prov.record
+            self.labels[index] = entry[1]
+        return index
 
     def root(self, root):
         """Register a root: a tensor, a node, or a ``(node, output_nr)`` pair."""
@@ -229,8 +249,12 @@ class Discovery:
     def _input(self, tensor, record, reason, index, i):
         """Edge from input ``i`` of item ``index``: the tensor if alive, else the op that
         made it, from its provenance record."""
-        source = self.tensor(tensor, reason) if self.src.is_tensor(tensor) \
-            else self.freed_input(record)
+        if self.src.is_tensor(tensor):
+            source = self.tensor(tensor, reason)
+            if record is not None and record.op == "leaf":
+                self.leaf_records.setdefault(source, record.record)
+        else:
+            source = self.freed_input(record)
         if source is not None:
             self._edge(source, index, i)
 
@@ -243,7 +267,7 @@ class Discovery:
             self._input(tensor, parent, item.reason, index, i)
 
 
-def discover(src, roots, names):
+def discover(src, roots, names, remembered=None):
     """Find every item reachable backwards from ``roots`` (see :class:`Discovery`).
 
     Parameters
@@ -251,6 +275,9 @@ def discover(src, roots, names):
     src : gradnb.viz.source.Source
     roots : sequence of tensor, node or (node, int)
     names : gradnb.viz.naming.Names
+    remembered : dict, optional
+        ``{id(record): (record, label)}``: constant leaves drawn earlier by name, drawn
+        again under that label once freed.
     """
     edges = []
     for root in roots:
@@ -265,7 +292,7 @@ def discover(src, roots, names):
             edge = src.grad_edge(root)
             if edge is not None:
                 names.by_edge.setdefault((id(edge[0]), edge[1]), root)
-    found = Discovery(src, names, live_nodes(src, edges))
+    found = Discovery(src, names, live_nodes(src, edges), remembered)
     for root in roots:
         found.root(root)
     found.run()

@@ -17,10 +17,11 @@ import weakref
 from . import schema
 from ._values import summary_printoptions
 from .collapse import plan_collapse
-from .describe import box_size, describe_collapsed, describe_item
+from .describe import box_size, describe_collapsed, describe_item, written_form
 from .discover import discover
 from .layout import layered_layout
-from .naming import Namespace
+from .modules import MODULE_VIEW_MIN_NODES, module_groups
+from .naming import Names, Namespace
 from .pruning import summarise
 from .signature import Signature
 from .source import source_for
@@ -49,8 +50,9 @@ def _strong_root(weak):
 class _Drawn:
     """The visible nodes of a graph: which one stands for each discovered item."""
 
-    def __init__(self, found, groups):
+    def __init__(self, found, groups, labels=None):
         self.found = found
+        self.labels = labels or [None] * len(groups)
         count = len(found.items)
         self.owner = [None] * count          # item index -> visible node index
         self.records = []
@@ -72,11 +74,12 @@ class _Drawn:
                 if g not in group_node:
                     group_node[g] = len(self.records)
                     self.records.append(describe_collapsed(src, f"c{g}", self.groups[g],
-                                                           items))
+                                                           items, self.labels[g]))
                 self.owner[i] = group_node[g]
                 continue
             self.owner[i] = len(self.records)
-            self.records.append(describe_item(src, item, names.by_tensor.get(id(item.obj)),
+            name = names.by_tensor.get(id(item.obj)) or found.labels.get(i)
+            self.records.append(describe_item(src, item, name,
                                               self._leaf(src, item, names, found)))
 
     @staticmethod
@@ -133,7 +136,8 @@ class GraphModel:
         not build it again).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, lookup=False):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, lookup=False,
+                 labels=None):
         self.source = source_for(roots)
         self._roots = [_weak_root(r) for r in roots]
         self._namespace = namespace if isinstance(namespace, Namespace) else Namespace(namespace)
@@ -142,13 +146,40 @@ class GraphModel:
         self.builds = 0
         self._keep_lookup = lookup
         self._lookup = None
-        self._build(list(roots), self._namespace.names(self.source))
+        self._kept = None         # [(name, weak tensor)]: the names of the first picture
+        self._remembered = {}     # {id(record): (record, name)}: constant leaves drawn
+        self._freed_labels = {}   # by name, and how to label them once freed
+        names = self._namespace.names(self.source)
+        for label, root in zip(labels or (), roots):
+            if label and self.source.is_tensor(root):
+                _name_first(names, label, root)
+        self._build(list(roots), names)
+
+    def _stable_names(self):
+        """The names of the first picture, each still on the tensor it named then:
+        ``price`` if the namespace still binds it there, ``price (rebound)`` if it
+        binds it to something else now, ``price (deleted)`` if to nothing. A view
+        keeps what the learner saw when it was drawn."""
+        now = self._namespace.names(self.source)
+        bound = {name: key for key, name in now.by_tensor.items()}
+        names = Names(self.source)
+        for name, ref in self._kept:
+            t = ref()
+            if t is not None:
+                names.add(_moved(name, bound.get(name), id(t)), t)
+        # constant leaves drawn by name and freed since: their name moved
+        self._freed_labels = {key: (record, _moved(name, bound.get(name), None))
+                              for key, (record, name) in self._remembered.items()}
+        return names
 
     # -- building -----------------------------------------------------------------------
     def refresh(self):
         """Bring the model up to date with the same roots (e.g. to show gradients after
         ``backward()``), rebuilding only if something it shows changed (see
         :mod:`gradnb.viz.signature`): then :meth:`to_json` returns the same object.
+        Names stay those of the first picture: a name bound since does not rename a box,
+        and a name that moved is marked (``price (rebound)``) without the box
+        disappearing.
 
         Returns
         -------
@@ -158,7 +189,7 @@ class GraphModel:
         roots = self._live_roots()
         if roots is None:
             return self
-        names = self._namespace.names(self.source)
+        names = self._stable_names()
         if not self._signature.matches(names, self.max_nodes):
             self._build(roots, names)
         return self
@@ -168,7 +199,7 @@ class GraphModel:
         changed (False once a root is gone: the last picture stays)."""
         roots = self._live_roots()
         return roots is not None and not self._signature.matches(
-            self._namespace.names(self.source), self.max_nodes)
+            self._stable_names(), self.max_nodes)
 
     def _live_roots(self):
         """The roots, or None (and ``alive`` False) once one was garbage-collected."""
@@ -181,15 +212,10 @@ class GraphModel:
     def _build(self, roots, names):
         self.builds += 1
         src = self.source
-        found = discover(src, roots, names)
+        found = discover(src, roots, names, self._freed_labels)
         groups = plan_collapse(len(found.items), [(a, b) for a, b, _ in found.edges],
                                self.max_nodes)
-        drawn = _Drawn(found, groups)
-        with summary_printoptions():
-            drawn.describe(src, names)
-        edges = drawn.edges()
-        nodes = drawn.records
-        self._place(nodes, edges)
+        drawn, nodes, edges = self._picture(found, groups, names)
         summary = summarise(src, found.items)
         self._json = {
             "schema": schema.SCHEMA_VERSION,
@@ -198,10 +224,57 @@ class GraphModel:
             "summary": summary, "summary_text": summary_line(summary),
             "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
+        self._json["modules"] = self._module_picture(found, groups, names)
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
         self._signature = Signature(found, names, self.max_nodes)
+        self._remember(found, names)
         self._svg = self._text = None
+
+    def _picture(self, found, groups, names, labels=None):
+        """Describe, connect and place the visible nodes of ``found`` with ``groups``
+        folded (``labels``: a label per folded group)."""
+        drawn = _Drawn(found, groups, labels)
+        with summary_printoptions():
+            drawn.describe(self.source, names)
+        edges = drawn.edges()
+        nodes = drawn.records
+        _write_ops(nodes, edges)
+        self._place(nodes, edges)
+        return drawn, nodes, edges
+
+    def _module_picture(self, found, groups, names):
+        """The same graph with each ``nn.Module`` folded into one box named after it
+        (``net.0``), for a big model to be first seen as its layers; None when the
+        graph is small, already folded, or has no module."""
+        if groups or len(found.items) < MODULE_VIEW_MIN_NODES:
+            return None
+        modules = module_groups(self.source, found, names)
+        if not modules:
+            return None
+        size = self._size
+        drawn, nodes, edges = self._picture(found, [ids for _, ids in modules], names,
+                                            [name for name, _ in modules])
+        picture = {"roots": list(dict.fromkeys(nodes[drawn.owner[i]]["id"]
+                                               for i in found.roots)),
+                   "nodes": nodes, "edges": [e[0] for e in edges],
+                   "legend": legend_for(nodes), "width": self._size[0],
+                   "height": self._size[1]}
+        self._size = size
+        return picture
+
+    def _remember(self, found, names):
+        """After the first build, keep its names (weakly) and the records of the named
+        constant leaves it drew (records hold no tensor and no array)."""
+        by_tensor = names.by_tensor
+        if self._kept is None:     # in the namespace's order, as the signature reads
+            drawn = {id(item.obj) for item in found.items if item.kind == schema.TENSOR}
+            self._kept = [(by_tensor[id(t)], weakref.ref(t)) for t in names.keep
+                          if id(t) in drawn]
+            for index, record in found.leaf_records.items():
+                label = by_tensor.get(id(found.items[index].obj))
+                if label is not None:
+                    self._remembered[id(record)] = (record, label)
 
     def _place(self, nodes, edges):
         sizes = [box_size(n) for n in nodes]
@@ -285,6 +358,66 @@ class GraphModel:
                 f"{summary['pruned_nodes']} pruned>")
 
 
+_SHORT_INPUT = 12      # an unnamed input's own written form is nested up to this length
+
+
+def _write_ops(nodes, edges):
+    """Give each ``grad_fn`` box the op as a reader would have written it (``s * s``),
+    as its second line: from the labels of its inputs (a leaf's for its
+    AccumulateGrad, an unnamed result's own written form when short)."""
+    by_id = {n["id"]: n for n in nodes}
+    inputs = {}
+    for record, _, _, _ in edges:
+        inputs.setdefault(record["target"], []).append((record["input"], record["source"]))
+
+    def short(gid):
+        node = by_id[gid]
+        if node["kind"] == schema.TENSOR or node.get("op") == "leaf":
+            return _as_written(node["label"])
+        if node["kind"] == schema.ACCUMULATE and node.get("leaf") in by_id:
+            return _as_written(by_id[node["leaf"]]["label"])
+        written = node.get("written")
+        return f"({written})" if written and len(written) <= _SHORT_INPUT else None
+
+    for node in reversed(nodes):        # inputs were discovered after their consumers
+        if node["kind"] != schema.FUNCTION:
+            continue
+        args = [short(gid) for _, gid in sorted(inputs.get(node["id"], []))]
+        node["written"] = written_form(node["label"], args)
+        if node["written"]:
+            node["lines"] = [node["lines"][0], node["written"]] + node["lines"][1:]
+
+
+def _as_written(label):
+    """A label without the mark of a moved name (``price (rebound)`` -> ``price``): the
+    op was written with the name."""
+    for mark in (" (rebound)", " (deleted)"):
+        if label.endswith(mark):
+            return label[:-len(mark)]
+    return label
+
+
+def _name_first(names, label, tensor):
+    """Give ``tensor`` the name ``label`` in ``names`` instead of any other name."""
+    key = id(tensor)
+    if key not in names.by_tensor:
+        names.add(label, tensor)
+        return
+    names.by_tensor[key] = label
+    edge = names.src.grad_edge(tensor)
+    if edge is not None:
+        names.by_edge[(id(edge[0]), edge[1])] = tensor
+
+
+def _moved(name, bound_to, key):
+    """``name`` as a view drawn earlier shows it, now that the namespace binds it to
+    the object with id ``bound_to`` (None: to nothing). A label that is not a variable
+    name (an expression such as ``v.grad``) is shown as written."""
+    if bound_to == key or not name.isidentifier():
+        return name
+    return f"{name} (rebound)" if bound_to is not None else f"{name} (deleted)"
+
+
 class _ObjectLookup:
     """From autograd objects to the ids drawn for them, for the backward trace.
 
@@ -318,6 +451,15 @@ class _ObjectLookup:
             self._input_edge[(id(items[b].obj), i)] = (record["id"],
                                                        records[drawn.owner[a]]["id"])
 
+    def find(self, gid):
+        """The live object drawn as ``gid`` (a tensor or node), or None."""
+        for ref, drawn in self._gid.values():
+            if drawn == gid:
+                obj = ref()
+                if obj is not None:
+                    return obj
+        return None
+
     def gid(self, obj):
         """The id drawn for ``obj`` (a node or tensor), or None."""
         entry = self._gid.get(id(obj))
@@ -339,7 +481,7 @@ class _ObjectLookup:
         return self._input_edge.get((id(node), index), (None, None))
 
 
-def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
     """The graph of the computation behind ``roots``.
 
     Parameters
@@ -351,16 +493,21 @@ def build_graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
         their id (``t3``) as label.
     max_nodes : int or None
         Larger graphs are collapsed to about this many boxes (None: never).
+    labels : sequence of str or None, optional
+        A label per root, drawn instead of its variable name (the expression the user
+        wrote, such as ``v.grad``).
 
     Returns
     -------
     GraphModel
+        Later refreshes keep the names of this first picture (see
+        :meth:`GraphModel.refresh`).
     """
     if not roots:
         raise TypeError("build_graph() needs at least one tensor")
-    return GraphModel(roots, namespace, max_nodes)
+    return GraphModel(roots, namespace, max_nodes, labels=labels)
 
 
-def graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+def graph(*roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
     """Same as :func:`build_graph` (the name the views use)."""
-    return build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
+    return build_graph(*roots, namespace=namespace, max_nodes=max_nodes, labels=labels)

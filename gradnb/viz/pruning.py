@@ -60,7 +60,9 @@ def summarise(src, items):
         kind = item.kind
         if not item.live:
             counts["pruned_nodes"] += 1
-        if kind == schema.TENSOR:
+        if kind == schema.TENSOR or kind == schema.PRUNED_OP and item.prov.op == "leaf":
+            # (a freed constant leaf a view keeps drawing under its name counts as the
+            # tensor it was)
             counts["tensors"] += 1
             if item.live:
                 counts["gradients_computed"] += 1

@@ -117,6 +117,9 @@ class Graph(TypedDict):
                                 # for each pruning reason present (text says why)
     width: float                # layout size
     height: float
+    modules: Optional[dict]     # the same graph with one box per nn.Module (roots, nodes,
+                                # edges, legend, width, height; a module's box has
+                                # "module": True); None for small or unnamed graphs
 
 
 # BackwardTrace: one entry per backward pass recorded.
@@ -151,6 +154,8 @@ class Step(TypedDict, total=False):
     after: Optional[str]        # accumulate/fanout/hook: value after
     error: Optional[str]        # "RuntimeError: Trying to backward through the graph ..."
     text: str                   # one-line description for text/plain and screen readers
+    short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
+    box: Optional[str]          # accumulate: the leaf box's gradient line after this step
 
 
 class Pass(TypedDict):

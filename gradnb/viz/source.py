@@ -22,8 +22,10 @@ Tensor facts
     ``version(t)`` (the in-place counter), ``grad_fn_name(t)`` (or None),
     ``grad(t)`` (``.grad`` without the non-leaf warning), ``grad_history(t)``
     (``(passes, stale)``: backward passes summed into ``.grad``, and whether the tensor
-    changed in place since), ``hook_count(t)``, ``value_text(t)`` (the library's own
-    repr, summarised; call inside :func:`gradnb.viz._values.summary_printoptions`),
+    changed in place since), ``stale_cause(t)`` (``"optimizer.step()"`` when the last
+    in-place change was an optimizer's step, else None), ``hook_count(t)``,
+    ``value_text(t)`` (the library's own repr, summarised; call inside
+    :func:`gradnb.viz._values.summary_printoptions`),
     ``array(t)`` (values as a float numpy array, for plots) and ``tensor_state(t, edge)``
     (a hashable token that changes whenever anything above that a view shows changes;
     ``edge`` is the print options' ``edgeitems``).
@@ -37,7 +39,9 @@ Graph
     ``["rule not known"]`` otherwise); ``saved_flags(node)`` (``(name, kept,
     skipped_for_constant)`` per value the node's rule may save) and
     ``value_bytes(node, name)``; ``freed(node)`` (backward freed its saved values);
-    ``node_state(node)`` (hashable token for what a node's box shows).
+    ``node_state(node)`` (hashable token for what a node's box shows);
+    ``stale_saved(node)`` (``(name, version saved, version now)`` per saved tensor
+    modified in place since the node saved it: what backward would refuse).
 Outside autograd
     ``provenance(t)`` (:class:`gradnb.autograd.provenance.Provenance` of a result autograd
     did not record: the op, weak inputs, the reason; None if unknown);
@@ -62,6 +66,11 @@ Backward passes
     ``accumulated(tensor, before, grad)`` computes it as the library does.
     ``run_backward(root, gradient, retain_graph)`` runs the library's own backward
     (for torch: ``root.backward`` observed through node hooks, see its module).
+    ``gradients(root, leaves)``: what ``root.backward()`` would add into each leaf's
+    ``.grad`` (values as the events carry them, for ``grad_text``; None where no
+    gradient arrives), computed with the
+    library's ``autograd.grad`` and ``retain_graph=True`` so nothing changes; None when
+    it cannot be known (a non-scalar root, a freed graph).
 Live views
     ``watch_flags(callback)`` / ``unwatch_flags(callback)``: ``callback(tensor)`` after an
     in-place flag change (``requires_grad_()``), where the library can report it.
@@ -83,6 +92,20 @@ class Source:
     """Base of the implementations (see the module docstring for the contract)."""
 
     name = "?"
+
+    def gradients(self, root, leaves):
+        """See the module docstring (shared by both libraries: they differ only in
+        :meth:`autograd_grad`)."""
+        wanted = [t for t in leaves if self.requires_grad(t)]
+        out = {id(t): None for t in leaves}
+        if not wanted or not self.requires_grad(root):
+            return [None] * len(leaves)
+        try:
+            grads = self.autograd_grad(root, wanted)
+        except RuntimeError:
+            return None
+        out.update((id(t), g) for t, g in zip(wanted, grads))
+        return [out[id(t)] for t in leaves]
 
     def __repr__(self):
         return f"<gradnb.viz source: {self.name}>"

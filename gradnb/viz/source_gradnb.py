@@ -5,6 +5,8 @@ The only module of ``viz``/``widgets`` that reads the core's private state: a te
 ``_extra``, ``_prov``; a node's ``_rule``, ``_saved``, ``_extra``, ``_shape``/``_dtype``.
 """
 
+import sys
+
 import numpy as np
 
 from ..autograd import provenance as _prov
@@ -97,6 +99,13 @@ class GradnbSource(Source):
     grad_history = staticmethod(_prov.grad_history)
 
     @staticmethod
+    def stale_cause(t):
+        optimizer = sys.modules.get("gradnb.optim.optimizer")   # only if optim is in use
+        if optimizer is not None and optimizer.stepped_by_optimizer(t):
+            return "optimizer.step()"
+        return None
+
+    @staticmethod
     def hook_count(t):
         if t._gfe is not None:
             node, nr = t._gfe
@@ -185,6 +194,12 @@ class GradnbSource(Source):
         return bool(rule is not None and rule.saves and node._saved is None)
 
     @staticmethod
+    def stale_saved(node):
+        checks = getattr(node, "_checks", None) or ()
+        return [(name, expected, counter[0]) for name, counter, expected, _ in checks
+                if counter[0] != expected]
+
+    @staticmethod
     def node_state(node):
         return getattr(node, "_saved", None) is None
 
@@ -224,6 +239,13 @@ class GradnbSource(Source):
         """``.grad`` after ``+=``, in the leaf's dtype (the engine casts the same way)."""
         dtype = tensor._data.dtype
         return grad.astype(dtype) if before is None else np.add(before, grad).astype(dtype)
+
+    @staticmethod
+    def autograd_grad(root, inputs):
+        from ..autograd import grad
+        # values as the backward events give them (arrays), for grad_text
+        return [None if g is None else g._data
+                for g in grad(root, inputs, retain_graph=True, allow_unused=True)]
 
     @staticmethod
     def run_backward(root, gradient=None, retain_graph=False):

@@ -28,7 +28,9 @@ graph, and removed after; they turn what PyTorch does into the events of
 at leaves). Gradient values are torch tensors, shown with torch's own repr.
 """
 
+import importlib
 import inspect
+import re
 import sys
 import textwrap
 import warnings
@@ -88,6 +90,8 @@ def make_record(op, inputs, reason, result):
     for x in inputs:
         refs.append(weakref.ref(x))
         parent = getattr(x, _PROV, None)
+        if parent is None and op == "detach":
+            parent = _detached_record(x)
         if parent is None and not x.requires_grad:
             parent = (None, (), schema.REASON_CONSTANT, (), 0, x.shape, x.dtype)
         if parent is not None and parent[4] < MAX_DEPTH:
@@ -97,6 +101,52 @@ def make_record(op, inputs, reason, result):
         else:
             parents.append(None)
     return (op, tuple(refs), reason, tuple(parents), depth, result.shape, result.dtype)
+
+
+_MAX_DETACHED_NODES = 64     # grad_fn nodes described when a tracked value is detached
+
+
+def _detached_record(t):
+    """The record of ``t`` as its ``detach()`` sees it: for a result autograd tracks, a
+    chain of records copied from its grad_fn graph (op, weak references to the leaves),
+    so ``(price * 2).detach()`` still draws ``price -> mul -> detach`` once the unnamed
+    product is freed (same layout and limits as gradnb's ``detached_record``)."""
+    node = t.grad_fn
+    if node is None:
+        return None
+    return _node_record(node, t.shape, t.dtype, {}, [_MAX_DETACHED_NODES])
+
+
+def _node_record(node, shape, dtype, memo, budget):
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    refs, parents = [], []
+    # constant inputs, in the order of the node's (None, 0) slots (see note())
+    constants = iter(node.metadata[_CONSTS][0] if _CONSTS in node.metadata else ())
+    for nxt, _ in node.next_functions:
+        ref = parent = None
+        if nxt is None:
+            ref, parent = next(constants, (None, None))
+        elif hasattr(nxt, "variable"):      # AccumulateGrad
+            ref = weakref.ref(nxt.variable)
+        else:
+            # an intermediate's shape is not kept on its node: the box shows the op only
+            parent = _node_record(nxt, (), dtype, memo, budget)
+        if parent is not None and parent[4] >= MAX_DEPTH:
+            parent = None
+        refs.append(ref)
+        parents.append(parent)
+    depth = max((p[4] + 1 for p in parents if p is not None), default=0)
+    rule = _rule_of(node)
+    op = rule.op if rule is not None else type(node).__name__
+    record = (op, tuple(refs), schema.REASON_DETACH, tuple(parents), depth, tuple(shape),
+              dtype)
+    memo[key] = record
+    return record
 
 
 def from_record(record):
@@ -248,6 +298,21 @@ def _follow_grad(t):
         t.register_post_accumulate_grad_hook(_after_accumulate)
 
 
+_STEPPED = "_gradnb_stepped"     # attribute: the version an optimizer step left it at
+
+
+def _after_optimizer_step(optimizer, args, kwargs):
+    """torch's global optimizer-step hook: note each parameter's version after a step,
+    so a view can say "updated by optimizer.step()"."""
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            setattr(p, _STEPPED, _version(p))
+
+
+importlib.import_module("torch.optim.optimizer").register_optimizer_step_post_hook(
+    _after_optimizer_step)
+
+
 def grad_history(t):
     """``(passes, stale)`` as :func:`gradnb.autograd.provenance.grad_history` gives it."""
     _follow_grad(t)
@@ -272,6 +337,9 @@ def _saved_attrs(node):
     if names is None:
         names = _SAVED_NAMES[cls] = tuple(a for a in dir(cls) if a.startswith("_saved_"))
     return names
+
+
+_VERSIONS = re.compile(r"is at version (\d+); expected version (\d+)")
 
 
 def _read_saved(node, attr):
@@ -379,6 +447,11 @@ class TorchSource(Source):
     grad = staticmethod(_grad)
 
     grad_history = staticmethod(grad_history)
+
+    @staticmethod
+    def stale_cause(t):
+        stepped = getattr(t, _STEPPED, None)
+        return "optimizer.step()" if stepped is not None and stepped == _version(t) else None
 
     @staticmethod
     def hook_count(t):
@@ -508,6 +581,20 @@ class TorchSource(Source):
 
     node_state = freed
 
+    @staticmethod
+    def stale_saved(node):
+        # torch keeps the saved version in C++ only; reading the attribute raises the
+        # version error, whose text carries both numbers
+        stale = []
+        for attr in _saved_attrs(node):
+            try:
+                getattr(node, attr)
+            except RuntimeError as exc:
+                found = _VERSIONS.search(str(exc))
+                if found:
+                    stale.append((attr[7:], int(found.group(2)), int(found.group(1))))
+        return stale
+
     # -- outside autograd ---------------------------------------------------------------
     @staticmethod
     def provenance(t):
@@ -557,6 +644,11 @@ class TorchSource(Source):
     @staticmethod
     def accumulated(tensor, before, grad):
         return grad.to(tensor.dtype) if before is None else (before + grad).to(tensor.dtype)
+
+    @staticmethod
+    def autograd_grad(root, inputs):
+        import torch
+        return torch.autograd.grad(root, inputs, retain_graph=True, allow_unused=True)
 
     @staticmethod
     def run_backward(root, gradient=None, retain_graph=False):

@@ -40,7 +40,8 @@ def _tensor_lines(node):
 
 def _function_lines(node):
     saved = f", saved {node['saved']}" + (" (freed)" if node["freed"] else "")
-    return [f"{_title(node)}  {node['kind']}{saved}"] + \
+    written = f", computes {node['written']}" if node.get("written") else ""
+    return [f"{_title(node)}  {node['kind']}{saved}{written}"] + \
         [f"{_INDENT}rule: {rule}" for rule in node["rules"]]
 
 

@@ -17,15 +17,31 @@ import warnings
 
 from . import schema
 from ._values import one_line, summary_printoptions
+from .describe import grad_line
 from .model import DEFAULT_MAX_NODES, GraphModel
 from .source import source_for, sources_loaded
 from .svg import render_graph, stack_svgs
 from .text import trace_text
 
-__all__ = ["BackwardTrace", "TracePass", "record_backward", "trace"]
+__all__ = ["BackwardTrace", "TracePass", "record_backward", "trace", "short_value"]
 
 _LINE_CHARS = 60     # gradient text inside a step's one-line description
-_EDGE_CHARS = 28     # gradient text drawn on an edge
+
+
+SHORT_CHARS = 14     # a gradient written on an edge of the animation
+
+
+def short_value(text):
+    """A gradient's repr made short enough to sit on an edge: ``tensor([5.])`` ->
+    ``[5.]``, ``tensor(2.)`` -> ``2.``, cut to :data:`SHORT_CHARS` with an ellipsis."""
+    text = " ".join(text.split())
+    if text.startswith("tensor(") and text.endswith(")"):
+        text = text[len("tensor("):-1]
+        cut = text.find(", grad_fn=")
+        text = text if cut < 0 else text[:cut]
+        cut = text.find(", dtype=")
+        text = text if cut < 0 else text[:cut]
+    return one_line(text, SHORT_CHARS)
 
 
 def _error_text(exc):
@@ -77,6 +93,13 @@ class TracePass:
                 "target": None, "rule": None, "grad": None, "before": None, "after": None,
                 "error": None, "text": text}
         step.update(fields)
+        # what the picture writes: the gradient on an edge, shortened (the caption and
+        # the hover have it whole), and a leaf's box line once its .grad changed
+        step["short"] = None if step["grad"] is None else short_value(step["grad"])
+        step["box"] = None
+        if kind == schema.STEP_ACCUMULATE and step["after"] is not None:
+            state = schema.GRAD_FRESH if step["before"] is None else schema.GRAD_ACCUMULATED
+            step["box"] = grad_line(state, step["after"])
         self.steps.append(step)
         return step
 
@@ -90,7 +113,7 @@ class TracePass:
         edge_text, grads = {}, {}
         for s in self.steps[:last + 1]:
             if s["kind"] == schema.STEP_EDGE and s["edge"] is not None:
-                edge_text[s["edge"]] = one_line(s["grad"], _EDGE_CHARS)
+                edge_text[s["edge"]] = s["short"]
             elif s["kind"] == schema.STEP_ACCUMULATE and s["target"] is not None:
                 state = schema.GRAD_FRESH if s["before"] is None else schema.GRAD_ACCUMULATED
                 grads[s["target"]] = (state, s["after"])

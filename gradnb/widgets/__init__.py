@@ -45,7 +45,8 @@ def _keep_live(widget):
     return widget
 
 
-def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
+def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True, predict=False,
+          labels=None, show_now=False):
     """Show the computation behind ``tensors`` as a graph.
 
     Parameters
@@ -58,18 +59,36 @@ def graph(*tensors, namespace=None, max_nodes=DEFAULT_MAX_NODES, live=True):
     max_nodes : int or None
         Larger graphs are collapsed (None: never).
     live : bool
-        Redraw after each later cell (e.g. to show gradients after ``backward()``).
+        Follow later cells (e.g. gradients after ``backward()``): the view shows its own
+        cell's picture and offers the picture now once a later cell changed it. False:
+        a static picture.
+    show_now : bool
+        Always show the latest picture instead of its own cell's.
+    predict : bool
+        An exercise instead (:mod:`gradnb.widgets.predict`): what autograd decided is
+        hidden; the learner marks each tensor and op tracked or skipped, may type the
+        ``.grad`` they expect, and presses Check to see the truth and their score.
+    labels : sequence of str, optional
+        A label per tensor instead of its variable name (e.g. the expression written).
 
     Returns
     -------
-    GraphWidget
+    GraphWidget, or PredictWidget when ``predict``
+        A graph keeps the names it was drawn with: a name rebound later is marked
+        ``name (rebound)``.
     """
-    view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes)
-    widget = GraphWidget(view)
+    if predict:
+        from ..viz.predict import Prediction
+        from .predict import PredictWidget
+        return PredictWidget(Prediction(tensors, namespace=default_namespace(namespace),
+                                        max_nodes=max_nodes))
+    view = GraphView(tensors, namespace=default_namespace(namespace), max_nodes=max_nodes,
+                     labels=labels)
+    widget = GraphWidget(view, show_now=show_now)
     return _keep_live(widget) if live else widget
 
 
-def watch(*names_or_tensors, all_tensors=False, namespace=None):
+def watch(*names_or_tensors, all_tensors=False, namespace=None, live=True, show_now=False):
     """A live table of tensors: name, shape, dtype, requires_grad, is_leaf, grad_fn, grad.
 
     Parameters
@@ -81,6 +100,11 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
         Every tensor bound to a public name, including ones defined later.
     namespace : dict, optional
         Where names are looked up (default: the notebook's globals).
+    live : bool
+        Follow later cells, showing the table of its own cell until the reader asks for
+        the table now (False: a static table).
+    show_now : bool
+        Always show the latest table instead of its own cell's.
 
     Returns
     -------
@@ -92,11 +116,12 @@ def watch(*names_or_tensors, all_tensors=False, namespace=None):
     everything = all_tensors or not names_or_tensors
     inspector = Inspector(default_namespace(namespace), names=names, tensors=tensors,
                           everything=everything)
-    return _keep_live(InspectorWidget(inspector))
+    widget = InspectorWidget(inspector, show_now=show_now)
+    return _keep_live(widget) if live else widget
 
 
 def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
-                     raise_error=False, max_nodes=DEFAULT_MAX_NODES):
+                     raise_error=False, max_nodes=DEFAULT_MAX_NODES, predict=False):
     """Run ``tensor.backward(gradient, retain_graph)`` while recording, and replay it.
 
     Parameters
@@ -114,15 +139,22 @@ def animate_backward(tensor, gradient=None, retain_graph=False, namespace=None,
         the replay, after the steps that ran before it.
     max_nodes : int or None
         Larger graphs are collapsed (None: never).
+    predict : bool
+        An exercise (:mod:`gradnb.widgets.predict`): the replay starts at the first step
+        and, before each node runs, asks which one runs next; before each accumulation,
+        what the leaf's ``.grad`` becomes.
 
     Returns
     -------
-    AnimationWidget
+    AnimationWidget, or PredictReplayWidget when ``predict``
     """
     from .. import viz
     recorded = viz.record_backward(tensor, gradient=gradient, retain_graph=retain_graph,
                                    namespace=default_namespace(namespace),
                                    raise_error=raise_error, max_nodes=max_nodes)
+    if predict:
+        from .predict import PredictReplayWidget
+        return PredictReplayWidget(Replay(recorded, 0))
     return AnimationWidget(Replay(recorded, 0))
 
 

@@ -14,22 +14,25 @@ STATIC = Path(__file__).with_name("static")
 
 
 @lru_cache(maxsize=None)
-def esm(name):
+def esm(name, extra=None):
     """The ES module of one widget.
 
     Parameters
     ----------
     name : str
         ``"graph"``, ``"animation"`` or ``"inspector"`` (a file ``static/<name>.js``).
+    extra : str, optional
+        A file of helpers placed before ``<name>.js`` (e.g. ``"quiz"``: the predicted
+        backward pass extends the animation).
 
     Returns
     -------
     str
-        ``common.js`` followed by ``<name>.js``; only the latter has an ``export``.
+        ``common.js`` (and ``<extra>.js``) followed by ``<name>.js``; only the latter has
+        an ``export``.
     """
-    common = (STATIC / "common.js").read_text(encoding="utf-8")
-    own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
-    return f"{common}\n{own}"
+    parts = ["common"] + ([extra] if extra else []) + [name]
+    return "\n".join((STATIC / f"{part}.js").read_text(encoding="utf-8") for part in parts)
 
 
 @lru_cache(maxsize=None)

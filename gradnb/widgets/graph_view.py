@@ -27,11 +27,14 @@ class GraphView:
         Where tensor names come from (found by identity), e.g. the notebook's globals.
     max_nodes : int or None
         Larger graphs are collapsed by :mod:`gradnb.viz` (None: never).
+    labels : sequence of str, optional
+        A label per root (the expression the user wrote).
     """
 
-    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES):
+    def __init__(self, roots, namespace=None, max_nodes=DEFAULT_MAX_NODES, labels=None):
         from .. import viz
-        self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes)
+        self.model = viz.build_graph(*roots, namespace=namespace, max_nodes=max_nodes,
+                                     labels=labels)
         self.data = self.model.to_json()
 
     def refresh(self):
@@ -67,19 +70,25 @@ class GraphView:
 
 
 class GraphWidget(ViewWidget):
-    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`."""
+    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`.
+
+    ``then`` keeps the picture of the view's own cell, which the browser shows until
+    the reader asks for ``graph``, the picture now (see :class:`ViewWidget`). The static
+    SVG in the mimebundle is the picture of its own cell too."""
 
     _esm = assets.esm("graph")
-    graph = traitlets.Dict().tag(sync=True)
+    graph = traitlets.Dict().tag(sync=True)    # the picture now
+    then = traitlets.Dict().tag(sync=True)     # the picture as of the view's own cell
 
     def __init__(self, view, **kwargs):
         self.view = view
-        super().__init__(graph=view.data, **kwargs)
+        super().__init__(graph=view.data, then=view.data, **kwargs)
 
     def refresh(self):
         """Bring the picture up to date; sends nothing when nothing changed."""
         if self.view.refresh():
             self.graph = self.view.data
+            self.note_change(self.graph == self.then)
         if not self.view.alive:
             LIVE.discard(self)      # nothing left to follow
 

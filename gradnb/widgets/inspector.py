@@ -4,7 +4,8 @@
 every tensor in the namespace) and builds one JSON row per tensor; :class:`InspectorWidget`
 ships the rows to ``static/inspector.js``. The inspector holds no tensor strongly: it looks
 names up again at each refresh and keeps only weak references, so watching a tensor never
-keeps it alive, and the row of a deleted variable disappears.
+keeps it alive. A watched name that holds no tensor (not defined yet, deleted, bound to
+something else) keeps its row, marked pending; a tensor passed in disappears with it.
 
 Refreshing runs after every cell, so it is built to cost little: a row is rebuilt only
 when something it shows changed (version counter, flags, ``grad_fn``, ``.grad``), which
@@ -13,6 +14,8 @@ keeps a refresh with 1,000 tensors in the namespace to a few milliseconds.
 
 import html
 import json
+import re
+import warnings
 import weakref
 
 import traitlets
@@ -20,7 +23,7 @@ import traitlets
 from . import assets
 from .base import ViewWidget
 from ..viz import _values
-from ..viz.source import is_any_tensor, source_of
+from ..viz.source import describe_value, is_any_tensor, source_of
 
 __all__ = ["COLUMNS", "tensor_row", "Inspector", "InspectorWidget"]
 
@@ -56,7 +59,9 @@ def grad_summary(t):
     text = _values.one_line(src.value_text(grad), GRAD_CHARS)
     passes, stale = src.grad_history(t)
     if stale:
-        return f"{text} (stale: tensor changed in place since)"
+        cause = src.stale_cause(t)
+        return f"{text} (stale: updated by {cause} since this .grad was computed)" if cause \
+            else f"{text} (stale: the tensor changed in place since this .grad was computed)"
     return f"{text} (sum of {passes} passes)" if passes > 1 else text
 
 
@@ -72,6 +77,16 @@ def tensor_row(name, t):
         "grad_fn": str(src.grad_fn_name(t)),
         "grad": grad_summary(t),
     }
+
+
+def pending_row(name, value):
+    """The row of a watched name that holds no tensor now: not defined yet, or bound to
+    something else (its columns stay empty until a tensor is bound)."""
+    what = "not defined yet" if value is UNDEFINED else \
+        "None" if value is None else f"{describe_value(value)}, not a tensor"
+    row = dict.fromkeys((c["key"] for c in COLUMNS), "")
+    row.update(name=name, grad=f"(pending: {what})", pending=True)
+    return row
 
 
 def _state(t):
@@ -113,7 +128,9 @@ class Inspector:
     namespace : dict
         Where names are looked up (the notebook's globals).
     names : sequence of str
-        Variable names (``x``, or dotted paths like ``model.fc.weight``) to show.
+        Variable names (``x``), or paths (``model.fc.weight``, ``deep.0.weight``,
+        ``v.grad``, ``params[0]``: see :func:`parse_path`) to show. A name that holds no
+        tensor yet has a row marked pending.
     tensors : sequence of Tensor
         Tensors to show whatever they are called (held weakly).
     everything : bool
@@ -135,8 +152,8 @@ class Inspector:
         if self.everything:
             return [(name, value) for name, value in self.namespace.items()
                     if is_any_tensor(value) and not name.startswith("_")]
-        found = [(name, resolve(self.namespace, name)) for name in self.names]
-        pairs = [(name, t) for name, t in found if is_any_tensor(t)]
+        # a name that holds no tensor (yet) keeps its row, marked pending
+        pairs = [(name, resolve(self.namespace, name)) for name in self.names]
         for i, ref in enumerate(self.tensor_refs):
             t = ref()
             if t is not None:
@@ -161,6 +178,11 @@ class Inspector:
         cache, rows, changed = {}, [], len(pairs) != len(self.rows)
         with _values.summary_printoptions():
             for i, (name, t) in enumerate(pairs):
+                if not is_any_tensor(t):
+                    row = pending_row(name, t)
+                    changed = changed or self.rows[i] != row
+                    rows.append(row)
+                    continue
                 entry = self._cache.get(name)
                 if entry is None or not entry.matches(t):
                     entry = _Entry(t, tensor_row(name, t))
@@ -170,7 +192,7 @@ class Inspector:
                 cache[name] = entry
                 rows.append(entry.row)
         self._cache, self.rows = cache, rows
-        self._shown = {id(t) for _, t in pairs}
+        self._shown = {id(t) for _, t in pairs if is_any_tensor(t)}
         return changed
 
     def shows(self, tensor):
@@ -189,29 +211,90 @@ class Inspector:
         return "gradnb inspector\n" + "\n".join(lines)
 
     def svg(self):
-        """The table as a static SVG picture (monospace text, escaped)."""
-        lines = self.text().split("\n")
-        char_w, line_h = 7.2, 16
-        width = int(max(len(line) for line in lines) * char_w) + 16
-        height = line_h * len(lines) + 12
-        bold = ' font-weight="bold"'  # the header row
-        texts = "".join(
-            f'<text x="8" y="{line_h * (i + 1)}"{bold if i == 1 else ""}>'
-            f'{html.escape(line)}</text>'
-            for i, line in enumerate(lines))
+        """The table as a static SVG picture: one ``<text>`` per cell at its column's x
+        (an HTML page collapses the runs of spaces a single line would align columns
+        with), monospace, escaped."""
+        table = [[c["title"] for c in COLUMNS]]
+        table += [[row[c["key"]] for c in COLUMNS] for row in self.rows]
+        # 7.8 px a character: a little over 0.6 em of 12 px, for any monospace font
+        char_w, line_h, gap, pad = 7.8, 16, 2, 8
+        widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
+        xs = [pad]
+        for w in widths[:-1]:
+            xs.append(xs[-1] + (w + gap) * char_w)
+        lines = ['<text x="8" y="16" font-weight="bold">gradnb inspector</text>']
+        for i, row in enumerate(table):
+            y = line_h * (i + 2)
+            bold = ' font-weight="bold"' if i == 0 else ""
+            lines += [f'<text x="{x:g}" y="{y}"{bold}>{html.escape(cell)}</text>'
+                      for x, cell in zip(xs, row) if cell]
+        if not self.rows:
+            lines.append(f'<text x="8" y="{line_h * 3}">(no tensors to show)</text>')
+        width = int(xs[-1] + widths[-1] * char_w) + pad
+        height = line_h * (len(table) + 1 + (not self.rows)) + 12
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                f'viewBox="0 0 {width} {height}" font-family="monospace" font-size="12" '
-                f'xml:space="preserve"><rect width="100%" height="100%" fill="white"/>'
-                f'{texts}</svg>')
+                f'viewBox="0 0 {width} {height}" font-family="monospace" font-size="12">'
+                f'<rect width="100%" height="100%" fill="white"/>{"".join(lines)}</svg>')
+
+
+# a watched path: a name, then attributes (digits too: deep.0.weight, as graphs label
+# a Sequential's parameters) and constant indexing ([0], [-1], ['key'])
+_HEAD = re.compile(r"\s*([A-Za-z_]\w*)")
+_STEP = re.compile(r"\s*(?:\.\s*(\w+)|\[\s*(-?\d+|'[^'\]]*'|\"[^\"\]]*\")\s*\])")
+
+
+def parse_path(path):
+    """``(head, steps)`` of a watched path such as ``deep.0.weight``, ``v.grad`` or
+    ``params[1]``, each step ``("attr", name)`` or ``("index", key)``; None when
+    ``path`` is not one (watching evaluates no calls or operators: it runs after every
+    cell)."""
+    match = _HEAD.match(path)
+    if match is None:
+        return None
+    head, pos, steps = match.group(1), match.end(), []
+    while pos < len(path.rstrip()):
+        match = _STEP.match(path, pos)
+        if match is None:
+            return None
+        attr, key = match.groups()
+        if attr is not None:
+            steps.append(("attr", attr))
+        else:
+            steps.append(("index", int(key) if key[0] not in "'\"" else key[1:-1]))
+        pos = match.end()
+    return head, steps
+
+
+UNDEFINED = object()     # what resolve() gives for a path that names nothing (yet)
+_UNDEFINED = UNDEFINED
 
 
 def resolve(namespace, path):
-    """The object a variable name or dotted path (``model.fc.weight``) names now, or None."""
-    head, *rest = path.split(".")
-    value = namespace.get(head)
-    for attr in rest:
-        value = getattr(value, attr, None)
+    """The object a watched path (see :func:`parse_path`) names now, or
+    :data:`UNDEFINED`. Reading ``.grad`` of a non-leaf warns in PyTorch: not here."""
+    parsed = parse_path(path)
+    if parsed is None:
+        return UNDEFINED
+    head, steps = parsed
+    value = namespace.get(head, _UNDEFINED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for kind, key in steps:
+            if value is _UNDEFINED:
+                break
+            value = _step(value, kind, key)
     return value
+
+
+def _step(value, kind, key):
+    try:
+        if kind == "attr":
+            if key.isdigit() and not hasattr(value, key):
+                return value[int(key)]     # deep.0 on a list-like container
+            return getattr(value, key)
+        return value[key]
+    except Exception:       # anything a user object raises means: nothing there (yet)
+        return _UNDEFINED
 
 
 def _rows_to_json(rows, widget):
@@ -226,16 +309,18 @@ class InspectorWidget(ViewWidget):
     # Sent as one JSON string: ipywidgets walks every dict of a list looking for binary
     # buffers, which costs more than building 1,000 rows (the state is JSON all the same).
     # No per-element trait either: validating 1,000 dicts would also cost more.
-    rows = traitlets.List().tag(sync=True, to_json=_rows_to_json)
+    rows = traitlets.List().tag(sync=True, to_json=_rows_to_json)       # the table now
+    then = traitlets.List().tag(sync=True, to_json=_rows_to_json)       # at its own cell
 
     def __init__(self, inspector, **kwargs):
         self.inspector = inspector
-        super().__init__(rows=inspector.rows, **kwargs)
+        super().__init__(rows=inspector.rows, then=list(inspector.rows), **kwargs)
 
     def refresh(self):
         """Bring the table up to date; sends nothing when nothing changed."""
         if self.inspector.refresh():
             self.rows = list(self.inspector.rows)
+            self.note_change(self.rows == self.then)
 
     def on_flag_change(self, tensor):
         """A tensor's flags changed in place (``requires_grad_()``): update now if shown."""

@@ -30,6 +30,7 @@ class LiveViews:
     """
 
     def __init__(self):
+        self.cell = None    # execution count of the cell that just ran (during refreshes)
         self._views = weakref.WeakSet()
         self._origins = weakref.WeakKeyDictionary()  # view -> (cell id, request id)
         self.errors = []  # (view class, message) of refreshes that failed, newest last
@@ -99,8 +100,12 @@ LIVE = LiveViews()
 
 
 def _post_run_cell(result=None):
-    """IPython ``post_run_cell`` callback."""
-    LIVE.refresh_all()
+    """IPython ``post_run_cell`` callback: views learn which cell changed them."""
+    LIVE.cell = getattr(result, "execution_count", None)
+    try:
+        LIVE.refresh_all()
+    finally:
+        LIVE.cell = None
 
 
 def _flag_watcher(tensor):

@@ -8,7 +8,10 @@ what ``%load_ext gradnb`` adds to the shell: the tensor HTML display and the
 after-each-cell refresh of live views.
 """
 
-import re
+import ast
+import sys
+import textwrap
+from collections import Counter
 
 from IPython.core.error import UsageError
 from IPython.display import display
@@ -24,6 +27,7 @@ from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_
 __all__ = ["NotebookSession"]
 
 _TORCH_TENSOR = ("torch", "Tensor")
+STATUS_WIDTH = 79      # %gradnb prints no line longer than this
 
 
 def _drop_torch_printer(formatter, previous):
@@ -37,8 +41,6 @@ def _drop_torch_printer(formatter, previous):
         formatter.for_type_by_name(*_TORCH_TENSOR, previous)
 
 
-# a variable, or a dotted path into it (model.fc.weight; model.0.weight in a Sequential)
-_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)*")
 _MISSING = object()
 _kind = describe_value     # 'an int', 'a list': how an error message names a value
 
@@ -57,6 +59,26 @@ def _limit(max_nodes, magic):
         raise UsageError(f"%{magic}: --max-nodes must be 0 (never collapse) or more, "
                          f"not {max_nodes}")
     return max_nodes or None
+
+
+def _live(mode):
+    """The views' ``live``/``show_now`` arguments for a magic's mode."""
+    return {"live": mode != "static", "show_now": mode == "live"}
+
+
+def written_labels(expr, count):
+    """The source text of each of ``count`` roots in ``expr``: the expression itself,
+    or the elements of a tuple display (``total, z``)."""
+    expr = expr.strip()
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if count == 1:
+        return [expr]
+    if isinstance(tree, (ast.Tuple, ast.List)) and len(tree.elts) == count:
+        return [ast.get_source_segment(expr, e) for e in tree.elts]
+    return None
 
 
 class NotebookSession:
@@ -113,43 +135,55 @@ class NotebookSession:
         raise UsageError(f"%{magic}: {expr.strip()!r} is {_kind(value)}, not a tensor")
 
     def watched_names(self, names):
-        """Check that every name is a variable (or dotted path) holding a tensor now."""
-        from .inspector import resolve
+        """The names worth watching: variables and paths (``deep.0.weight``, ``v.grad``,
+        ``params[0]``), defined or not yet (their rows are pending until a tensor is
+        bound). One that is not a path is reported and left out; UsageError only when
+        none is left."""
+        from .inspector import parse_path
+        good, bad = [], []
         for name in names:
-            if not _NAME.fullmatch(name):
-                raise UsageError(f"%grad_watch: {name!r} is not a variable name")
-            head = name.split(".")[0]
-            if head not in self.shell.user_ns:
-                raise UsageError(f"%grad_watch: name {head!r} is not defined")
-            value = resolve(self.shell.user_ns, name)
-            if not is_any_tensor(value):
-                raise UsageError(f"%grad_watch: {name!r} is {_kind(value)}, not a tensor")
-        return names
+            (good if parse_path(name) is not None else bad).append(name)
+        for name in bad:
+            message = f"%grad_watch: {name!r} is not a variable name or attribute path " \
+                      f"(such as x, model.fc.weight, deep.0.weight, v.grad, params[0])"
+            if not good:
+                raise UsageError(message)
+            print(message + ": not watched", file=sys.stderr)
+        return good
 
     # -- the magics' actions -----------------------------------------------------------------
 
-    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES):
-        """``%grad_graph EXPR [--max-nodes N]``."""
+    def show_graph(self, expr, max_nodes=DEFAULT_MAX_NODES, predict=False,
+                   mode="then-and-now"):
+        """``%grad_graph EXPR [--max-nodes N] [--predict] [--static | --live]``: each
+        root is labelled with the expression as written (``v.grad``, ``(w * 3).sum()``;
+        ``a, b``: one each)."""
         roots = self.tensors(expr, "grad_graph", many=True)
+        live = {} if predict else _live(mode)
         display(graph(*roots, namespace=self.shell.user_ns,
-                      max_nodes=_limit(max_nodes, "grad_graph")))
+                      max_nodes=_limit(max_nodes, "grad_graph"), predict=predict,
+                      labels=written_labels(expr, len(roots)), **live))
 
-    def show_watch(self, names, everything):
-        """``%grad_watch [names ...] [--all]``."""
+    def show_watch(self, names, everything, mode="then-and-now"):
+        """``%grad_watch [names ...] [--all] [--static | --live]``."""
         if names and everything:
             raise UsageError("%grad_watch: give variable names or --all, not both")
         names = self.watched_names(names)
-        display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns))
+        display(watch(*names, all_tensors=everything, namespace=self.shell.user_ns,
+                      **_live(mode)))
 
-    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES):
-        """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]``."""
+    def show_backward(self, expr, gradient=None, retain_graph=False, max_nodes=DEFAULT_MAX_NODES,
+                      predict=False):
+        """``%grad_backward EXPR [--gradient G] [--retain-graph] [--max-nodes N]
+        [--predict]``."""
         (root,) = self.tensors(expr, "grad_backward")
         seed = None
         if gradient is not None:
             (seed,) = self.tensors(unquote(gradient), "grad_backward --gradient")
         display(animate_backward(root, gradient=seed, retain_graph=retain_graph,
                                  namespace=self.shell.user_ns,
-                                 max_nodes=_limit(max_nodes, "grad_backward")))
+                                 max_nodes=_limit(max_nodes, "grad_backward"),
+                                 predict=predict))
 
     def trace_cell(self, cell):
         """``%%grad_trace``: run the cell recording its backward passes, show each."""
@@ -182,20 +216,25 @@ class NotebookSession:
         """``%gradnb``: version, what is active, one line of help per magic."""
         from .. import __version__
         views = LIVE.views()
-        kinds = sorted(type(v).__name__ for v in views)
+        counts = Counter(type(v).__name__ for v in views)
+        kinds = [f"{n} {kind}" if n > 1 else kind for kind, n in sorted(counts.items())]
         lines = [
             f"gradnb {__version__}: PyTorch's autograd on numpy, with live views",
             f"tensor HTML display: {'on' if self.html_installed() else 'off'}",
-            f"refresh after each cell: {'on' if is_hooked(self.shell) else 'off'}"
-            f" ({len(views)} live view{'s' if len(views) != 1 else ''}"
-            f"{': ' + ', '.join(kinds) if kinds else ''})",
+            *textwrap.wrap(
+                f"refresh after each cell: {'on' if is_hooked(self.shell) else 'off'}"
+                f" ({len(views)} live view{'s' if len(views) != 1 else ''}"
+                f"{': ' + ', '.join(kinds) if kinds else ''})", STATUS_WIDTH,
+                subsequent_indent="    "),
             "magics (full help: %grad_graph? and so on):",
         ]
         if torch_recorder() is not None:    # only where torch is imported
             lines.insert(2, "recording what torch's autograd skips: "
                             + ("on" if torch_recorder().on else "off"))
-        width = max(len(usage) for usage, _ in magics_help)
-        lines += [f"  {usage:<{width}}  {summary}" for usage, summary in magics_help]
+        for usage, summary in magics_help:     # usage, then its summary below it:
+            lines.append(f"  {usage}")         # short lines that never wrap
+            lines += textwrap.wrap(summary, STATUS_WIDTH, initial_indent="      ",
+                                   subsequent_indent="      ")
         return "\n".join(lines)
 
     # -- installing into the shell -----------------------------------------------------------

@@ -17,59 +17,40 @@ import gradnb as torch
 # ## A tensor does not require grad unless you ask
 #
 # Let us make a small matrix. `torch.range` is the old, *inclusive* cousin of
-# `torch.arange`; PyTorch still accepts it but warns that it is deprecated.
+# `torch.arange`; PyTorch still accepts it but warns that it is deprecated. Nothing in the
+# printout mentions gradients, and indeed the flag is off:
 
 # %%
 lis = torch.range(1, 6).reshape((-1, 3))
-
-# %%
 print(lis)
-
-# %% [markdown]
-# Nothing in that printout mentions gradients, and indeed:
-
-# %%
 print(lis.requires_grad)
 
 # %% [markdown]
 # **`requires_grad` is `False` by default.** Autograd records operations only on tensors
 # that ask for it, so ordinary number crunching costs nothing extra. To change the flag
 # on a tensor you already have, call `requires_grad_()`: the trailing underscore means
-# *in place*, and it returns the same tensor, which is why the REPL echoes it.
+# *in place*, and it returns the same tensor, which is why the REPL echoes it (now ending
+# with `requires_grad=True`).
 
 # %%
 lis.requires_grad_()
 
-# %%
-print(lis.requires_grad)
-
-# %%
-print(lis)
-
 # %% [markdown]
-# The printout now ends with `requires_grad=True`. `lis` is still a float32 *leaf*: a
-# tensor you created yourself, not the result of an operation.
+# `lis` is still a float32 *leaf*: a tensor you created yourself, not the result of an
+# operation.
 
 # %%
-lis.dtype
-
-# %%
-lis.is_leaf
+lis.dtype, lis.is_leaf
 
 # %% [markdown]
 # ### `range` versus `arange`
 #
-# `torch.range(1, 6)` includes 6 and always gives floats; `torch.arange(1, 7)` stops
-# *before* 7, like Python's `range`, and keeps integers as integers. Prefer `arange`.
+# `torch.range(1, 6)` includes 6 and gives floats unless you pass `dtype=`;
+# `torch.arange(1, 7)` stops *before* 7, like Python's `range`, and keeps integers as
+# integers. Prefer `arange`.
 
 # %%
-torch.arange(1, 7)
-
-# %%
-torch.arange(1, 7).dtype
-
-# %%
-torch.range(1, 6).dtype
+torch.arange(1, 7), torch.range(1, 6).dtype, torch.range(1, 6, dtype=torch.int64).dtype
 
 # %% [markdown]
 # Integer tensors cannot require gradients at all: a derivative needs real numbers.
@@ -97,11 +78,7 @@ Variable(range(6))
 # %%
 tensor = torch.FloatTensor(range(8)).reshape((-1, 4))
 my_ten = Variable(tensor)
-
-# %%
 print(my_ten)
-
-# %%
 print(my_ten.requires_grad)
 
 # %% [markdown]
@@ -110,12 +87,15 @@ print(my_ten.requires_grad)
 
 # %%
 print(type(my_ten))
+print(my_ten.data_ptr() == tensor.data_ptr())
+
+# %% [markdown]
+# So why does `isinstance(my_ten, Variable)` still say `True`? Not because `my_ten` is a
+# Variable: `Variable` answers `isinstance` with "is it a tensor?", so that old checks
+# like `if isinstance(x, Variable):` keep working. Any tensor passes, even a fresh one:
 
 # %%
-isinstance(my_ten, Variable)
-
-# %%
-my_ten.data_ptr() == tensor.data_ptr()
+isinstance(my_ten, Variable), isinstance(torch.zeros(1), Variable)
 
 # %% [markdown]
 # It is, however, a *new* tensor object, so switching on `requires_grad` for `my_ten`
@@ -123,15 +103,7 @@ my_ten.data_ptr() == tensor.data_ptr()
 
 # %%
 my_ten.requires_grad_()
-
-# %%
-print(my_ten)
-
-# %%
-my_ten is tensor
-
-# %%
-tensor.requires_grad
+my_ten is tensor, my_ten.requires_grad, tensor.requires_grad
 
 # %% [markdown]
 # `Variable(t, requires_grad=True)` does both steps at once, as `torch.tensor(...,
@@ -154,15 +126,19 @@ Variable(tensor, requires_grad=True).requires_grad
 # - `requires_grad` is `False` by default; `t.requires_grad_()` turns it on in place.
 # - Only floating-point tensors can require gradients.
 # - `Variable(t)` still works but just returns a tensor sharing `t`'s storage;
-#   `Variable(range(6))` is an error.
+#   `Variable(range(6))` is an error; `isinstance(t, Variable)` is true of every tensor.
 # - Use `torch.arange` rather than the deprecated, inclusive `torch.range`.
 #
-# ## Try it
+# ## Exercise
 #
-# Change `lis` to `torch.arange(1, 7).reshape((-1, 3))` and call `requires_grad_()` again.
-# What does the error say, and how would you fix the tensor so it can require grad?
-# (Hint: `.float()`.)
+# `torch.arange(1, 7).reshape((-1, 3))` cannot require grad (it holds integers). Replace
+# `...` with an expression that makes the same numbers in a tensor that *can*, and run
+# the cell: the check compares values and dtype. When it says Right,
+# `t.requires_grad_()` will work.
 
-# %%
-t = torch.arange(1, 7).reshape((-1, 3)).float()
-t.requires_grad_()
+# %% tags=["view"]
+import gradnb
+t = ...
+gradnb.check(t, torch.tensor([[1., 2., 3.], [4., 5., 6.]]), what="t",
+             hint="keep arange and reshape, and make floats: .float(), or "
+                  "dtype=torch.float32")

@@ -127,7 +127,12 @@ loss = torch.nn.functional.mse_loss(net(points), targets)
 # %% tags=["view"]
 %grad_backward loss
 
+# %% [markdown]
+# `plot_gradients` draws one panel per parameter, a bar per number (`%matplotlib inline`
+# makes the notebook show matplotlib figures as pictures):
+
 # %% tags=["view"]
+%matplotlib inline
 import gradnb
 gradnb.viz.plot_gradients(net)
 
@@ -151,14 +156,28 @@ net[0].weight.grad is None
 # - `retain_grad()` keeps the gradient of an intermediate result; hooks see or replace
 #   gradients as they flow.
 #
-# ## Try it
+# ## Exercises
 #
-# Replace `Tanh` with `ReLU` in `net` and animate the backward pass again. Which rule does
-# the ReLU node apply, and what happens to the gradient where a hidden unit was
-# negative?
+# **1. Predict the backward order.** Replace `Tanh` with `ReLU` in `net`. The animation
+# below pauses before each step and asks which node runs next; where a hidden unit was
+# negative, what gradient does the ReLU node pass on?
 
 # %% tags=["view"]
 torch.manual_seed(0)
 net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
 loss = torch.nn.functional.mse_loss(net(points), targets)
-%grad_backward loss
+%grad_backward loss --predict
+
+# %% [markdown]
+# **2. A gradient by hand.** For `e = tanh(a * b + a)` with `a = 0.5`, `b = 0.4` (the
+# first example), work out `de/da` with the chain rule, type it in place of `...` (a
+# number or a tensor: `torch.tensor(0.7).tanh()` computes a tanh) and run the cell.
+
+# %% tags=["view"]
+a = torch.tensor(0.5, requires_grad=True)
+b = torch.tensor(0.4, requires_grad=True)
+(a * b + a).tanh().backward()
+my_de_da = ...
+gradnb.check(my_de_da, a.grad, what="de/da", rtol=1e-4,
+             hint="de/da = (1 - tanh(d)**2) * dd/da, and a reaches d twice: "
+                  "dd/da = b + 1")

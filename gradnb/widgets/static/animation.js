@@ -17,23 +17,9 @@ function stepHighlights(step) {
   return [step.node, step.edge, step.target].filter(Boolean);
 }
 
-/** The node whose note a step writes: the receiving one (a leaf, a fan-out point) first. */
+/** The node a step marks as receiving (`+=` at leaves and fan-out points). */
 function stepNoteNode(step) {
   return step.target || step.node || null;
-}
-
-/** The text written under a node by a step (`+=` at leaves and fan-out points). */
-function stepNote(step) {
-  const grad = step.grad ? firstLine(step.grad) : "";
-  const after = step.after ? firstLine(step.after) : "";
-  switch (step.kind) {
-    case "begin": return grad ? `grad ${grad}` : "";
-    case "accumulate": return `.grad += ${grad}${after ? ` → ${after}` : ""}`;
-    case "fanout": return `+= ${grad}${after ? ` → ${after}` : ""}`;
-    case "hook": return `hook → ${after || grad}`;
-    case "capture": return `captured ${grad}`;
-    default: return null; // leaves the note as it is
-  }
 }
 
 /**
@@ -43,8 +29,9 @@ function stepNote(step) {
  * step touches a few elements).
  */
 class Stage {
-  constructor(drawing) {
+  constructor(drawing, graph) {
     this.drawing = drawing;
+    this.labels = new LabelPlacer(graph, drawing);
     this.touched = new Set(); // ids whose look a step changed
     this.active = [];
   }
@@ -60,13 +47,15 @@ class Stage {
     const node = this.drawing.nodes.get(id);
     if (node) {
       node.g.classList.remove("gradnb-active", "gradnb-done", "gradnb-plus");
-      node.note.textContent = "";
+      if (node.gradLine) node.gradLine.textContent = nodeLines(node.data).slice(-1)[0];
+      node.title.textContent = nodeHover(node.data);
       return;
     }
     const edge = this.drawing.edges.get(id);
     if (edge) {
       edge.g.classList.remove("gradnb-active", "gradnb-flow");
       edge.label.textContent = "";
+      this.labels.clear(id);
     }
   }
 
@@ -86,7 +75,7 @@ class Stage {
   /** Apply one step on top of the previous ones. */
   apply(step) {
     this.setActive(stepHighlights(step));
-    if (step.edge) this.flowOnEdge(step.edge, step.grad);
+    if (step.edge) this.flowOnEdge(step.edge, step.short || "");
     if (step.kind === "node" && this.drawing.nodes.has(step.node)) {
       this.drawing.nodes.get(step.node).g.classList.add("gradnb-done");
     }
@@ -95,15 +84,18 @@ class Stage {
     if (!node) return;
     this.touched.add(noteId);
     if (step.kind === "accumulate" || step.kind === "fanout") node.g.classList.add("gradnb-plus");
-    const note = stepNote(step);
-    if (note !== null) node.note.textContent = note;
+    // the box says the .grad the tensor has now (full values: caption and hover)
+    if (step.box && node.gradLine) {
+      node.gradLine.textContent = step.box;
+      node.title.textContent = nodeHover({ ...node.data, grad: { text: step.after } });
+    }
   }
 
-  flowOnEdge(edgeId, grad) {
+  flowOnEdge(edgeId, text) {
     const edge = this.drawing.edges.get(edgeId);
     if (!edge) return;
     edge.g.classList.add("gradnb-flow");
-    edge.label.textContent = grad ? firstLine(grad) : "";
+    this.labels.place(edgeId, text);
     this.touched.add(edgeId);
   }
 
@@ -154,12 +146,15 @@ class Player {
     this.root.replaceChildren();
     const title = this.model.get("title");
     if (title) this.root.appendChild(htmlEl("div", "gradnb-title", title));
-    this.parts = graphCanvas(this.root, graph);
-    this.stage = new Stage(this.parts.drawing);
+    this.parts = graphCanvas(this.root, graph, false); // arrows step, Shift+arrows pan
+    this.stage = new Stage(this.parts.drawing, graph);
     this.root.appendChild(this.toolbar());
     this.caption = htmlEl("div", "gradnb-caption");
     this.caption.setAttribute("aria-live", "polite");
     this.root.appendChild(this.caption);
+    // predicted pass (%grad_backward --predict): quiz.js asks before each step
+    this.quiz = typeof makeQuiz === "function" ? makeQuiz(this) : null;
+    if (this.quiz) this.root.appendChild(this.quiz.box);
     this.root.appendChild(this.parts.canvas);
     if (pass.error) this.root.appendChild(htmlEl("pre", "gradnb-error", pass.error));
     this.root.appendChild(drawLegend(graph));
@@ -220,7 +215,8 @@ class Player {
 
   /** Show the picture after step i. */
   goTo(i) {
-    const target = this.clampStep(i);
+    let target = this.clampStep(i);
+    if (this.quiz && target > this.current) target = this.quiz.gate(this.current, target);
     const steps = this.steps;
     if (target < this.current) {
       this.stage.reset();
@@ -318,6 +314,7 @@ class Player {
 
   dispose() {
     this.playing = false;
+    if (this.quiz) this.quiz.dispose();
     this.parts.dispose();
   }
 }

@@ -167,12 +167,12 @@ function drawEdge(e, markerId) {
   const [mx, my] = midpoint(points);
   const label = svgEl("text", { x: mx + 4, y: my, class: "gradnb-edge-label" });
   g.appendChild(label);
-  return { g, label };
+  return { g, label, points };
 }
 
 const LINE_HEIGHT = 15; // px, as gradnb.viz.describe sizes the boxes
 
-/** One node: box, its text lines, a note line under it (`+=` steps) and a hover title. */
+/** One node: box, its text lines and a hover title. */
 function drawNode(n) {
   const b = nodeBox(n);
   const g = svgEl("g", { class: nodeClasses(n), "data-id": n.id });
@@ -183,16 +183,17 @@ function drawNode(n) {
   const cx = b.x + b.w / 2;
   const lines = nodeLines(n);
   const top = b.y + (b.h - lines.length * LINE_HEIGHT) / 2;
-  lines.forEach((line, i) => {
-    g.appendChild(svgEl("text", {
+  const texts = lines.map((line, i) => {
+    const text = svgEl("text", {
       x: cx, y: top + (i + 0.5) * LINE_HEIGHT, "text-anchor": "middle",
       class: i === 0 ? "gradnb-label" : "gradnb-line",
-    }, line));
+    }, line);
+    g.appendChild(text);
+    return text;
   });
-  const note = svgEl("text", { x: cx, y: b.y + b.h + 9, "text-anchor": "middle",
-    class: "gradnb-note" });
-  g.appendChild(note);
-  return { g, note, title, data: n };
+  // a tensor's gradient line (the last): the animation rewrites it as .grad changes
+  const gradLine = n.kind === "tensor" ? texts[texts.length - 1] : null;
+  return { g, title, data: n, texts, gradLine };
 }
 
 /**
@@ -252,7 +253,8 @@ function newMarkerId() {
  * canvas has focus.
  */
 class PanZoom {
-  constructor(canvas, svg, width, height, home) {
+  constructor(canvas, svg, width, height, home, arrowsPan = true) {
+    this.arrowsPan = arrowsPan; // false: plain arrows are left to the view (stepping)
     this.canvas = canvas;
     this.svg = svg;
     this.graphW = Math.max(width || 1, 1);
@@ -387,8 +389,11 @@ class PanZoom {
     };
     const action = actions[ev.key];
     if (!action) return;
+    const arrow = ev.key.startsWith("Arrow");
+    // in a view where arrows step (the animation) they pan only with Shift or Alt
+    if (arrow && !this.arrowsPan && !ev.shiftKey && !ev.altKey) return;
     ev.preventDefault();
-    ev.stopPropagation(); // arrows pan here; elsewhere in the widget they may step
+    ev.stopPropagation();
     action();
   }
 }
@@ -414,17 +419,128 @@ function attachTooltip(root, canvas, drawing) {
     if (!drawn) return;
     tip.textContent = drawn.title.textContent;
     tip.style.display = "block";
-  });
-  canvas.addEventListener("pointermove", (ev) => {
-    const r = root.getBoundingClientRect();
-    tip.style.left = `${ev.clientX - r.left + 14}px`;
-    tip.style.top = `${ev.clientY - r.top + 14}px`;
+    placeBeside(tip, root, g.querySelector("rect") || g);
   });
   canvas.addEventListener("pointerout", (ev) => {
     const g = ev.target.closest ? ev.target.closest(".gradnb-node") : null;
     if (g) tip.style.display = "none";
   });
   return tip;
+}
+
+/**
+ * Put the tooltip beside the node's box, never over it: to its right if it fits in the
+ * widget, else to its left, else below it.
+ */
+function placeBeside(tip, root, box) {
+  const r = root.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const gap = 8;
+  const w = tip.offsetWidth;
+  const h = tip.offsetHeight;
+  let left = b.right - r.left + gap;
+  let top = b.top - r.top;
+  if (left + w > r.width) left = b.left - r.left - gap - w;
+  if (left < 0) {
+    left = Math.max(0, Math.min(b.left - r.left, r.width - w));
+    top = b.bottom - r.top + gap;
+  }
+  tip.style.left = `${left}px`;
+  tip.style.top = `${Math.max(0, top)}px`;
+  tip.dataset.for = box.parentNode && box.parentNode.getAttribute
+    ? box.parentNode.getAttribute("data-id") || "" : "";
+  return h;
+}
+
+// ---- labels on edges, placed so that none overlaps another or leaves the canvas -------------
+
+const EDGE_CHAR_WIDTH = 6.2; // px: the 10px monospace font of edge labels (a little over 0.6 em)
+const EDGE_LABEL_HEIGHT = 12; // px
+const LABEL_SPOTS = [0.5, 0.3, 0.7, 0.15, 0.85, 0.4, 0.6];
+
+/** The point at fraction t of a polyline's length. */
+function pointAlong(points, t) {
+  const lengths = [];
+  let total = 0;
+  for (let i = 1; i < points.length; i++) {
+    const d = Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]);
+    lengths.push(d);
+    total += d;
+  }
+  let left = total * t;
+  for (let i = 1; i < points.length; i++) {
+    if (left <= lengths[i - 1] || i === points.length - 1) {
+      const f = lengths[i - 1] ? Math.min(1, left / lengths[i - 1]) : 0;
+      const [a, b] = [points[i - 1], points[i]];
+      return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+    }
+    left -= lengths[i - 1];
+  }
+  return points[0] || [0, 0];
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * Places edge labels: each new label goes to the first spot along its edge (middle
+ * first, either side of the line) where it overlaps no box, no other label and stays
+ * inside the graph's area; a label with no such spot is shortened, then left out (its
+ * value is in the caption and the hover).
+ */
+class LabelPlacer {
+  constructor(graph, drawing) {
+    this.width = graph.width || 0;
+    this.height = graph.height || 0;
+    this.boxes = (graph.nodes || []).map((n) => {
+      const b = nodeBox(n);
+      return { x: b.x - 2, y: b.y - 2, w: b.w + 4, h: b.h + 4 };
+    });
+    this.drawing = drawing;
+    this.placed = new Map(); // edge id -> rect
+  }
+
+  clear(edgeId) {
+    this.placed.delete(edgeId);
+  }
+
+  free(rect, edgeId) {
+    if (rect.x < 0 || rect.y < 0 || rect.x + rect.w > this.width ||
+      rect.y + rect.h > this.height) return false;
+    if (this.boxes.some((b) => overlaps(rect, b))) return false;
+    for (const [id, other] of this.placed) {
+      if (id !== edgeId && overlaps(rect, other)) return false;
+    }
+    return true;
+  }
+
+  /** Write `text` on edge `edgeId` where it fits; returns whether it was written. */
+  place(edgeId, text) {
+    const edge = this.drawing.edges.get(edgeId);
+    this.placed.delete(edgeId);
+    if (!edge) return false;
+    const points = edge.points;
+    for (const candidate of [text, text.length > 6 ? `${text.slice(0, 5)}…` : null]) {
+      if (!candidate) continue;
+      const w = candidate.length * EDGE_CHAR_WIDTH + 4;
+      const h = EDGE_LABEL_HEIGHT;
+      for (const t of LABEL_SPOTS) {
+        const [px, py] = pointAlong(points, t);
+        for (const x of [px + 4, px - 4 - w]) {
+          const rect = { x, y: py - h / 2, w, h };
+          if (!this.free(rect, edgeId)) continue;
+          edge.label.setAttribute("x", String(x + 2));
+          edge.label.setAttribute("y", String(py));
+          edge.label.textContent = candidate;
+          this.placed.set(edgeId, rect);
+          return true;
+        }
+      }
+    }
+    edge.label.textContent = "";
+    return false;
+  }
 }
 
 // ---- legend, summary and pruning reasons ----------------------------------------------------
@@ -489,14 +605,16 @@ function drawReasons(graph) {
  * A pannable, zoomable canvas holding a drawing of `graph`, with its zoom buttons and
  * hover tooltip. Shared by the graph view and the animation.
  */
-function graphCanvas(root, graph) {
+function graphCanvas(root, graph, arrowsPan = true) {
   const canvas = htmlEl("div", "gradnb-canvas");
   canvas.tabIndex = 0;
-  canvas.setAttribute("aria-label", "Graph picture: drag to pan, + and - to zoom, 0 to fit");
+  canvas.setAttribute("aria-label", arrowsPan
+    ? "Graph picture: drag or arrows to pan, + and - to zoom, 0 to fit"
+    : "Graph picture: arrows step, drag or Shift + arrows to pan, + and - to zoom, 0 to fit");
   const drawing = drawGraph(graph, newMarkerId());
   canvas.appendChild(drawing.svg);
   const panZoom = new PanZoom(canvas, drawing.svg, graph.width, graph.height,
-    rootPoint(graph, drawing));
+    rootPoint(graph, drawing), arrowsPan);
   attachTooltip(root, canvas, drawing);
   panZoom.start();
   const stopFollowing = followSize(canvas, panZoom);
@@ -519,4 +637,52 @@ function followSize(canvas, panZoom) {
   });
   observer.observe(canvas);
   return () => observer.disconnect();
+}
+
+// ---- then and now -----------------------------------------------------------------------
+
+/**
+ * A live view shows the state as of its own cell (the `then` trait); once a later cell
+ * changed it (`changed_after`), a bar says so with one button to see the state now
+ * (`nowKey`) and back. `show_now` views always show the latest state. Returns
+ * { bar, current() (the trait to draw), update() } ; `redraw` is called on a switch.
+ */
+function thenAndNow(model, nowKey, redraw) {
+  const bar = htmlEl("div", "gradnb-then-now");
+  bar.setAttribute("role", "status");
+  const text = htmlEl("span", "gradnb-then-now-text");
+  const toggle = button("", "", () => {
+    showingNow = !showingNow;
+    update();
+    redraw();
+  });
+  toggle.classList.add("gradnb-then-now-button");
+  bar.append(text, toggle);
+  let showingNow = false;
+  const update = () => {
+    const cell = model.get("changed_after") || 0;
+    const follow = model.get("show_now");
+    if (!cell || follow) {
+      showingNow = false;
+      bar.style.display = "none";
+      bar.dataset.state = follow ? "live" : "unchanged";
+      return;
+    }
+    const after = cell > 0 ? `after cell ${cell}` : "since";
+    bar.style.display = "";
+    bar.dataset.state = showingNow ? "now" : "then";
+    bar.dataset.cell = String(cell);
+    text.textContent = showingNow
+      ? `Showing now (changed ${after}).`
+      : `Changed ${after}: this is the state when this cell ran.`;
+    toggle.textContent = showingNow ? "back to this cell" : "show now";
+    toggle.title = showingNow ? "Show the state when this cell ran" : "Show the state now";
+    toggle.setAttribute("aria-label", toggle.title);
+  };
+  const current = () => {
+    const now = model.get("show_now") || showingNow || !(model.get("changed_after") || 0);
+    return now ? nowKey : "then";
+  };
+  update();
+  return { bar, current, update };
 }

@@ -60,6 +60,8 @@ class InspectorTable {
     this.root.replaceChildren();
     const title = this.model.get("title");
     if (title) this.root.appendChild(htmlEl("div", "gradnb-title", title));
+    this.thenNow = thenAndNow(this.model, "rows", () => this.update());
+    this.root.appendChild(this.thenNow.bar);
     this.table = htmlEl("table");
     this.table.appendChild(tableHead(this.columns));
     this.body = htmlEl("tbody");
@@ -73,7 +75,10 @@ class InspectorTable {
 
   /** Bring the table in line with the model's rows, in the model's order. */
   update() {
-    const rows = JSON.parse(this.model.get("rows") || "[]");
+    this.thenNow.update();
+    const key = this.thenNow.current();
+    this.root.dataset.showing = key === "then" ? "then" : "now";
+    const rows = JSON.parse(this.model.get(key) || this.model.get("rows") || "[]");
     const seen = new Set();
     rows.forEach((row, index) => {
       seen.add(row.name);
@@ -102,7 +107,8 @@ function render({ model, el }) {
   const root = htmlEl("div", "gradnb-widget gradnb-inspector");
   el.appendChild(root);
   const table = new InspectorTable(model, root);
-  const stops = [onChanges(model, ["rows"], () => table.update()),
+  const stops = [onChanges(model, ["rows", "then", "changed_after", "show_now"],
+    () => table.update()),
     onChanges(model, ["columns", "title"], () => table.build())];
   return () => stops.forEach((stop) => stop());
 }
