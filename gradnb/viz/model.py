@@ -17,7 +17,8 @@ import weakref
 from . import schema
 from ._values import summary_printoptions
 from .collapse import plan_collapse
-from .describe import box_size, describe_collapsed, describe_item, written_form
+from .describe import (box_size, describe_collapsed, describe_item, edge_hover, node_hover,
+                       written_form)
 from .discover import discover
 from .layout import layered_layout
 from .modules import MODULE_VIEW_MIN_NODES, module_groups
@@ -240,6 +241,7 @@ class GraphModel:
         edges = drawn.edges()
         nodes = drawn.records
         _write_ops(nodes, edges)
+        _add_hover(nodes, edges)
         self._place(nodes, edges)
         return drawn, nodes, edges
 
@@ -386,6 +388,17 @@ def _write_ops(nodes, edges):
         node["written"] = written_form(node["label"], args)
         if node["written"]:
             node["lines"] = [node["lines"][0], node["written"]] + node["lines"][1:]
+
+
+def _add_hover(nodes, edges):
+    """Each node's and edge's hover text, built once here (the SVG and the browser only
+    place it)."""
+    labels = {}
+    for node in nodes:
+        node["hover"] = node_hover(node)
+        labels[node["id"]] = node["label"]
+    for edge, *_ in edges:
+        edge["hover"] = edge_hover(edge, labels)
 
 
 def _as_written(label):

@@ -74,6 +74,8 @@ class Node(TypedDict, total=False):
     count: int                  # collapsed nodes: how many nodes they stand for
     contents: List[list]        # (optional) collapsed nodes: [[kind label, count], ...],
                                 # most frequent first ("MulBackward0", "tensor", ...)
+    hover: str                  # hover text (value, grad, rules, why pruned), built once in
+                                # Python: the SVG's <title> and the browser both place it
     lines: List[str]            # (optional) the text lines drawn in the node's box, first
                                 # line bold; boxes are sized for them in a 12px monospace
                                 # font (7.2px per character, 15px per line, padding 8/5)
@@ -91,6 +93,7 @@ class Edge(TypedDict, total=False):
     target: str
     input: int                  # which input of the target this is
     pruned: bool
+    hover: str                  # "x \u2192 MulBackward0 (input 0)", ", pruned" when pruned
     points: List[List[float]]   # layout: polyline from source to target
 
 
@@ -156,6 +159,8 @@ class Step(TypedDict, total=False):
     text: str                   # one-line description for text/plain and screen readers
     short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
     box: Optional[str]          # accumulate: the leaf box's gradient line after this step
+    hover: Optional[str]        # accumulate: the leaf's hover text after this step; edge:
+                                # the edge's hover with the gradient it carried
 
 
 class Pass(TypedDict):

@@ -53,13 +53,6 @@ function button(label, title, onClick) {
   return b;
 }
 
-/** Number of bytes as text ("1.2 kB"). */
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 // ---- node and edge geometry --------------------------------------------------------
 
 /** A node's box: the layout gives its top-left corner (x, y) and its size. */
@@ -118,26 +111,6 @@ function nodeLines(n) {
   return [n.label];
 }
 
-/** Hover text for a node: what it is, its value and grad (PyTorch reprs), and why it is pruned. */
-function nodeHover(n) {
-  const named = n.name && n.name !== n.label;
-  const lines = [named ? `${n.name}  (${n.label})` : n.label];
-  if (n.kind === "tensor") {
-    lines.push(`${n.dtype}  shape [${(n.shape || []).join(", ")}]  ` +
-      `requires_grad=${n.requires_grad ? "True" : "False"}  is_leaf=${n.is_leaf ? "True" : "False"}`);
-    if (n.grad_fn) lines.push(`grad_fn=<${n.grad_fn}>`);
-    if (n.value) lines.push(`value: ${n.value}`);
-    lines.push(`grad: ${n.grad && n.grad.text ? n.grad.text : "None"}`);
-  }
-  if (n.op) lines.push(`op: ${n.op}${n.would_be ? `  (would be ${n.would_be})` : ""}`);
-  for (const rule of n.rules || []) lines.push(rule);
-  if (n.freed) lines.push("saved values freed by a backward pass");
-  if (n.pruned && n.reason_text) lines.push(`pruned: ${n.reason_text}`);
-  if (n.count) lines.push(`stands for ${n.count} nodes`);
-  for (const [kind, count] of n.contents || []) lines.push(`  ${kind} ×${count}`);
-  return lines.join("\n");
-}
-
 /** First line of a repr, with an ellipsis when more follows. */
 function firstLine(text) {
   const lines = String(text).split("\n");
@@ -162,12 +135,14 @@ function arrowDefs(markerId) {
 /** One edge: its path and an (initially empty) label for the gradient it carries. */
 function drawEdge(e, markerId) {
   const g = svgEl("g", { class: `gradnb-edge${e.pruned ? " gradnb-pruned" : ""}`, "data-id": e.id });
+  const title = svgEl("title", {}, e.hover || "");
+  g.appendChild(title);
   const points = e.points && e.points.length ? e.points : [[0, 0], [0, 0]];
   g.appendChild(svgEl("path", { d: edgePath(points), "marker-end": `url(#${markerId})` }));
   const [mx, my] = midpoint(points);
   const label = svgEl("text", { x: mx + 4, y: my, class: "gradnb-edge-label" });
   g.appendChild(label);
-  return { g, label, points };
+  return { g, label, points, title, data: e };
 }
 
 const LINE_HEIGHT = 15; // px, as gradnb.viz.describe sizes the boxes
@@ -176,7 +151,7 @@ const LINE_HEIGHT = 15; // px, as gradnb.viz.describe sizes the boxes
 function drawNode(n) {
   const b = nodeBox(n);
   const g = svgEl("g", { class: nodeClasses(n), "data-id": n.id });
-  const title = svgEl("title", {}, nodeHover(n));
+  const title = svgEl("title", {}, n.hover || n.label);
   g.appendChild(title);
   const rounded = n.kind === "tensor" ? 4 : 12;
   g.appendChild(svgEl("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: rounded }));
@@ -568,16 +543,6 @@ function drawLegend(graph) {
     div.appendChild(span);
   }
   return div;
-}
-
-/** One line: gradients computed vs skipped, and the memory pruning saved (only for
- * graphs from before ``summary_text`` was shipped: Python builds the line now). */
-function summaryText(summary) {
-  if (!summary) return "";
-  return `${summary.tensors} tensors, ${summary.functions} functions · ` +
-    `gradients computed: ${summary.gradients_computed}, skipped: ${summary.gradients_skipped} · ` +
-    `not allocated thanks to pruning: ${formatBytes(summary.bytes_grad_not_allocated || 0)} of .grad, ` +
-    `${formatBytes(summary.bytes_saved_not_allocated || 0)} of saved values`;
 }
 
 /** Why each pruned part is pruned, grouped by reason (a few names per reason). */

@@ -29,7 +29,7 @@ function drawGraphView(root, model, previousView, thenNow, layers) {
   for (const b of zoomButtons(parts.panZoom)) toolbar.appendChild(b);
   root.appendChild(toolbar);
   root.appendChild(parts.canvas);
-  root.appendChild(htmlEl("div", "gradnb-summary", graph.summary_text || summaryText(graph.summary)));
+  root.appendChild(htmlEl("div", "gradnb-summary", graph.summary_text || ""));
   root.appendChild(drawReasons(graph));
   root.appendChild(drawLegend(graph));
   if (previousView) {
