@@ -220,9 +220,7 @@ class _Recorder:
     def _on_accumulate(self, data):
         p, node, tensor, src = self._stack[-1], data["node"], data["tensor"], self._src
         grad, before, text = data["grad"], data["before"], src.grad_text
-        after = data.get("after")       # reported by the library where it can
-        if after is None:
-            after = src.accumulated(tensor, before, grad)
+        after = data["after"]           # the .grad the library wrote, as it reported it
         lookup = p.graph.objects()
         leaf = lookup.gid(tensor)
         before_text = None if before is None else text(before)
@@ -240,7 +238,7 @@ class _Recorder:
         target = lookup.gid(tensor)
         if target is None:
             return
-        after = grad if before is None else self._src.add(before, grad)
+        after = data["after"]           # the .grad the engine wrote
         before_text = None if before is None else text(before)
         p.add(schema.STEP_ACCUMULATE, f"{p.label(target)}.grad (retain_grad): "
               f"{one_line(str(before_text), 30)} + {one_line(text(grad), 30)}"
