@@ -59,6 +59,7 @@ def test_svg_titles_are_the_json_hover_strings(picture):
     assert nodes == {n["id"]: n["hover"] for n in g.nodes}
     assert edges == {e["id"]: e["hover"] for e in g.edges}
     assert any(e["pruned"] and e["hover"].endswith(", pruned") for e in g.edges)
+    assert root.find(SVG + "title").text == g.to_json()["title"] == "autograd graph of total"
 
 
 def test_trace_step_hover_is_what_the_svg_shows_at_that_step():
@@ -76,6 +77,7 @@ def test_trace_step_hover_is_what_the_svg_shows_at_that_step():
         assert element.find(SVG + "title").text == step["hover"]
     acc = next(s for _, s in changed if s["kind"] == "accumulate")
     assert "grad (fresh): tensor([2., 2.])" in acc["hover"]
+    assert acc["values"] == f"grad: {acc['grad']}\nafter: {acc['after']}"   # no before
 
 
 def test_pruned_parts_are_dashed_grey_and_classed(picture):

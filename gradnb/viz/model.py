@@ -27,7 +27,7 @@ from .pruning import summarise
 from .signature import Signature
 from .source import source_for
 from .style import legend_for
-from .text import summary_line
+from .text import graph_title, summary_line
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
 
@@ -225,6 +225,7 @@ class GraphModel:
             "summary": summary, "summary_text": summary_line(summary),
             "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
+        self._json["title"] = graph_title(self._json)
         self._json["modules"] = self._module_picture(found, groups, names)
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)

@@ -115,6 +115,7 @@ class Graph(TypedDict):
     summary: Summary
     summary_text: str           # (optional) the summary as the views print it, built once
                                 # in Python: counts, then what pruning saved
+    title: str                  # "autograd graph of loss": the picture's <title>/aria-label
     legend: List[dict]          # [{"key": "pruned", "text": "...", "style": "dashed grey"}]
                                 # keys: node kinds present, "pruned", and "reason:<code>"
                                 # for each pruning reason present (text says why)
@@ -159,6 +160,8 @@ class Step(TypedDict, total=False):
     text: str                   # one-line description for text/plain and screen readers
     short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
     box: Optional[str]          # accumulate: the leaf box's gradient line after this step
+    values: Optional[str]       # "grad: ...\nbefore: ...\nafter: ..." (those present), as
+                                # the step's caption shows them
     hover: Optional[str]        # accumulate: the leaf's hover text after this step; edge:
                                 # the edge's hover with the gradient it carried
 

@@ -19,7 +19,7 @@ from .describe import (CHAR_WIDTH, FONT_SIZE, LINE_HEIGHT, PADDING_X, PADDING_Y,
                        edge_hover, grad_line, node_hover)
 from .layout import MARGIN
 from .style import ACTIVE_STROKE, DASH, EDGE_STROKE, KIND_STYLE, PRUNED_STYLE
-from .text import summary_lines, summary_text
+from .text import graph_title, summary_lines, summary_text
 
 __all__ = ["render_graph", "stack_svgs", "esc", "FONT_FAMILY"]
 
@@ -259,12 +259,11 @@ def render_graph(graph, highlight=None, edge_text=None, grad_text=None, caption=
     legend, legend_height, legend_width = _legend_svg(graph, graph["height"] + offset)
     width = max(graph["width"], legend_width + 2 * MARGIN)
     height = graph["height"] + offset + legend_height + MARGIN
-    names = ", ".join(labels[r] for r in graph["roots"])
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gradnb-graph" '
            f'width="{_num(width)}" height="{_num(height)}" '
            f'viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
            f'font-family="{esc(FONT_FAMILY)}" font-size="{_num(FONT_SIZE)}">',
-           f"<title>{esc('autograd graph of ' + names)}</title>",
+           f"<title>{esc(graph.get('title') or graph_title(graph))}</title>",
            f"<desc>{esc(summary_text(graph['summary']))}</desc>",
            '<rect class="gradnb-background" width="100%" height="100%" fill="#FFFFFF"/>']
     if caption:

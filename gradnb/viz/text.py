@@ -5,7 +5,8 @@ in the JSON's order, so the same code always prints the same text.
 
 from .pruning import short_reason
 
-__all__ = ["graph_text", "summary_lines", "summary_text", "trace_text"]
+__all__ = ["graph_text", "graph_title", "summary_lines", "summary_text", "trace_text",
+           "step_values"]
 
 _INDENT = "    "
 
@@ -84,6 +85,20 @@ def summary_line(summary):
     summary (shipped in the JSON as ``summary_text``: the browser only places it)."""
     return " \u00b7 ".join([f"{summary['tensors']} tensors, {summary['functions']} functions"]
                           + summary_lines(summary))
+
+
+def graph_title(graph):
+    """What the picture is, for its ``<title>`` and a screen reader ("autograd graph
+    of loss"); shipped in the JSON as ``title``."""
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    return "autograd graph of " + ", ".join(labels[r] for r in graph["roots"])
+
+
+def step_values(step):
+    """The gradients a backward step involves, one per line ("grad: ...", "before:
+    ...", "after: ..."), or None; shipped in a step as ``values``."""
+    lines = [f"{key}: {step[key]}" for key in ("grad", "before", "after") if step[key]]
+    return "\n".join(lines) or None
 
 
 def summary_text(summary):

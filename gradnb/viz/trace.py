@@ -21,7 +21,7 @@ from .describe import edge_hover, grad_line, node_hover
 from .model import DEFAULT_MAX_NODES, GraphModel
 from .source import source_for, sources_loaded
 from .svg import render_graph, stack_svgs
-from .text import trace_text
+from .text import step_values, trace_text
 
 __all__ = ["BackwardTrace", "TracePass", "record_backward", "trace", "short_value"]
 
@@ -94,6 +94,7 @@ class TracePass:
         # what the picture writes: the gradient on an edge, shortened (the caption and
         # the hover have it whole), and a leaf's box line once its .grad changed
         step["short"] = None if step["grad"] is None else short_value(step["grad"])
+        step["values"] = step_values(step)
         step["box"] = step["hover"] = None
         if kind == schema.STEP_ACCUMULATE and step["after"] is not None:
             state = schema.GRAD_FRESH if step["before"] is None else schema.GRAD_ACCUMULATED

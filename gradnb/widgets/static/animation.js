@@ -121,11 +121,7 @@ function fillCaption(caption, step) {
   }
   caption.appendChild(htmlEl("div", "gradnb-step-text", step.text || step.kind));
   if (step.rule) caption.appendChild(htmlEl("div", "gradnb-rule gradnb-mono", step.rule));
-  const values = [];
-  if (step.grad) values.push(`grad: ${step.grad}`);
-  if (step.before) values.push(`before: ${step.before}`);
-  if (step.after) values.push(`after: ${step.after}`);
-  if (values.length) caption.appendChild(htmlEl("pre", "gradnb-grad", values.join("\n")));
+  if (step.values) caption.appendChild(htmlEl("pre", "gradnb-grad", step.values));
   if (step.error) caption.appendChild(htmlEl("pre", "gradnb-error", step.error));
 }
 

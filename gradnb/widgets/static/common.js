@@ -106,9 +106,7 @@ function nodeClasses(n) {
  * those; data without `lines` gets the label and shape.
  */
 function nodeLines(n) {
-  if (n.lines && n.lines.length) return n.lines;
-  if (n.kind === "tensor" && n.shape) return [n.label, `[${n.shape.join(", ")}]`];
-  return [n.label];
+  return n.lines && n.lines.length ? n.lines : [n.label];
 }
 
 /** First line of a repr, with an ellipsis when more follows. */
@@ -178,7 +176,8 @@ function drawNode(n) {
  * which the animation uses to highlight nodes and write gradients on edges.
  */
 function drawGraph(graph, markerId) {
-  const svg = svgEl("svg", { role: "img", "aria-label": graphAriaLabel(graph) });
+  const svg = svgEl("svg", { role: "img", "aria-label": graph.title || "autograd graph" });
+  if (graph.summary_text) svg.appendChild(svgEl("desc", {}, graph.summary_text));
   svg.appendChild(arrowDefs(markerId));
   const layer = svgEl("g", { class: "gradnb-viewport" });
   const edges = new Map();
@@ -196,13 +195,6 @@ function drawGraph(graph, markerId) {
   }
   svg.appendChild(layer);
   return { svg, layer, nodes, edges };
-}
-
-/** What a screen reader hears for the whole picture. */
-function graphAriaLabel(graph) {
-  const s = graph.summary || {};
-  return `Autograd graph: ${s.tensors || 0} tensors, ${s.functions || 0} functions, ` +
-    `${s.pruned_nodes || 0} pruned nodes`;
 }
 
 /** The bottom centre of the first root's box (backward starts there), or null. */
