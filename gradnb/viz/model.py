@@ -27,7 +27,7 @@ from .pruning import summarise
 from .signature import Signature
 from .source import source_for
 from .style import legend_for
-from .text import graph_title, summary_line
+from .text import REASONS_HEADING, graph_title, pruned_reasons, summary_line
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
 
@@ -225,7 +225,8 @@ class GraphModel:
             "summary": summary, "summary_text": summary_line(summary),
             "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
-        self._json["title"] = graph_title(self._json)
+        self._json.update(title=graph_title(self._json), reasons=pruned_reasons(nodes),
+                          reasons_heading=REASONS_HEADING)
         self._json["modules"] = self._module_picture(found, groups, names)
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
@@ -263,6 +264,7 @@ class GraphModel:
                    "nodes": nodes, "edges": [e[0] for e in edges],
                    "legend": legend_for(nodes), "width": self._size[0],
                    "height": self._size[1]}
+        picture["title"] = graph_title(picture)
         self._size = size
         return picture
 

@@ -116,6 +116,9 @@ class Graph(TypedDict):
     summary_text: str           # (optional) the summary as the views print it, built once
                                 # in Python: counts, then what pruning saved
     title: str                  # "autograd graph of loss": the picture's <title>/aria-label
+    reasons: List[str]          # why the pruned parts are pruned, a line per reason:
+                                # "x, y \u2014 no input requires grad" (a few names each)
+    reasons_heading: str        # the line above them
     legend: List[dict]          # [{"key": "pruned", "text": "...", "style": "dashed grey"}]
                                 # keys: node kinds present, "pruned", and "reason:<code>"
                                 # for each pruning reason present (text says why)

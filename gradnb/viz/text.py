@@ -6,7 +6,10 @@ in the JSON's order, so the same code always prints the same text.
 from .pruning import short_reason
 
 __all__ = ["graph_text", "graph_title", "summary_lines", "summary_text", "trace_text",
-           "step_values"]
+           "step_values", "pruned_reasons", "REASONS_HEADING"]
+
+REASONS_HEADING = "Pruned (backward from the root never visits these):"
+_REASON_NAMES = 6       # names listed per reason, then "..., (count)"
 
 _INDENT = "    "
 
@@ -99,6 +102,23 @@ def step_values(step):
     ...", "after: ..."), or None; shipped in a step as ``values``."""
     lines = [f"{key}: {step[key]}" for key in ("grad", "before", "after") if step[key]]
     return "\n".join(lines) or None
+
+
+def pruned_reasons(nodes):
+    """Why each pruned part is pruned, one line per reason with a few of the parts'
+    names ("x, y \u2014 no input requires grad"); shipped in the JSON as ``reasons``."""
+    by_reason = {}
+    for node in nodes:
+        if node["pruned"]:
+            key = node.get("reason_text") or node.get("reason") or "pruned"
+            by_reason.setdefault(key, []).append(node.get("name") or node["label"])
+    out = []
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:_REASON_NAMES])
+        if len(names) > _REASON_NAMES:
+            shown += f", \u2026 ({len(names)})"
+        out.append(f"{shown} \u2014 {reason}")
+    return out
 
 
 def summary_text(summary):

@@ -537,23 +537,13 @@ function drawLegend(graph) {
   return div;
 }
 
-/** Why each pruned part is pruned, grouped by reason (a few names per reason). */
+/** Why each pruned part is pruned, a line per reason (built in Python). */
 function drawReasons(graph) {
-  const byReason = new Map();
-  for (const n of graph.nodes || []) {
-    if (!n.pruned) continue;
-    const key = n.reason_text || n.reason || "pruned";
-    if (!byReason.has(key)) byReason.set(key, []);
-    byReason.get(key).push(n.name || n.label);
-  }
   const div = htmlEl("div", "gradnb-reasons");
-  if (!byReason.size) return div;
-  div.appendChild(htmlEl("span", "", "Pruned (backward from the root never visits these):"));
+  if (!(graph.reasons || []).length) return div;
+  div.appendChild(htmlEl("span", "", graph.reasons_heading || ""));
   const list = htmlEl("ul");
-  for (const [reason, names] of byReason) {
-    const shown = names.slice(0, 6).join(", ") + (names.length > 6 ? `, … (${names.length})` : "");
-    list.appendChild(htmlEl("li", "", `${shown} — ${reason}`));
-  }
+  for (const line of graph.reasons) list.appendChild(htmlEl("li", "", line));
   div.appendChild(list);
   return div;
 }
