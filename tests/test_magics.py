@@ -372,10 +372,14 @@ def test_views_keep_their_own_cell_and_say_which_cell_changed_them(shell):
     number = shell.execution_count - 1          # the cell that just ran
     assert graph.then == then_graph and table.then == then_rows     # as of their cell
     assert graph.changed_after == number and table.changed_after == number
+    assert graph.changed_text == table.changed_text == {     # the bar's text, from Python
+        "then": f"Changed after cell {number}: this is the state when this cell ran.",
+        "now": f"Showing now (changed after cell {number})."}
     assert {n["label"]: n for n in graph.graph["nodes"]}["w"]["grad"]["text"] == "tensor([2.])"
     assert table.rows[0]["grad"] == "tensor([2.])"
     shell.run_cell("w.grad = None", store_history=True)
     assert table.changed_after == 0              # back to what its own cell showed
+    assert table.changed_text == {}
 
 
 def test_static_and_live_modes(shell):

@@ -615,13 +615,10 @@ function thenAndNow(model, nowKey, redraw) {
       bar.dataset.state = follow ? "live" : "unchanged";
       return;
     }
-    const after = cell > 0 ? `after cell ${cell}` : "since";
     bar.style.display = "";
     bar.dataset.state = showingNow ? "now" : "then";
     bar.dataset.cell = String(cell);
-    text.textContent = showingNow
-      ? `Showing now (changed ${after}).`
-      : `Changed ${after}: this is the state when this cell ran.`;
+    text.textContent = (model.get("changed_text") || {})[bar.dataset.state] || "";
     toggle.textContent = showingNow ? "back to this cell" : "show now";
     toggle.title = showingNow ? "Show the state when this cell ran" : "Show the state now";
     toggle.setAttribute("aria-label", toggle.title);

@@ -54,7 +54,8 @@ function render({ model, el }) {
   const layers = { on: true, toggle: () => { layers.on = !layers.on; redraw(false); } };
   const thenNow = thenAndNow(model, "graph", redraw);
   redraw();
-  const stop = onChanges(model, ["graph", "then", "changed_after", "show_now", "title"], redraw);
+  const stop = onChanges(model, ["graph", "then", "changed_text", "show_now", "title"],
+    redraw);
   return () => {
     stop();
     parts.dispose();
