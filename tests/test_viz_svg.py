@@ -75,6 +75,8 @@ def test_trace_step_hover_is_what_the_svg_shows_at_that_step():
             ("gradnb-node", step["target"])
         (element,) = [e for e in groups(root, kind) if e.get("data-id") == ident]
         assert element.find(SVG + "title").text == step["hover"]
+        (caption,) = [t for t in root.iter(SVG + "text") if t.get("class") == "gradnb-caption"]
+        assert caption.text == step["caption"] and step["caption"].startswith(f"step {k + 1}/")
     acc = next(s for _, s in changed if s["kind"] == "accumulate")
     assert "grad (fresh): tensor([2., 2.])" in acc["hover"]
     assert acc["values"] == f"grad: {acc['grad']}\nafter: {acc['after']}"   # no before

@@ -163,6 +163,7 @@ class Step(TypedDict, total=False):
     text: str                   # one-line description for text/plain and screen readers
     short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
     box: Optional[str]          # accumulate: the leaf box's gradient line after this step
+    caption: str                # "step 3/10: ...": the SVG's caption, the player's aria text
     values: Optional[str]       # "grad: ...\nbefore: ...\nafter: ..." (those present), as
                                 # the step's caption shows them
     hover: Optional[str]        # accumulate: the leaf's hover text after this step; edge:

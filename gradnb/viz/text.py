@@ -1,12 +1,15 @@
 """Plain-text renderings of graphs and traces, for terminals, ``text/plain`` outputs and
 nbval: only the JSON's own content (PyTorch reprs, names, ids numbered from the roots),
-in the JSON's order, so the same code always prints the same text.
+in the JSON's order, so the same code always prints the same text. Also the display
+strings the views ship in the JSON (a graph's title and pruning reasons, a step's caption
+and values): built once here, the SVG and the browser only place them.
 """
 
+from ._values import one_line
 from .pruning import short_reason
 
 __all__ = ["graph_text", "graph_title", "summary_lines", "summary_text", "trace_text",
-           "step_values", "pruned_reasons", "REASONS_HEADING"]
+           "step_values", "step_caption", "pruned_reasons", "REASONS_HEADING"]
 
 REASONS_HEADING = "Pruned (backward from the root never visits these):"
 _REASON_NAMES = 6       # names listed per reason, then "..., (count)"
@@ -95,6 +98,12 @@ def graph_title(graph):
     of loss"); shipped in the JSON as ``title``."""
     labels = {n["id"]: n["label"] for n in graph["nodes"]}
     return "autograd graph of " + ", ".join(labels[r] for r in graph["roots"])
+
+
+def step_caption(index, count, text):
+    """The line above a step's picture ("step 3/10: ..."), also what a screen reader
+    hears for the step; shipped in a step as ``caption``."""
+    return one_line(f"step {index + 1}/{count}: {text}", 120)
 
 
 def step_values(step):

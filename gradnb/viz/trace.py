@@ -21,7 +21,7 @@ from .describe import edge_hover, grad_line, node_hover
 from .model import DEFAULT_MAX_NODES, GraphModel
 from .source import source_for, sources_loaded
 from .svg import render_graph, stack_svgs
-from .text import step_values, trace_text
+from .text import step_caption, step_values, trace_text
 
 __all__ = ["BackwardTrace", "TracePass", "record_backward", "trace", "short_value"]
 
@@ -107,7 +107,11 @@ class TracePass:
             if edge is not None:
                 step["hover"] = edge_hover(edge, {n["id"]: n["label"] for n in self.graph.nodes},
                                            step["short"])
+        step["caption"] = None
         self.steps.append(step)
+        if kind == schema.STEP_END:     # the pass is over: the step count is known
+            for k, each in enumerate(self.steps):
+                each["caption"] = step_caption(k, len(self.steps), each["text"])
         return step
 
     def _record(self, gid):
@@ -138,7 +142,7 @@ class TracePass:
             return set(), edge_text, grads, None
         current = self.steps[last]
         highlight = {current[k] for k in ("node", "edge", "target") if current[k] is not None}
-        caption = one_line(f"step {last + 1}/{len(self.steps)}: {current['text']}", 120)
+        caption = step_caption(last, len(self.steps), current["text"])
         return highlight, edge_text, grads, caption
 
 

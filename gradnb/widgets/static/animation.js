@@ -233,7 +233,7 @@ class Player {
     this.scrubber.value = String(Math.max(this.current, 0));
     const step = this.steps[this.current];
     this.scrubber.setAttribute("aria-valuetext",
-      step ? `step ${this.current + 1} of ${n}: ${step.text || step.kind}` : "no steps");
+      step ? step.caption || step.text || step.kind : "no steps");
     this.counter.textContent = n ? `step ${this.current + 1} / ${n}` : "no steps";
     this.root.dataset.step = String(this.current);
     const point = this.stage.activePoint();
