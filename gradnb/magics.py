@@ -2,7 +2,7 @@
 
 The :class:`GradMagics` methods only parse their arguments (``magic_arguments``, which
 also builds the ``%grad_graph?`` help) and hand over to
-:class:`gradnb.widgets.session.NotebookSession`, which does the work.
+:class:`gradnb.ipython.session.NotebookSession`, which does the work.
 
 ``%reload_ext gradnb`` and ``%unload_ext gradnb`` leave no trace behind: loading twice
 first removes what the earlier load added, so there is never a second ``post_run_cell``
@@ -15,9 +15,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from . import ipython_errors
+from .ipython import errors as ipython_errors
+from .ipython.session import NotebookSession
 from .viz.model import DEFAULT_MAX_NODES
-from .widgets.session import NotebookSession
 
 __all__ = ["GradMagics", "load_ipython_extension", "unload_ipython_extension"]
 

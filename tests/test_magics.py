@@ -9,7 +9,8 @@ from IPython.utils.capture import capture_output
 
 import gradnb
 from gradnb.tensor import Tensor, _flag_watchers
-from gradnb.widgets import AnimationWidget, GraphWidget, InspectorWidget, live, session
+from gradnb.ipython import hooks, session
+from gradnb.widgets import AnimationWidget, GraphWidget, InspectorWidget, live
 from gradnb.widgets.tensor_html import tensor_html
 
 SETUP = """
@@ -54,7 +55,7 @@ def run(ip, code):
 
 
 def post_run_callbacks(ip):
-    return [f for f in ip.events.callbacks["post_run_cell"] if f is live._post_run_cell]
+    return [f for f in ip.events.callbacks["post_run_cell"] if f is hooks._post_run_cell]
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def test_load_registers_magics_hooks_and_html(shell):
         assert shell.find_line_magic(name) is not None
     assert shell.find_cell_magic("grad_trace") is not None
     assert len(post_run_callbacks(shell)) == 1
-    assert _flag_watchers.count(live._flag_watcher) == 1
+    assert _flag_watchers.count(hooks._flag_watcher) == 1
     html = shell.display_formatter.formatters["text/html"]
     assert html.lookup_by_type(Tensor) is tensor_html
 
@@ -74,7 +75,7 @@ def test_reload_and_double_load_add_nothing_twice(shell):
     shell.run_line_magic("reload_ext", "gradnb")
     gradnb.load_ipython_extension(shell)            # a second load, by hand
     assert len(post_run_callbacks(shell)) == 1
-    assert _flag_watchers.count(live._flag_watcher) == 1
+    assert _flag_watchers.count(hooks._flag_watcher) == 1
     assert shell.find_line_magic("grad_graph") is not None
     data, _ = shell.display_formatter.format(shell.user_ns["total"])
     assert data["text/plain"] == repr(shell.user_ns["total"])
@@ -86,7 +87,7 @@ def test_unload_removes_everything(shell):
     assert shell.find_line_magic("grad_graph") is None
     assert shell.find_cell_magic("grad_trace") is None
     assert post_run_callbacks(shell) == []
-    assert live._flag_watcher not in _flag_watchers
+    assert hooks._flag_watcher not in _flag_watchers
     html = shell.display_formatter.formatters["text/html"]
     assert Tensor not in html.type_printers
     shell.run_line_magic("load_ext", "gradnb")       # and it loads again after that
@@ -371,10 +372,14 @@ def test_views_keep_their_own_cell_and_say_which_cell_changed_them(shell):
     number = shell.execution_count - 1          # the cell that just ran
     assert graph.then == then_graph and table.then == then_rows     # as of their cell
     assert graph.changed_after == number and table.changed_after == number
+    assert graph.changed_text == table.changed_text == {     # the bar's text, from Python
+        "then": f"Changed after cell {number}: this is the state when this cell ran.",
+        "now": f"Showing now (changed after cell {number})."}
     assert {n["label"]: n for n in graph.graph["nodes"]}["w"]["grad"]["text"] == "tensor([2.])"
     assert table.rows[0]["grad"] == "tensor([2.])"
     shell.run_cell("w.grad = None", store_history=True)
     assert table.changed_after == 0              # back to what its own cell showed
+    assert table.changed_text == {}
 
 
 def test_static_and_live_modes(shell):

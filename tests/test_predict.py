@@ -10,7 +10,8 @@ from IPython.utils.capture import capture_output
 import gradnb
 from gradnb.magics import GradMagics
 from gradnb.viz.predict import Prediction, puzzle, score
-from gradnb.widgets import live, session
+from gradnb.ipython import session
+from gradnb.widgets import live
 from gradnb.widgets.predict import PredictWidget
 
 RIGHT = {"t0": "tracked", "f0": "tracked", "t1": "skipped", "t2": "tracked",

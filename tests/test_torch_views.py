@@ -423,7 +423,8 @@ total = (y + y).sum()
 def torch_shell(monkeypatch):
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
-    from gradnb.widgets import live, session
+    from gradnb.ipython import session
+    from gradnb.widgets import live
     ip = InteractiveShell.instance()
     with capture_output():
         ip.run_cell("import torch")

@@ -82,6 +82,18 @@ def test_article_example_summary(article):
                        "bytes_grad_not_allocated": 12, "bytes_saved_not_allocated": 0}
 
 
+def test_article_example_reasons_are_lines_built_in_python(article):
+    """The browser places these lines; a reason with more than six parts lists six."""
+    g = viz.build_graph(article["total"], namespace=article).to_json()
+    assert g["reasons"] == ["z, add \u2014 no input requires grad",
+                            "x, y \u2014 requires_grad=False leaf (a constant)"]
+    many = [torch.ones(1) for _ in range(8)]
+    total = sum(many[1:], many[0]) * torch.ones(1, requires_grad=True)
+    (line, _) = viz.build_graph(total).to_json()["reasons"]
+    assert line.endswith(", \u2026 (8) \u2014 no input requires grad")   # 7 adds, their sum
+    assert line.count(",") == 6
+
+
 def test_unnamed_tensors_get_their_id_as_label(article):
     g = viz.build_graph(article["total"])
     labels = sorted(n["label"] for n in g.nodes if n["kind"] == schema.TENSOR)

@@ -50,6 +50,38 @@ def test_every_node_has_hover_text_with_value_and_grad(picture):
     assert "w: tensor([1.], requires_grad=True)" in hover and "grad: None" in hover
 
 
+def test_svg_titles_are_the_json_hover_strings(picture):
+    """The hover text is built once (in the JSON): the SVG places exactly those strings,
+    as the browser does."""
+    g, root = picture
+    nodes = {e.get("data-id"): e.find(SVG + "title").text for e in groups(root, "gradnb-node")}
+    edges = {e.get("data-id"): e.find(SVG + "title").text for e in groups(root, "gradnb-edge")}
+    assert nodes == {n["id"]: n["hover"] for n in g.nodes}
+    assert edges == {e["id"]: e["hover"] for e in g.edges}
+    assert any(e["pruned"] and e["hover"].endswith(", pruned") for e in g.edges)
+    assert root.find(SVG + "title").text == g.to_json()["title"] == "autograd graph of total"
+
+
+def test_trace_step_hover_is_what_the_svg_shows_at_that_step():
+    w = torch.ones(2, requires_grad=True)
+    with viz.trace(namespace={"w": w}) as tr:
+        (w * w).sum().backward()
+    p = tr.passes[0]
+    changed = [(k, s) for k, s in enumerate(p.steps) if s["hover"] is not None]
+    assert {s["kind"] for _, s in changed} == {"edge", "accumulate"}
+    for k, step in changed:
+        root = ET.fromstring(tr.to_svg(0, k))
+        kind, ident = ("gradnb-edge", step["edge"]) if step["kind"] == "edge" else \
+            ("gradnb-node", step["target"])
+        (element,) = [e for e in groups(root, kind) if e.get("data-id") == ident]
+        assert element.find(SVG + "title").text == step["hover"]
+        (caption,) = [t for t in root.iter(SVG + "text") if t.get("class") == "gradnb-caption"]
+        assert caption.text == step["caption"] and step["caption"].startswith(f"step {k + 1}/")
+    acc = next(s for _, s in changed if s["kind"] == "accumulate")
+    assert "grad (fresh): tensor([2., 2.])" in acc["hover"]
+    assert acc["values"] == f"grad: {acc['grad']}\nafter: {acc['after']}"   # no before
+
+
 def test_pruned_parts_are_dashed_grey_and_classed(picture):
     g, root = picture
     for element, record in zip(groups(root, "gradnb-node"), g.nodes):

@@ -87,6 +87,31 @@ def test_trace_gradients_equal_grad_afterwards():
         assert text == repr(ns[name].grad)
 
 
+def test_engine_reports_the_grad_it_wrote():
+    """accumulate and retain events carry ``after``, the .grad as written (a copy), in
+    the leaf's dtype; the trace shows that value, it does not add before + grad."""
+    w = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    seen = []
+
+    def observer(event, data):
+        if event in ("accumulate", "retain"):
+            seen.append((event, data["before"], data["after"], data["tensor"]))
+
+    with add_observer(observer):
+        for _ in range(2):
+            h = w * 3
+            h.retain_grad()
+            (h * h.float()).sum().backward()
+    assert [e for e, *_ in seen] == ["retain", "accumulate"] * 2
+    (_, b0, a0, _), (_, b1, a1, leaf) = seen[1], seen[3]
+    assert leaf is w and b0 is None and str(a0.dtype) == "float64"
+    assert b1.tolist() == a0.tolist() and a1.tolist() == w.grad.tolist()
+    assert a1 is not w.grad._data             # a copy: later passes cannot change it
+    tr = viz.record_backward((w * w).sum(), namespace={"w": w})
+    (step,) = [s for s in tr.passes[0].steps if s["kind"] == "accumulate"]
+    assert step["after"] == repr(w.grad)
+
+
 def test_fan_out_hooks_and_accumulation_across_passes():
     w = torch.tensor([1.0, 2.0], requires_grad=True)
     h = w * 2

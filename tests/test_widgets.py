@@ -17,7 +17,8 @@ from gradnb.widgets import assets
 from gradnb.widgets.animation import LAST_STEP, Replay
 from gradnb.widgets.graph_view import GraphView, GraphWidget
 from gradnb.widgets.inspector import Inspector, InspectorWidget
-from gradnb.widgets.live import LIVE, LiveViews, cell_origin
+from gradnb.ipython.hooks import cell_origin
+from gradnb.widgets.live import LIVE, LiveViews
 from gradnb.widgets.tensor_html import tensor_html
 from ipywidgets.widgets.widget import _remove_buffers
 

@@ -155,15 +155,16 @@ def _run_tensor_hooks(node, grad, obs, graph=False):
         if tensor is None or g is None:
             continue
         before = tensor._grad
-        if obs is not None:
-            obs("retain", {"node": node, "tensor": tensor, "grad": g,
-                           "before": None if before is None else before._data.copy()})
+        was = None if obs is None or before is None else before._data.copy()
         if graph:
             tensor._grad = g.clone() if before is None else before + g
         elif before is None:
             tensor._grad = _wrap(np.array(g, copy=True))
         else:
             before._data = before._data + g
+        if obs is not None:
+            obs("retain", {"node": node, "tensor": tensor, "grad": g, "before": was,
+                           "after": tensor._grad._data.copy()})
     return grad
 
 
@@ -189,9 +190,8 @@ def _accumulate(node, grad, owned, exposed, obs):
                 grad = new._data
                 exposed.add(id(grad))
     before = var._grad
-    if obs is not None:
-        obs("accumulate", {"node": node, "tensor": var, "grad": grad,
-                           "before": None if before is None else before._data.copy()})
+    was = None if obs is None or before is None else before._data.copy()
+    incoming = grad
     if before is None:
         if not _adoptable(grad, owned, exposed):
             grad = np.array(grad, order="C", copy=True)
@@ -204,9 +204,19 @@ def _accumulate(node, grad, owned, exposed, obs):
         else:
             before._data = data + grad
     _note_grad_written(var, restart=before is None)
+    if obs is not None:
+        _report_accumulate(obs, node, var, incoming, was)
     if extra is not None and extra.post_hooks:
         for fn in tuple(extra.post_hooks):
             fn(var)
+
+
+def _report_accumulate(obs, node, var, grad, before):
+    """The "accumulate" event, once ``.grad`` is written: the gradient added, the
+    ``.grad`` before (a copy, or None) and the ``.grad`` after (a copy), so observers
+    show what the engine wrote instead of recomputing it."""
+    obs("accumulate", {"node": node, "tensor": var, "grad": grad, "before": before,
+                       "after": var._grad._data.copy()})
 
 
 def _adoptable(grad, owned, exposed):
@@ -639,11 +649,11 @@ def _accumulate_graph(node, grad, obs):
             if new is not None:
                 grad = new
     before = var._grad
-    if obs is not None:
-        obs("accumulate", {"node": node, "tensor": var, "grad": grad,
-                           "before": None if before is None else before._data.copy()})
+    was = None if obs is None or before is None else before._data.copy()
     var._grad = graph_grad_update(before, grad)
     _note_grad_written(var, restart=before is None)
+    if obs is not None:
+        _report_accumulate(obs, node, var, grad, was)
     if extra is not None and extra.post_hooks:
         for fn in tuple(extra.post_hooks):
             fn(var)

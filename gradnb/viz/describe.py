@@ -15,7 +15,7 @@ from .pruning import saved_count, short_reason
 
 __all__ = ["describe_item", "describe_collapsed", "box_size", "FONT_SIZE", "CHAR_WIDTH",
            "LINE_HEIGHT", "PADDING_X", "PADDING_Y", "GRAD_LINE_CHARS", "grad_line",
-           "written_form"]
+           "written_form", "node_hover", "edge_hover"]
 
 FONT_SIZE = 12.0
 CHAR_WIDTH = 7.2        # advance of one character of a 12px monospace font (0.6 em)
@@ -230,3 +230,47 @@ def describe_collapsed(src, gid, members, items, module=None):
             lines.append(one_line(" \u00b7 ".join(ops), 32))
     record["lines"] = lines
     return record
+
+
+# ---------------------------------------------------------------------------------------
+# hover text: built once here, shipped as ``hover`` in the JSON; the SVG and the browser
+# only place it
+# ---------------------------------------------------------------------------------------
+
+def _tensor_hover(node, grad):
+    state, text = grad
+    return [f"{node['label']}: {node['value']}",
+            f"grad ({state}): {text}" if text is not None else "grad: None",
+            f"shape {node['shape']}, {node['dtype']}, requires_grad={node['requires_grad']}, "
+            f"is_leaf={node['is_leaf']}, grad_fn={node['grad_fn']}, version {node['version']}"]
+
+
+def node_hover(node, grad=None):
+    """The hover text of a node record; ``grad`` (``(state, text)``) replaces a tensor's
+    own gradient (a backward step that changed its ``.grad``)."""
+    kind = node["kind"]
+    if kind == schema.TENSOR:
+        lines = _tensor_hover(node, grad or (node["grad"]["state"], node["grad"]["text"]))
+    elif kind in (schema.FUNCTION, schema.ACCUMULATE):
+        lines = [node["label"]] + node["rules"]
+        if node["saved"]:
+            lines.append(f"saved {node['saved']}" + (" (freed)" if node["freed"] else ""))
+    elif kind == schema.PRUNED_OP:
+        lines = [f"{node['op']}: not recorded by autograd"]
+        if node.get("would_be"):
+            lines.append(f"would be {node['would_be']}")
+    else:
+        lines = [f"{node['count']} nodes folded:"] + \
+            [f"{k} x{v}" for k, v in node["contents"]]
+    if node["pruned"]:
+        lines.append("pruned: " + (node.get("reason_text") or "backward will not visit it"))
+    return "\n".join(lines)
+
+
+def edge_hover(edge, labels, grad=None):
+    """The hover text of an edge record (``labels``: node id -> label); ``grad`` is the
+    gradient a backward step sent along it."""
+    text = f"{labels[edge['source']]} \u2192 {labels[edge['target']]} (input {edge['input']})"
+    if edge["pruned"]:
+        text += ", pruned"
+    return text + f"\ngradient: {grad}" if grad else text

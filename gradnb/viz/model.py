@@ -17,7 +17,8 @@ import weakref
 from . import schema
 from ._values import summary_printoptions
 from .collapse import plan_collapse
-from .describe import box_size, describe_collapsed, describe_item, written_form
+from .describe import (box_size, describe_collapsed, describe_item, edge_hover, node_hover,
+                       written_form)
 from .discover import discover
 from .layout import layered_layout
 from .modules import MODULE_VIEW_MIN_NODES, module_groups
@@ -26,7 +27,7 @@ from .pruning import summarise
 from .signature import Signature
 from .source import source_for
 from .style import legend_for
-from .text import summary_line
+from .text import REASONS_HEADING, graph_title, pruned_reasons, summary_line
 
 __all__ = ["GraphModel", "build_graph", "graph", "DEFAULT_MAX_NODES"]
 
@@ -224,6 +225,8 @@ class GraphModel:
             "summary": summary, "summary_text": summary_line(summary),
             "legend": legend_for(nodes),
             "width": self._size[0], "height": self._size[1]}
+        self._json.update(title=graph_title(self._json), reasons=pruned_reasons(nodes),
+                          reasons_heading=REASONS_HEADING)
         self._json["modules"] = self._module_picture(found, groups, names)
         if self._keep_lookup:
             self._lookup = _ObjectLookup(found, drawn, edges)
@@ -240,6 +243,7 @@ class GraphModel:
         edges = drawn.edges()
         nodes = drawn.records
         _write_ops(nodes, edges)
+        _add_hover(nodes, edges)
         self._place(nodes, edges)
         return drawn, nodes, edges
 
@@ -260,6 +264,7 @@ class GraphModel:
                    "nodes": nodes, "edges": [e[0] for e in edges],
                    "legend": legend_for(nodes), "width": self._size[0],
                    "height": self._size[1]}
+        picture["title"] = graph_title(picture)
         self._size = size
         return picture
 
@@ -386,6 +391,17 @@ def _write_ops(nodes, edges):
         node["written"] = written_form(node["label"], args)
         if node["written"]:
             node["lines"] = [node["lines"][0], node["written"]] + node["lines"][1:]
+
+
+def _add_hover(nodes, edges):
+    """Each node's and edge's hover text, built once here (the SVG and the browser only
+    place it)."""
+    labels = {}
+    for node in nodes:
+        node["hover"] = node_hover(node)
+        labels[node["id"]] = node["label"]
+    for edge, *_ in edges:
+        edge["hover"] = edge_hover(edge, labels)
 
 
 def _as_written(label):

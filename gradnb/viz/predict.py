@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from . import schema
-from .describe import box_size
+from .describe import box_size, edge_hover
 from .layout import layered_layout
 from .model import DEFAULT_MAX_NODES, GraphModel
 
@@ -111,8 +111,9 @@ def puzzle(graph):
     placed = layered_layout(sizes, [(index[e["source"]], index[e["target"]]) for e in edges])
     for node, (w, h), layer, x, y in zip(nodes, sizes, placed.layers, placed.x, placed.y):
         node.update(layer=layer, x=x, y=y, width=w, height=h)
+    labels = {n["id"]: n["label"] for n in nodes}
     for edge, points in zip(edges, placed.points):
-        edge["points"] = points
+        edge.update(points=points, hover=edge_hover(edge, labels))
     hidden = {"schema": graph["schema"], "roots": [r for r in graph["roots"] if r in index],
               "nodes": nodes, "edges": edges,
               "summary": dict.fromkeys(("tensors", "functions", "pruned_nodes",
@@ -134,13 +135,8 @@ def puzzle(graph):
 def puzzle_svg(puzzle_data):
     """Static SVG of the hidden picture (each box's hover text is the puzzle's, which
     says nothing of autograd's decisions)."""
-    from .svg import esc, render_graph
-    svg = render_graph(puzzle_data["graph"])
-    hovers = iter([esc(n["hover"]) for n in puzzle_data["graph"]["nodes"]])
-    head, _, body = svg.partition('<g class="gradnb-nodes">')
-    body = re.sub(r"<title>.*?</title>", lambda m: f"<title>{next(hovers)}</title>", body,
-                  flags=re.S)
-    return f'{head}<g class="gradnb-nodes">{body}'
+    from .svg import render_graph
+    return render_graph(puzzle_data["graph"])
 
 
 def _why(node):

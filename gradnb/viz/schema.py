@@ -74,6 +74,8 @@ class Node(TypedDict, total=False):
     count: int                  # collapsed nodes: how many nodes they stand for
     contents: List[list]        # (optional) collapsed nodes: [[kind label, count], ...],
                                 # most frequent first ("MulBackward0", "tensor", ...)
+    hover: str                  # hover text (value, grad, rules, why pruned), built once in
+                                # Python: the SVG's <title> and the browser both place it
     lines: List[str]            # (optional) the text lines drawn in the node's box, first
                                 # line bold; boxes are sized for them in a 12px monospace
                                 # font (7.2px per character, 15px per line, padding 8/5)
@@ -91,6 +93,7 @@ class Edge(TypedDict, total=False):
     target: str
     input: int                  # which input of the target this is
     pruned: bool
+    hover: str                  # "x \u2192 MulBackward0 (input 0)", ", pruned" when pruned
     points: List[List[float]]   # layout: polyline from source to target
 
 
@@ -112,6 +115,10 @@ class Graph(TypedDict):
     summary: Summary
     summary_text: str           # (optional) the summary as the views print it, built once
                                 # in Python: counts, then what pruning saved
+    title: str                  # "autograd graph of loss": the picture's <title>/aria-label
+    reasons: List[str]          # why the pruned parts are pruned, a line per reason:
+                                # "x, y \u2014 no input requires grad" (a few names each)
+    reasons_heading: str        # the line above them
     legend: List[dict]          # [{"key": "pruned", "text": "...", "style": "dashed grey"}]
                                 # keys: node kinds present, "pruned", and "reason:<code>"
                                 # for each pruning reason present (text says why)
@@ -156,6 +163,11 @@ class Step(TypedDict, total=False):
     text: str                   # one-line description for text/plain and screen readers
     short: Optional[str]        # the gradient shortened to sit on an edge ("[5.]")
     box: Optional[str]          # accumulate: the leaf box's gradient line after this step
+    caption: str                # "step 3/10: ...": the SVG's caption, the player's aria text
+    values: Optional[str]       # "grad: ...\nbefore: ...\nafter: ..." (those present), as
+                                # the step's caption shows them
+    hover: Optional[str]        # accumulate: the leaf's hover text after this step; edge:
+                                # the edge's hover with the gradient it carried
 
 
 class Pass(TypedDict):

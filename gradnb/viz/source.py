@@ -58,12 +58,12 @@ Backward passes
     ``hook`` (``node``, ``hook``, ``grad``, ``result``), ``edge`` (``node``, ``next``,
     ``output_nr``, ``grad``: sent to that input), ``fanout`` (``node``, ``before``,
     ``grad``: a gradient added into one already waiting for ``node``), ``accumulate``
-    (``node``, ``tensor``, ``before``, ``grad``), ``retain`` (``node``, ``tensor``,
-    ``before``, ``grad``), ``capture`` (``node``, ``output_nr``, ``grad``) and ``end``
-    (``error``: the exception or None). Values are the library's own (arrays for gradnb,
-    tensors for torch); ``grad_text(value)`` gives their repr and ``add(a, b)`` their sum;
-    an ``accumulate`` event may carry ``after`` (the ``.grad`` the library wrote), else
-    ``accumulated(tensor, before, grad)`` computes it as the library does.
+    (``node``, ``tensor``, ``before``, ``grad``, ``after``), ``retain`` (``node``,
+    ``tensor``, ``before``, ``grad``, ``after``), ``capture`` (``node``, ``output_nr``,
+    ``grad``) and ``end`` (``error``: the exception or None). Values are the library's
+    own (arrays for gradnb, tensors for torch); ``grad_text(value)`` gives their repr
+    and ``add(a, b)`` their sum; ``accumulate`` and ``retain`` events also carry
+    ``after``: the ``.grad`` the library wrote (views show it, never recompute it).
     ``run_backward(root, gradient, retain_graph)`` runs the library's own backward
     (for torch: ``root.backward`` observed through node hooks, see its module).
     ``gradients(root, leaves)``: what ``root.backward()`` would add into each leaf's

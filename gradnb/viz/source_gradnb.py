@@ -235,12 +235,6 @@ class GradnbSource(Source):
         return a + b
 
     @staticmethod
-    def accumulated(tensor, before, grad):
-        """``.grad`` after ``+=``, in the leaf's dtype (the engine casts the same way)."""
-        dtype = tensor._data.dtype
-        return grad.astype(dtype) if before is None else np.add(before, grad).astype(dtype)
-
-    @staticmethod
     def autograd_grad(root, inputs):
         from ..autograd import grad
         # values as the backward events give them (arrays), for grad_text

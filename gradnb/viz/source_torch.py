@@ -642,10 +642,6 @@ class TorchSource(Source):
         return a + b
 
     @staticmethod
-    def accumulated(tensor, before, grad):
-        return grad.to(tensor.dtype) if before is None else (before + grad).to(tensor.dtype)
-
-    @staticmethod
     def autograd_grad(root, inputs):
         import torch
         return torch.autograd.grad(root, inputs, retain_graph=True, allow_unused=True)

@@ -16,10 +16,10 @@ from xml.sax.saxutils import escape
 
 from . import schema
 from .describe import (CHAR_WIDTH, FONT_SIZE, LINE_HEIGHT, PADDING_X, PADDING_Y,
-                       grad_line)
+                       edge_hover, grad_line, node_hover)
 from .layout import MARGIN
 from .style import ACTIVE_STROKE, DASH, EDGE_STROKE, KIND_STYLE, PRUNED_STYLE
-from .text import summary_lines, summary_text
+from .text import graph_title, summary_lines, summary_text
 
 __all__ = ["render_graph", "stack_svgs", "esc", "FONT_FAMILY"]
 
@@ -51,40 +51,23 @@ def _num(value):
 # nodes
 # ---------------------------------------------------------------------------------------
 
-def _tensor_title(node, grad):
-    state, text = grad
-    lines = [f"{node['label']}: {node['value']}",
-             f"grad ({state}): {text}" if text is not None else "grad: None",
-             f"shape {node['shape']}, {node['dtype']}, requires_grad={node['requires_grad']}, "
-             f"is_leaf={node['is_leaf']}, grad_fn={node['grad_fn']}, version {node['version']}"]
-    return lines
+def _own_grad(node, grad):
+    """Whether ``grad`` is what the node's record already says (no trace changed it)."""
+    return node["kind"] != schema.TENSOR or grad == (node["grad"]["state"], node["grad"]["text"])
 
 
-def _node_title(node, grad):
-    kind = node["kind"]
-    if kind == schema.TENSOR:
-        lines = _tensor_title(node, grad)
-    elif kind in (schema.FUNCTION, schema.ACCUMULATE):
-        lines = [node["label"]] + node["rules"]
-        if node["saved"]:
-            lines.append(f"saved {node['saved']}" + (" (freed)" if node["freed"] else ""))
-    elif kind == schema.PRUNED_OP:
-        lines = [f"{node['op']}: not recorded by autograd"]
-        if node.get("would_be"):
-            lines.append(f"would be {node['would_be']}")
-    else:
-        lines = [f"{node['count']} nodes folded:"] + \
-            [f"{k} x{v}" for k, v in node["contents"]]
-    if node["pruned"]:
-        lines.append("pruned: " + (node.get("reason_text") or "backward will not visit it"))
-    return "\n".join(lines)
+def _hover(node, grad):
+    """The node's hover text: the JSON's, or rebuilt for a gradient a trace set."""
+    if _own_grad(node, grad) and "hover" in node:
+        return node["hover"]
+    return node_hover(node, grad)
 
 
 def _box_lines(node, grad):
     """The lines drawn in a box; a trace may replace a tensor's gradient line (the
     third), cut to the box's width so the layout still holds."""
     lines = list(node["lines"])
-    if node["kind"] != schema.TENSOR or grad == (node["grad"]["state"], node["grad"]["text"]):
+    if _own_grad(node, grad):
         return lines
     fits = max(int((node["width"] - 2 * PADDING_X) / CHAR_WIDTH), 2)
     new = grad_line(*grad) or "grad: None"
@@ -117,7 +100,7 @@ def _node_svg(node, active, roots, grad):
     out = [f'<g class="{_classes("gradnb-node", node, active, roots)}" '
            f'data-id="{esc(node["id"])}" data-kind="{node["kind"]}" '
            f'transform="translate({_num(node["x"])},{_num(node["y"])})">',
-           f"<title>{esc(_node_title(node, grad))}</title>",
+           f"<title>{esc(_hover(node, grad))}</title>",
            f'<rect width="{w}" height="{h}" rx="{_num(radius)}" fill="{fill}" '
            f'stroke="{stroke}" stroke-width="{width}"{dash}/>']
     if node["kind"] == schema.COLLAPSED:
@@ -184,11 +167,7 @@ def _edge_svg(edge, labels, active, text, label):
     dash = f' stroke-dasharray="{DASH}"' if edge["pruned"] else ""
     width = 2.5 if edge["id"] in active else 1.2
     path = "M" + " L".join(f"{_num(x)},{_num(y)}" for x, y in points)
-    title = f"{labels[edge['source']]} \u2192 {labels[edge['target']]} (input {edge['input']})"
-    if edge["pruned"]:
-        title += ", pruned"
-    if text:
-        title += f"\ngradient: {text}"
+    title = edge["hover"] if not text and "hover" in edge else edge_hover(edge, labels, text)
     out = [f'<g class="{_classes("gradnb-edge", edge, active, ())}" data-id="{esc(edge["id"])}" '
            f'data-source="{esc(edge["source"])}" data-target="{esc(edge["target"])}">',
            f"<title>{esc(title)}</title>",
@@ -280,12 +259,11 @@ def render_graph(graph, highlight=None, edge_text=None, grad_text=None, caption=
     legend, legend_height, legend_width = _legend_svg(graph, graph["height"] + offset)
     width = max(graph["width"], legend_width + 2 * MARGIN)
     height = graph["height"] + offset + legend_height + MARGIN
-    names = ", ".join(labels[r] for r in graph["roots"])
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="gradnb-graph" '
            f'width="{_num(width)}" height="{_num(height)}" '
            f'viewBox="0 0 {_num(width)} {_num(height)}" role="img" '
            f'font-family="{esc(FONT_FAMILY)}" font-size="{_num(FONT_SIZE)}">',
-           f"<title>{esc('autograd graph of ' + names)}</title>",
+           f"<title>{esc(graph.get('title') or graph_title(graph))}</title>",
            f"<desc>{esc(summary_text(graph['summary']))}</desc>",
            '<rect class="gradnb-background" width="100%" height="100%" fill="#FFFFFF"/>']
     if caption:

@@ -1,11 +1,18 @@
 """Plain-text renderings of graphs and traces, for terminals, ``text/plain`` outputs and
 nbval: only the JSON's own content (PyTorch reprs, names, ids numbered from the roots),
-in the JSON's order, so the same code always prints the same text.
+in the JSON's order, so the same code always prints the same text. Also the display
+strings the views ship in the JSON (a graph's title and pruning reasons, a step's caption
+and values): built once here, the SVG and the browser only place them.
 """
 
+from ._values import one_line
 from .pruning import short_reason
 
-__all__ = ["graph_text", "summary_lines", "summary_text", "trace_text"]
+__all__ = ["graph_text", "graph_title", "summary_lines", "summary_text", "trace_text",
+           "step_values", "step_caption", "pruned_reasons", "REASONS_HEADING"]
+
+REASONS_HEADING = "Pruned (backward from the root never visits these):"
+_REASON_NAMES = 6       # names listed per reason, then "..., (count)"
 
 _INDENT = "    "
 
@@ -84,6 +91,43 @@ def summary_line(summary):
     summary (shipped in the JSON as ``summary_text``: the browser only places it)."""
     return " \u00b7 ".join([f"{summary['tensors']} tensors, {summary['functions']} functions"]
                           + summary_lines(summary))
+
+
+def graph_title(graph):
+    """What the picture is, for its ``<title>`` and a screen reader ("autograd graph
+    of loss"); shipped in the JSON as ``title``."""
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    return "autograd graph of " + ", ".join(labels[r] for r in graph["roots"])
+
+
+def step_caption(index, count, text):
+    """The line above a step's picture ("step 3/10: ..."), also what a screen reader
+    hears for the step; shipped in a step as ``caption``."""
+    return one_line(f"step {index + 1}/{count}: {text}", 120)
+
+
+def step_values(step):
+    """The gradients a backward step involves, one per line ("grad: ...", "before:
+    ...", "after: ..."), or None; shipped in a step as ``values``."""
+    lines = [f"{key}: {step[key]}" for key in ("grad", "before", "after") if step[key]]
+    return "\n".join(lines) or None
+
+
+def pruned_reasons(nodes):
+    """Why each pruned part is pruned, one line per reason with a few of the parts'
+    names ("x, y \u2014 no input requires grad"); shipped in the JSON as ``reasons``."""
+    by_reason = {}
+    for node in nodes:
+        if node["pruned"]:
+            key = node.get("reason_text") or node.get("reason") or "pruned"
+            by_reason.setdefault(key, []).append(node.get("name") or node["label"])
+    out = []
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:_REASON_NAMES])
+        if len(names) > _REASON_NAMES:
+            shown += f", \u2026 ({len(names)})"
+        out.append(f"{shown} \u2014 {reason}")
+    return out
 
 
 def summary_text(summary):

@@ -17,11 +17,11 @@ import warnings
 
 from . import schema
 from ._values import one_line, summary_printoptions
-from .describe import grad_line
+from .describe import edge_hover, grad_line, node_hover
 from .model import DEFAULT_MAX_NODES, GraphModel
 from .source import source_for, sources_loaded
 from .svg import render_graph, stack_svgs
-from .text import trace_text
+from .text import step_caption, step_values, trace_text
 
 __all__ = ["BackwardTrace", "TracePass", "record_backward", "trace", "short_value"]
 
@@ -70,7 +70,7 @@ class TracePass:
         self.index, self.graph = index, graph
         self.steps, self.error = [], None
         self._edge_uses = {}     # (id(node), id(next), nr) -> edge events seen so far
-        self._labels = None
+        self._labels = self._edges = None
 
     def to_json(self):
         """This pass as :class:`gradnb.viz.schema.Pass`."""
@@ -80,12 +80,10 @@ class TracePass:
     def label(self, gid):
         """How steps name node ``gid``: its label, ``AccumulateGrad of w`` for a leaf's
         accumulator (``"?"`` for objects not in the graph)."""
-        if self._labels is None:
-            self._labels = {n["id"]: n for n in self.graph.nodes}
-        node = self._labels.get(gid)
+        node = self._record(gid)
         if node is None:
             return "?" if gid is None else gid
-        leaf = self._labels.get(node.get("leaf"))
+        leaf = self._record(node.get("leaf"))
         return f"AccumulateGrad of {leaf['label']}" if leaf is not None else node["label"]
 
     def add(self, kind, text, **fields):
@@ -96,12 +94,35 @@ class TracePass:
         # what the picture writes: the gradient on an edge, shortened (the caption and
         # the hover have it whole), and a leaf's box line once its .grad changed
         step["short"] = None if step["grad"] is None else short_value(step["grad"])
-        step["box"] = None
+        step["values"] = step_values(step)
+        step["box"] = step["hover"] = None
         if kind == schema.STEP_ACCUMULATE and step["after"] is not None:
             state = schema.GRAD_FRESH if step["before"] is None else schema.GRAD_ACCUMULATED
             step["box"] = grad_line(state, step["after"])
+            target = self._record(step["target"])
+            if target is not None and target["kind"] == schema.TENSOR:
+                step["hover"] = node_hover(target, (state, step["after"]))
+        elif kind == schema.STEP_EDGE and step["short"] is not None:
+            edge = self._edge_records().get(step["edge"])
+            if edge is not None:
+                step["hover"] = edge_hover(edge, {n["id"]: n["label"] for n in self.graph.nodes},
+                                           step["short"])
+        step["caption"] = None
         self.steps.append(step)
+        if kind == schema.STEP_END:     # the pass is over: the step count is known
+            for k, each in enumerate(self.steps):
+                each["caption"] = step_caption(k, len(self.steps), each["text"])
         return step
+
+    def _record(self, gid):
+        if self._labels is None:
+            self._labels = {n["id"]: n for n in self.graph.nodes}
+        return self._labels.get(gid)
+
+    def _edge_records(self):
+        if self._edges is None:
+            self._edges = {e["id"]: e for e in self.graph.edges}
+        return self._edges
 
     def picture_state(self, step=None):
         """What the picture shows after ``step`` (None: after the last step):
@@ -121,7 +142,7 @@ class TracePass:
             return set(), edge_text, grads, None
         current = self.steps[last]
         highlight = {current[k] for k in ("node", "edge", "target") if current[k] is not None}
-        caption = one_line(f"step {last + 1}/{len(self.steps)}: {current['text']}", 120)
+        caption = step_caption(last, len(self.steps), current["text"])
         return highlight, edge_text, grads, caption
 
 
@@ -204,9 +225,7 @@ class _Recorder:
     def _on_accumulate(self, data):
         p, node, tensor, src = self._stack[-1], data["node"], data["tensor"], self._src
         grad, before, text = data["grad"], data["before"], src.grad_text
-        after = data.get("after")       # reported by the library where it can
-        if after is None:
-            after = src.accumulated(tensor, before, grad)
+        after = data["after"]           # the .grad the library wrote, as it reported it
         lookup = p.graph.objects()
         leaf = lookup.gid(tensor)
         before_text = None if before is None else text(before)
@@ -224,7 +243,7 @@ class _Recorder:
         target = lookup.gid(tensor)
         if target is None:
             return
-        after = grad if before is None else self._src.add(before, grad)
+        after = data["after"]           # the .grad the engine wrote
         before_text = None if before is None else text(before)
         p.add(schema.STEP_ACCUMULATE, f"{p.label(target)}.grad (retain_grad): "
               f"{one_line(str(before_text), 30)} + {one_line(text(grad), 30)}"

@@ -13,7 +13,7 @@ Layers: these views read :mod:`gradnb.viz` data only and ship JSON to the browse
 from .animation import AnimationWidget, Replay
 from .graph_view import GraphView, GraphWidget
 from .inspector import Inspector, InspectorWidget
-from .live import LIVE, cell_origin, hook_shell
+from .live import LIVE
 from .recorder import TraceRecorder
 from ..viz.model import DEFAULT_MAX_NODES
 
@@ -38,7 +38,9 @@ def default_namespace(namespace=None):
 
 
 def _keep_live(widget):
-    # Live views refresh after every cell: make sure the shell calls us back.
+    # Live views refresh after every cell: make sure the shell calls us back (imported
+    # here: the IPython glue imports this package)
+    from ..ipython.hooks import cell_origin, hook_shell
     shell = _shell()
     hook_shell(shell)
     LIVE.add(widget, origin=cell_origin(shell))

@@ -38,6 +38,8 @@ class ViewWidget(anywidget.AnyWidget):
     # numbered cell) and the browser offers "show now" and back. `show_now`: always
     # follow the latest state instead (the magics' --live).
     changed_after = traitlets.Int(0).tag(sync=True)
+    # what the bar says, built here (the browser places it): {"then": ..., "now": ...}
+    changed_text = traitlets.Dict({}).tag(sync=True)
     # text/plain is one line (the long text is a dump where a picture was); a view whose
     # text is its message (the why panel of an error) keeps it whole
     short_plain = True
@@ -46,10 +48,19 @@ class ViewWidget(anywidget.AnyWidget):
     def note_change(self, same_as_then):
         """Record that the view's current state changed after a later cell (or that it is
         back to what its own cell showed)."""
-        if same_as_then:
-            self.changed_after = 0
-        elif not self.changed_after:
-            self.changed_after = LIVE.cell if LIVE.cell is not None else -1
+        with self.hold_sync():      # the cell and its text reach the browser together
+            if same_as_then:
+                self.changed_after = 0
+            elif not self.changed_after:
+                self.changed_after = LIVE.cell if LIVE.cell is not None else -1
+
+    @traitlets.observe("changed_after")
+    def _changed_text(self, change):
+        cell = change["new"]
+        after = f"after cell {cell}" if cell > 0 else "since"
+        self.changed_text = {} if not cell else {
+            "then": f"Changed {after}: this is the state when this cell ran.",
+            "now": f"Showing now (changed {after})."}
 
     def fallback_svg(self):
         """The static picture of the widget's current state (SVG markup)."""

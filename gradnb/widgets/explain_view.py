@@ -4,7 +4,7 @@
 (``static/explain.js`` draws the sentences, the graph with the culprit highlighted and
 the fixes). Its static fallbacks are the highlighted graph as SVG and the explanation as
 text, so the panel also survives on GitHub, nbviewer and in nbval's comparison.
-:mod:`gradnb.ipython_errors` displays it; nothing here touches IPython.
+:mod:`gradnb.ipython.errors` displays it; nothing here touches IPython.
 """
 
 import traitlets

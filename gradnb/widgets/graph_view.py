@@ -70,7 +70,7 @@ class GraphView:
 
 
 class GraphWidget(ViewWidget):
-    """Widget showing a :class:`GraphView`; refreshed by :mod:`gradnb.widgets.live`.
+    """Widget showing a :class:`GraphView`; refreshed through :mod:`gradnb.ipython.hooks`.
 
     ``then`` keeps the picture of the view's own cell, which the browser shows until
     the reader asks for ``graph``, the picture now (see :class:`ViewWidget`). The static

@@ -302,7 +302,7 @@ def _rows_to_json(rows, widget):
 
 
 class InspectorWidget(ViewWidget):
-    """Widget showing an :class:`Inspector`; refreshed by :mod:`gradnb.widgets.live`."""
+    """Widget showing an :class:`Inspector`; refreshed through :mod:`gradnb.ipython.hooks`."""
 
     _esm = assets.esm("inspector")
     columns = traitlets.List(traitlets.Dict(), default_value=COLUMNS).tag(sync=True)

@@ -48,13 +48,14 @@ class Stage {
     if (node) {
       node.g.classList.remove("gradnb-active", "gradnb-done", "gradnb-plus");
       if (node.gradLine) node.gradLine.textContent = nodeLines(node.data).slice(-1)[0];
-      node.title.textContent = nodeHover(node.data);
+      node.title.textContent = node.data.hover || node.data.label;
       return;
     }
     const edge = this.drawing.edges.get(id);
     if (edge) {
       edge.g.classList.remove("gradnb-active", "gradnb-flow");
       edge.label.textContent = "";
+      edge.title.textContent = edge.data.hover || "";
       this.labels.clear(id);
     }
   }
@@ -75,7 +76,7 @@ class Stage {
   /** Apply one step on top of the previous ones. */
   apply(step) {
     this.setActive(stepHighlights(step));
-    if (step.edge) this.flowOnEdge(step.edge, step.short || "");
+    if (step.edge) this.flowOnEdge(step.edge, step.short || "", step.hover);
     if (step.kind === "node" && this.drawing.nodes.has(step.node)) {
       this.drawing.nodes.get(step.node).g.classList.add("gradnb-done");
     }
@@ -87,13 +88,14 @@ class Stage {
     // the box says the .grad the tensor has now (full values: caption and hover)
     if (step.box && node.gradLine) {
       node.gradLine.textContent = step.box;
-      node.title.textContent = nodeHover({ ...node.data, grad: { text: step.after } });
+      if (step.hover) node.title.textContent = step.hover;
     }
   }
 
-  flowOnEdge(edgeId, text) {
+  flowOnEdge(edgeId, text, hover) {
     const edge = this.drawing.edges.get(edgeId);
     if (!edge) return;
+    if (hover) edge.title.textContent = hover;
     edge.g.classList.add("gradnb-flow");
     this.labels.place(edgeId, text);
     this.touched.add(edgeId);
@@ -119,11 +121,7 @@ function fillCaption(caption, step) {
   }
   caption.appendChild(htmlEl("div", "gradnb-step-text", step.text || step.kind));
   if (step.rule) caption.appendChild(htmlEl("div", "gradnb-rule gradnb-mono", step.rule));
-  const values = [];
-  if (step.grad) values.push(`grad: ${step.grad}`);
-  if (step.before) values.push(`before: ${step.before}`);
-  if (step.after) values.push(`after: ${step.after}`);
-  if (values.length) caption.appendChild(htmlEl("pre", "gradnb-grad", values.join("\n")));
+  if (step.values) caption.appendChild(htmlEl("pre", "gradnb-grad", step.values));
   if (step.error) caption.appendChild(htmlEl("pre", "gradnb-error", step.error));
 }
 
@@ -235,7 +233,7 @@ class Player {
     this.scrubber.value = String(Math.max(this.current, 0));
     const step = this.steps[this.current];
     this.scrubber.setAttribute("aria-valuetext",
-      step ? `step ${this.current + 1} of ${n}: ${step.text || step.kind}` : "no steps");
+      step ? step.caption || step.text || step.kind : "no steps");
     this.counter.textContent = n ? `step ${this.current + 1} / ${n}` : "no steps";
     this.root.dataset.step = String(this.current);
     const point = this.stage.activePoint();

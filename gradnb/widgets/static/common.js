@@ -53,13 +53,6 @@ function button(label, title, onClick) {
   return b;
 }
 
-/** Number of bytes as text ("1.2 kB"). */
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 // ---- node and edge geometry --------------------------------------------------------
 
 /** A node's box: the layout gives its top-left corner (x, y) and its size. */
@@ -113,29 +106,7 @@ function nodeClasses(n) {
  * those; data without `lines` gets the label and shape.
  */
 function nodeLines(n) {
-  if (n.lines && n.lines.length) return n.lines;
-  if (n.kind === "tensor" && n.shape) return [n.label, `[${n.shape.join(", ")}]`];
-  return [n.label];
-}
-
-/** Hover text for a node: what it is, its value and grad (PyTorch reprs), and why it is pruned. */
-function nodeHover(n) {
-  const named = n.name && n.name !== n.label;
-  const lines = [named ? `${n.name}  (${n.label})` : n.label];
-  if (n.kind === "tensor") {
-    lines.push(`${n.dtype}  shape [${(n.shape || []).join(", ")}]  ` +
-      `requires_grad=${n.requires_grad ? "True" : "False"}  is_leaf=${n.is_leaf ? "True" : "False"}`);
-    if (n.grad_fn) lines.push(`grad_fn=<${n.grad_fn}>`);
-    if (n.value) lines.push(`value: ${n.value}`);
-    lines.push(`grad: ${n.grad && n.grad.text ? n.grad.text : "None"}`);
-  }
-  if (n.op) lines.push(`op: ${n.op}${n.would_be ? `  (would be ${n.would_be})` : ""}`);
-  for (const rule of n.rules || []) lines.push(rule);
-  if (n.freed) lines.push("saved values freed by a backward pass");
-  if (n.pruned && n.reason_text) lines.push(`pruned: ${n.reason_text}`);
-  if (n.count) lines.push(`stands for ${n.count} nodes`);
-  for (const [kind, count] of n.contents || []) lines.push(`  ${kind} ×${count}`);
-  return lines.join("\n");
+  return n.lines && n.lines.length ? n.lines : [n.label];
 }
 
 /** First line of a repr, with an ellipsis when more follows. */
@@ -162,12 +133,14 @@ function arrowDefs(markerId) {
 /** One edge: its path and an (initially empty) label for the gradient it carries. */
 function drawEdge(e, markerId) {
   const g = svgEl("g", { class: `gradnb-edge${e.pruned ? " gradnb-pruned" : ""}`, "data-id": e.id });
+  const title = svgEl("title", {}, e.hover || "");
+  g.appendChild(title);
   const points = e.points && e.points.length ? e.points : [[0, 0], [0, 0]];
   g.appendChild(svgEl("path", { d: edgePath(points), "marker-end": `url(#${markerId})` }));
   const [mx, my] = midpoint(points);
   const label = svgEl("text", { x: mx + 4, y: my, class: "gradnb-edge-label" });
   g.appendChild(label);
-  return { g, label, points };
+  return { g, label, points, title, data: e };
 }
 
 const LINE_HEIGHT = 15; // px, as gradnb.viz.describe sizes the boxes
@@ -176,7 +149,7 @@ const LINE_HEIGHT = 15; // px, as gradnb.viz.describe sizes the boxes
 function drawNode(n) {
   const b = nodeBox(n);
   const g = svgEl("g", { class: nodeClasses(n), "data-id": n.id });
-  const title = svgEl("title", {}, nodeHover(n));
+  const title = svgEl("title", {}, n.hover || n.label);
   g.appendChild(title);
   const rounded = n.kind === "tensor" ? 4 : 12;
   g.appendChild(svgEl("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: rounded }));
@@ -203,7 +176,8 @@ function drawNode(n) {
  * which the animation uses to highlight nodes and write gradients on edges.
  */
 function drawGraph(graph, markerId) {
-  const svg = svgEl("svg", { role: "img", "aria-label": graphAriaLabel(graph) });
+  const svg = svgEl("svg", { role: "img", "aria-label": graph.title || "autograd graph" });
+  if (graph.summary_text) svg.appendChild(svgEl("desc", {}, graph.summary_text));
   svg.appendChild(arrowDefs(markerId));
   const layer = svgEl("g", { class: "gradnb-viewport" });
   const edges = new Map();
@@ -221,13 +195,6 @@ function drawGraph(graph, markerId) {
   }
   svg.appendChild(layer);
   return { svg, layer, nodes, edges };
-}
-
-/** What a screen reader hears for the whole picture. */
-function graphAriaLabel(graph) {
-  const s = graph.summary || {};
-  return `Autograd graph: ${s.tensors || 0} tensors, ${s.functions || 0} functions, ` +
-    `${s.pruned_nodes || 0} pruned nodes`;
 }
 
 /** The bottom centre of the first root's box (backward starts there), or null. */
@@ -570,33 +537,13 @@ function drawLegend(graph) {
   return div;
 }
 
-/** One line: gradients computed vs skipped, and the memory pruning saved (only for
- * graphs from before ``summary_text`` was shipped: Python builds the line now). */
-function summaryText(summary) {
-  if (!summary) return "";
-  return `${summary.tensors} tensors, ${summary.functions} functions · ` +
-    `gradients computed: ${summary.gradients_computed}, skipped: ${summary.gradients_skipped} · ` +
-    `not allocated thanks to pruning: ${formatBytes(summary.bytes_grad_not_allocated || 0)} of .grad, ` +
-    `${formatBytes(summary.bytes_saved_not_allocated || 0)} of saved values`;
-}
-
-/** Why each pruned part is pruned, grouped by reason (a few names per reason). */
+/** Why each pruned part is pruned, a line per reason (built in Python). */
 function drawReasons(graph) {
-  const byReason = new Map();
-  for (const n of graph.nodes || []) {
-    if (!n.pruned) continue;
-    const key = n.reason_text || n.reason || "pruned";
-    if (!byReason.has(key)) byReason.set(key, []);
-    byReason.get(key).push(n.name || n.label);
-  }
   const div = htmlEl("div", "gradnb-reasons");
-  if (!byReason.size) return div;
-  div.appendChild(htmlEl("span", "", "Pruned (backward from the root never visits these):"));
+  if (!(graph.reasons || []).length) return div;
+  div.appendChild(htmlEl("span", "", graph.reasons_heading || ""));
   const list = htmlEl("ul");
-  for (const [reason, names] of byReason) {
-    const shown = names.slice(0, 6).join(", ") + (names.length > 6 ? `, … (${names.length})` : "");
-    list.appendChild(htmlEl("li", "", `${shown} — ${reason}`));
-  }
+  for (const line of graph.reasons) list.appendChild(htmlEl("li", "", line));
   div.appendChild(list);
   return div;
 }
@@ -668,13 +615,10 @@ function thenAndNow(model, nowKey, redraw) {
       bar.dataset.state = follow ? "live" : "unchanged";
       return;
     }
-    const after = cell > 0 ? `after cell ${cell}` : "since";
     bar.style.display = "";
     bar.dataset.state = showingNow ? "now" : "then";
     bar.dataset.cell = String(cell);
-    text.textContent = showingNow
-      ? `Showing now (changed ${after}).`
-      : `Changed ${after}: this is the state when this cell ran.`;
+    text.textContent = (model.get("changed_text") || {})[bar.dataset.state] || "";
     toggle.textContent = showingNow ? "back to this cell" : "show now";
     toggle.title = showingNow ? "Show the state when this cell ran" : "Show the state now";
     toggle.setAttribute("aria-label", toggle.title);

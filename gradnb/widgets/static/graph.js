@@ -29,7 +29,7 @@ function drawGraphView(root, model, previousView, thenNow, layers) {
   for (const b of zoomButtons(parts.panZoom)) toolbar.appendChild(b);
   root.appendChild(toolbar);
   root.appendChild(parts.canvas);
-  root.appendChild(htmlEl("div", "gradnb-summary", graph.summary_text || summaryText(graph.summary)));
+  root.appendChild(htmlEl("div", "gradnb-summary", graph.summary_text || ""));
   root.appendChild(drawReasons(graph));
   root.appendChild(drawLegend(graph));
   if (previousView) {
@@ -54,7 +54,8 @@ function render({ model, el }) {
   const layers = { on: true, toggle: () => { layers.on = !layers.on; redraw(false); } };
   const thenNow = thenAndNow(model, "graph", redraw);
   redraw();
-  const stop = onChanges(model, ["graph", "then", "changed_after", "show_now", "title"], redraw);
+  const stop = onChanges(model, ["graph", "then", "changed_text", "show_now", "title"],
+    redraw);
   return () => {
     stop();
     parts.dispose();

@@ -107,7 +107,7 @@ function render({ model, el }) {
   const root = htmlEl("div", "gradnb-widget gradnb-inspector");
   el.appendChild(root);
   const table = new InspectorTable(model, root);
-  const stops = [onChanges(model, ["rows", "then", "changed_after", "show_now"],
+  const stops = [onChanges(model, ["rows", "then", "changed_text", "show_now"],
     () => table.update()),
     onChanges(model, ["columns", "title"], () => table.build())];
   return () => stops.forEach((stop) => stop());

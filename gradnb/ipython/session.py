@@ -16,11 +16,12 @@ from collections import Counter
 from IPython.core.error import UsageError
 from IPython.display import display
 
-from . import animate_backward, graph, trace, watch
-from .live import LIVE, hook_shell, is_hooked, unhook_shell
-from .tensor_html import tensor_html
-from ..viz.model import DEFAULT_MAX_NODES
+from .hooks import hook_shell, is_hooked, unhook_shell
 from ..tensor import Tensor
+from ..viz.model import DEFAULT_MAX_NODES
+from ..widgets import animate_backward, graph, trace, watch
+from ..widgets.live import LIVE
+from ..widgets.tensor_html import tensor_html
 from ..viz.source import (MixedLibraries, describe_value, is_any_tensor, source_for,
                           torch_recorder, when_torch_imported)
 
@@ -139,7 +140,7 @@ class NotebookSession:
         ``params[0]``), defined or not yet (their rows are pending until a tensor is
         bound). One that is not a path is reported and left out; UsageError only when
         none is left."""
-        from .inspector import parse_path
+        from ..widgets.inspector import parse_path
         good, bad = [], []
         for name in names:
             (good if parse_path(name) is not None else bad).append(name)

@@ -24,7 +24,7 @@ _STATE = {"enabled": True}
 def trim_traceback(tb):
     """``tb`` without the frames of gradnb's and torch's own code (the first frame,
     IPython's ``run_code``, is kept: ``showtraceback`` skips it)."""
-    from .viz.explain import library_frame
+    from ..viz.explain import library_frame
     entries = []
     first = True
     while tb is not None:
@@ -41,7 +41,7 @@ def trim_traceback(tb):
 
 def _handler(shell, etype, value, tb, tb_offset=None):
     """IPython's custom exception handler (see ``InteractiveShell.set_custom_exc``)."""
-    from .viz.explain import classify
+    from ..viz.explain import classify
     if not _STATE["enabled"] or classify(value) is None:
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset,
                             running_compiled_code=True)
@@ -57,8 +57,8 @@ def _handler(shell, etype, value, tb, tb_offset=None):
 
 def _panel(value, tb, namespace):
     """The why panel, or None: explaining must never turn one error into two."""
-    from .viz.explain import explain
-    from .widgets.explain_view import ExplainWidget
+    from ..viz.explain import explain
+    from ..widgets.explain_view import ExplainWidget
     try:
         explanation = explain(value, tb, namespace)
         return ExplainWidget(explanation) if explanation is not None else None
