@@ -487,12 +487,18 @@ def _apply_special(node, grad, retain_graph):
     if grad is None or all(g is None for g in grad):
         return (None,) * len(node.next_functions)
     grad = node._fill_missing(grad)
+    return _call_rule(node, node._vjp, grad, retain_graph)
+
+
+def _call_rule(node, vjp, grad, retain_graph):
+    """Run ``vjp`` (the node's rule on arrays or on Tensors) on ``grad``: refuse saved
+    values that were freed or changed in place, and free them unless the graph is kept."""
     saved = node._saved
     if saved is None:
         raise RuntimeError(FREED_MESSAGE)
     if node._checks is not None:
         check_saved_versions(node)
-    outs = node._vjp(grad)
+    outs = vjp(grad)
     if saved and not retain_graph:
         node._saved = None
         node._checks = None
@@ -612,16 +618,7 @@ def _apply_graph(node, grad, retain_graph):
     if node._multi:
         grad = [_wrap(np.zeros(s, node._dtype)) if g is None else g
                 for g, s in zip(grad, node._shape)]
-    saved = node._saved
-    if saved is None:
-        raise RuntimeError(FREED_MESSAGE)
-    if node._checks is not None:
-        check_saved_versions(node)
-    outs = node._vjp_tensors(grad)
-    if saved and not retain_graph:
-        node._saved = None
-        node._checks = None
-    return outs
+    return _call_rule(node, node._vjp_tensors, grad, retain_graph)
 
 
 def graph_grad_update(before, grad):
