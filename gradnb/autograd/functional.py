@@ -202,6 +202,18 @@ def _single_scalar(was_tuple, outputs, fn_name):
 # the API
 # ---------------------------------------------------------------------------------------
 
+def _product(outputs, outputs_tuple, of, inputs, inputs_tuple, v, create_graph, strict,
+             stage):
+    """``(func(inputs), v^T d(of)/d(inputs))`` shaped as the caller's arguments were:
+    the common end of :func:`vjp` (``of`` = the outputs) and :func:`vhp` (``of`` = the
+    first gradient); ``stage`` names the pass in strict-mode errors."""
+    with set_grad_enabled(True if create_graph else is_grad_enabled()):
+        grads = _grads(of, inputs, v, create_graph=create_graph)
+        result = _zeros_for_none(grads, inputs, strict, create_graph, stage)
+    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
+            _unpack(_finish(result, create_graph), inputs_tuple))
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """``(func(inputs), v^T J)``: the vector-Jacobian product at ``inputs``.
 
@@ -222,11 +234,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         inputs = _prepare(inputs, create_graph, need_graph=True)
         outputs_tuple, outputs = _call(func, inputs, "vjp", strict)
         v = _vector(v, outputs, outputs_tuple, create_graph, "vjp", _V_NONE_OUTPUT)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(outputs, inputs, v, create_graph=create_graph)
-        result = _zeros_for_none(grads, inputs, strict, create_graph, "back")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), inputs_tuple))
+    return _product(outputs, outputs_tuple, outputs, inputs, inputs_tuple, v, create_graph,
+                    strict, "back")
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -365,11 +374,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         inputs_tuple, inputs, v, outputs_tuple, outputs, jac = _scalar_function_setup(
             func, inputs, v, create_graph, strict, "vhp")
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(jac, inputs, v, create_graph=create_graph)
-        result = _zeros_for_none(grads, inputs, strict, create_graph, "double_back")
-    return (_unpack(_finish(outputs, create_graph), outputs_tuple),
-            _unpack(_finish(result, create_graph), inputs_tuple))
+    return _product(outputs, outputs_tuple, jac, inputs, inputs_tuple, v, create_graph,
+                    strict, "double_back")
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):

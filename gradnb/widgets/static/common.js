@@ -67,23 +67,7 @@ function edgePath(points) {
 
 /** The point halfway along a polyline, where an edge's gradient label goes. */
 function midpoint(points) {
-  const lengths = [];
-  let total = 0;
-  for (let i = 1; i < points.length; i++) {
-    const d = Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]);
-    lengths.push(d);
-    total += d;
-  }
-  let left = total / 2;
-  for (let i = 1; i < points.length; i++) {
-    if (left <= lengths[i - 1] || i === points.length - 1) {
-      const t = lengths[i - 1] ? Math.min(1, left / lengths[i - 1]) : 0;
-      const [a, b] = [points[i - 1], points[i]];
-      return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
-    }
-    left -= lengths[i - 1];
-  }
-  return points[0] || [0, 0];
+  return pointAlong(points, 0.5);
 }
 
 // ---- what a node says ------------------------------------------------------------------
